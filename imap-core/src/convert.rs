@@ -1,0 +1,296 @@
+//! From pest pairs to typed values: the runtime behind `#[derive(FromPair)]`.
+//!
+//! The derive (crate `imap-derive`) writes, for each model type, a sequence of
+//! calls on [`Children`]; the decisions (is this child mine, is it NIL, where
+//! does a list end) are all made here, once. Leaf tokens (strings, numbers,
+//! atoms) are decoded by the [`FromPair`] impls at the bottom of this file;
+//! the model's own leaves (flags, dates, ...) sit next to their types.
+//!
+//! The trait is generic over the grammar's rule type so that a grammar which
+//! extends `grammar/imap.pest` can reuse the leaves: it implements
+//! [`ImapRule`] to say which of its rules are which kind of token.
+
+use crate::types::IString;
+use crate::wire::Frame;
+pub use pest::iterators::Pair;
+use pest::iterators::Pairs;
+use pest::RuleType;
+use std::borrow::Cow;
+use std::fmt;
+
+/// A type built from a pair of the grammar (`R` is the grammar's rule type).
+///
+/// Derive it with `#[derive(FromPair)]`; implement it by hand only for tokens.
+pub trait FromPair<'a, R: RuleType>: Sized {
+    /// Whether a pair of `rule` can become this type. Used to decide whether
+    /// an optional or repeated field takes the next child.
+    fn accepts(rule: R) -> bool;
+
+    /// Builds the value from a pair whose rule it [accepts](Self::accepts).
+    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError>;
+}
+
+/// The kind of token a grammar rule stands for, as far as the leaf
+/// conversions care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// `NIL`.
+    Nil,
+    /// A quoted string, quotes included.
+    Quoted,
+    /// A literal's `{N}` header; the payload is in the frame.
+    Literal,
+    /// An astring's atom form (a string without quotes).
+    AstringAtom,
+    /// An atom that is a name rather than a string (capability, keyword, tag).
+    Atom,
+    /// An unsigned number; a leading `-` (body sizes from some servers) reads as 0.
+    Number,
+    /// Human-readable text up to the end of the line.
+    Text,
+    /// Any other rule.
+    Other,
+}
+
+/// Tells the leaf conversions which rules of a grammar are which token.
+pub trait ImapRule: RuleType {
+    /// The token kind of `self`.
+    fn token(self) -> Token;
+}
+
+/// What a conversion needs besides the pair: the frame's literal payloads and
+/// whether its text was remapped from non-UTF-8 bytes.
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    frame: &'a Frame<'a>,
+}
+
+impl<'a> Cx<'a> {
+    /// A context for pairs parsed from `frame`'s skeleton.
+    pub fn new(frame: &'a Frame<'a>) -> Self {
+        Cx { frame }
+    }
+
+    /// The payload of the literal whose header is `pair`.
+    pub fn literal<R: RuleType>(&self, pair: &Pair<'a, R>) -> Result<&'a [u8], ConvError> {
+        self.frame
+            .literal_at(pair.as_span().end())
+            .ok_or_else(|| ConvError::new(pair.as_span().start(), "a literal the framer did not see"))
+    }
+
+    /// Bytes of a token of the skeleton: as is, or mapped back to the
+    /// original bytes when the frame held bytes that are not UTF-8.
+    pub fn bytes(&self, s: &'a str) -> Cow<'a, [u8]> {
+        if self.frame.is_remapped() {
+            crate::wire::unmap(s)
+        } else {
+            Cow::Borrowed(s.as_bytes())
+        }
+    }
+}
+
+/// A pair's children, taken in order by the fields of the type built from it.
+pub struct Children<'a, 'c, R: RuleType> {
+    pairs: Pairs<'a, R>,
+    /// Where the parent pair ends: the position reported for a missing child.
+    end: usize,
+    cx: &'c Cx<'a>,
+}
+
+impl<'a, 'c, R: ImapRule> Children<'a, 'c, R> {
+    /// The children of `pair`.
+    pub fn new(pair: Pair<'a, R>, cx: &'c Cx<'a>) -> Self {
+        let end = pair.as_span().end();
+        Children { pairs: pair.into_inner(), end, cx }
+    }
+
+    /// The next child, which `T` must accept.
+    pub fn required<T: FromPair<'a, R>>(&mut self, field: &'static str) -> Result<T, ConvError> {
+        match self.pairs.next() {
+            Some(pair) if T::accepts(pair.as_rule()) => T::from_pair(pair, self.cx),
+            Some(pair) => Err(ConvError::unexpected(&pair, field)),
+            None => Err(ConvError::new(self.end, field)),
+        }
+    }
+
+    /// The next child if `T` accepts it; `None` (consuming it) for NIL, and
+    /// `None` (leaving it) for anything else.
+    pub fn optional<T: FromPair<'a, R>>(&mut self, _field: &'static str) -> Result<Option<T>, ConvError> {
+        let Some(rule) = self.pairs.peek().map(|p| p.as_rule()) else { return Ok(None) };
+        if T::accepts(rule) {
+            let pair = self.pairs.next().expect("peeked");
+            T::from_pair(pair, self.cx).map(Some)
+        } else {
+            if rule.token() == Token::Nil {
+                self.pairs.next();
+            }
+            Ok(None)
+        }
+    }
+
+    /// Every following child that `T` accepts.
+    pub fn repeated<T: FromPair<'a, R>>(&mut self, _field: &'static str) -> Result<Vec<T>, ConvError> {
+        let mut out = Vec::new();
+        while let Some(rule) = self.pairs.peek().map(|p| p.as_rule()) {
+            if !T::accepts(rule) {
+                break;
+            }
+            let pair = self.pairs.next().expect("peeked");
+            out.push(T::from_pair(pair, self.cx)?);
+        }
+        Ok(out)
+    }
+
+    /// The next child is a list (of any rule, NIL included): all its
+    /// children become `T`. No next child is an empty list.
+    pub fn list<T: FromPair<'a, R>>(&mut self, field: &'static str) -> Result<Vec<T>, ConvError> {
+        let Some(list) = self.pairs.next() else { return Ok(Vec::new()) };
+        let mut items = Children::new(list, self.cx);
+        let out = items.repeated(field)?;
+        items.finish(field)?;
+        Ok(out)
+    }
+
+    /// Checks that every child was taken: a child left over means the type
+    /// does not fit the rule.
+    pub fn finish(mut self, what: &'static str) -> Result<(), ConvError> {
+        match self.pairs.next() {
+            None => Ok(()),
+            Some(pair) => Err(ConvError::unexpected(&pair, what)),
+        }
+    }
+}
+
+/// A pair that does not fit the type it was meant to become.
+///
+/// This means the grammar accepted something the typed model cannot hold
+/// (a number too large for its field, a date that does not exist, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvError {
+    /// Byte offset in the response skeleton where the problem starts.
+    pub position: usize,
+    /// What was expected there.
+    pub expected: Cow<'static, str>,
+}
+
+impl ConvError {
+    /// An error at `position` in the skeleton.
+    pub fn new(position: usize, expected: impl Into<Cow<'static, str>>) -> Self {
+        ConvError { position, expected: expected.into() }
+    }
+
+    /// `pair` is not what `expected` needs.
+    pub fn unexpected<R: RuleType>(pair: &Pair<'_, R>, expected: &'static str) -> Self {
+        ConvError::new(
+            pair.as_span().start(),
+            format!("{expected} (found {:?} `{}`)", pair.as_rule(), clip(pair.as_str())),
+        )
+    }
+}
+
+impl fmt::Display for ConvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at byte {}: expected {}", self.position, self.expected)
+    }
+}
+
+impl std::error::Error for ConvError {}
+
+/// The start of `s`, short enough for an error message.
+fn clip(s: &str) -> &str {
+    let end = s.char_indices().nth(40).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+// ------------------------------------------------------------------ leaves
+
+/// Rejects a pair whose rule does not fit a leaf type, with the leaf's name.
+fn expect_token<R: ImapRule>(pair: &Pair<'_, R>, ok: bool, what: &'static str) -> Result<(), ConvError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConvError::unexpected(pair, what))
+    }
+}
+
+macro_rules! number_leaf {
+    ($($ty:ty),*) => {$(
+        impl<'a, R: ImapRule> FromPair<'a, R> for $ty {
+            #[inline]
+            fn accepts(rule: R) -> bool {
+                rule.token() == Token::Number
+            }
+
+            fn from_pair(pair: Pair<'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
+                expect_token(&pair, Self::accepts(pair.as_rule()), "a number")?;
+                let digits = pair.as_str();
+                if digits.starts_with('-') {
+                    return Ok(0);
+                }
+                digits.parse().map_err(|_| {
+                    ConvError::new(pair.as_span().start(), concat!("a number that fits ", stringify!($ty)))
+                })
+            }
+        }
+    )*};
+}
+number_leaf!(u32, u64);
+
+impl<'a, R: ImapRule> FromPair<'a, R> for IString<'a> {
+    #[inline]
+    fn accepts(rule: R) -> bool {
+        matches!(rule.token(), Token::Quoted | Token::Literal | Token::AstringAtom | Token::Text)
+    }
+
+    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+        let bytes = match pair.as_rule().token() {
+            Token::Literal => Cow::Borrowed(cx.literal(&pair)?),
+            Token::Quoted => unquote(pair.as_str(), cx),
+            Token::AstringAtom | Token::Text => cx.bytes(pair.as_str()),
+            _ => return Err(ConvError::unexpected(&pair, "a string")),
+        };
+        Ok(IString::from(bytes))
+    }
+}
+
+/// The content of a quoted token: quotes dropped, `\"` and `\\` undone.
+fn unquote<'a>(token: &'a str, cx: &Cx<'a>) -> Cow<'a, [u8]> {
+    let inner = &token[1..token.len() - 1];
+    if !inner.contains('\\') {
+        return cx.bytes(inner);
+    }
+    let mut out = Vec::with_capacity(inner.len());
+    let mut escaped = false;
+    for &b in cx.bytes(inner).iter() {
+        if escaped || b != b'\\' {
+            out.push(b);
+            escaped = false;
+        } else {
+            escaped = true;
+        }
+    }
+    Cow::Owned(out)
+}
+
+impl<'a, R: ImapRule> FromPair<'a, R> for &'a str {
+    #[inline]
+    fn accepts(rule: R) -> bool {
+        rule.token() == Token::Atom
+    }
+
+    fn from_pair(pair: Pair<'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
+        expect_token(&pair, Self::accepts(pair.as_rule()), "an atom")?;
+        Ok(pair.as_str())
+    }
+}
+
+impl<'a, R: RuleType, T: FromPair<'a, R>> FromPair<'a, R> for Box<T> {
+    #[inline]
+    fn accepts(rule: R) -> bool {
+        T::accepts(rule)
+    }
+
+    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+        T::from_pair(pair, cx).map(Box::new)
+    }
+}

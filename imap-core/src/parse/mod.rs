@@ -1,0 +1,68 @@
+//! The parser: one framed response in, one typed [`Response`] out.
+//!
+//! pest parses the frame's skeleton (the response without its literal
+//! payloads) with `grammar/imap.pest` plus the extension hooks of
+//! `grammar/hooks.pest`; the typed model is then built from the pairs by the
+//! derived [`FromPair`] impls, which take literal payloads from the frame.
+
+mod error;
+
+pub use error::ParseError;
+
+use crate::convert::{Cx, FromPair, ImapRule, Token};
+use crate::types::Response;
+use crate::wire::Frame;
+use pest::Parser;
+
+mod generated {
+    // pest writes the rule enum undocumented; each rule is documented in
+    // grammar/imap.pest with the ABNF it transcribes.
+    #![allow(missing_docs)]
+
+    /// The pest parser generated from the RFC 3501 grammar.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/imap.pest"]
+    #[grammar = "../grammar/hooks.pest"]
+    pub struct ImapParser;
+}
+
+pub use generated::ImapParser;
+/// The grammar's rules, named after RFC 3501's ABNF rules (see grammar/imap.pest).
+pub use generated::Rule;
+
+impl ImapRule for Rule {
+    fn token(self) -> Token {
+        match self {
+            Rule::nil => Token::Nil,
+            Rule::quoted => Token::Quoted,
+            Rule::literal => Token::Literal,
+            Rule::astring_atom => Token::AstringAtom,
+            Rule::atom | Rule::tag | Rule::value_atom | Rule::msg_att_other_name => Token::Atom,
+            Rule::number | Rule::nz_number | Rule::value_number | Rule::body_fld_octets | Rule::body_fld_lines => {
+                Token::Number
+            }
+            Rule::text | Rule::resp_text_code_text => Token::Text,
+            _ => Token::Other,
+        }
+    }
+}
+
+/// Parses one framed response into its typed form.
+///
+/// The result borrows from the frame: strings without escapes and literal
+/// payloads are not copied.
+///
+/// ```
+/// use imap_core::types::{Data, Response};
+///
+/// let input = b"* 3 EXISTS\r\n";
+/// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+/// assert!(matches!(imap_core::parse(&frame), Ok(Response::Data(Data::Exists(3)))));
+/// ```
+pub fn parse<'f>(frame: &'f Frame<'_>) -> Result<Response<'f>, ParseError> {
+    let cx = Cx::new(frame);
+    let mut pairs =
+        ImapParser::parse(Rule::response, frame.skeleton()).map_err(|e| ParseError::from_pest(frame, &e))?;
+    let pair = pairs.next().ok_or_else(|| ParseError::at(frame, 0, "a response".into()))?;
+    Response::from_pair(pair, &cx).map_err(|e| ParseError::at(frame, e.position, e.expected.into_owned()))
+}

@@ -1,0 +1,76 @@
+//! ENVELOPE: a message's header fields, parsed by the server.
+
+use crate::parse::Rule;
+use crate::types::IString;
+use imap_derive::FromPair;
+
+/// The ENVELOPE of a message (RFC 3501 7.4.2). Strings are as the server
+/// sent them: RFC 2047 encoded words are not decoded here.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[imap(rule = "envelope")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Envelope<'a> {
+    /// `Date:` as written in the message.
+    pub date: Option<IString<'a>>,
+    /// `Subject:`.
+    pub subject: Option<IString<'a>>,
+    /// `From:`.
+    #[imap(list)]
+    pub from: Vec<Address<'a>>,
+    /// `Sender:` (the server fills it from From: when absent).
+    #[imap(list)]
+    pub sender: Vec<Address<'a>>,
+    /// `Reply-To:` (the server fills it from From: when absent).
+    #[imap(list)]
+    pub reply_to: Vec<Address<'a>>,
+    /// `To:`.
+    #[imap(list)]
+    pub to: Vec<Address<'a>>,
+    /// `Cc:`.
+    #[imap(list)]
+    pub cc: Vec<Address<'a>>,
+    /// `Bcc:`.
+    #[imap(list)]
+    pub bcc: Vec<Address<'a>>,
+    /// `In-Reply-To:`.
+    pub in_reply_to: Option<IString<'a>>,
+    /// `Message-ID:`.
+    pub message_id: Option<IString<'a>>,
+}
+
+/// One address of an ENVELOPE address list.
+///
+/// RFC 2822 groups are flattened in the list as the RFC describes: a group
+/// starts with an address whose `host` is NIL and whose `mailbox` is the
+/// group's name, and ends with one whose `host` and `mailbox` are both NIL.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[imap(rule = "address")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Address<'a> {
+    /// The display name (phrase).
+    pub name: Option<IString<'a>>,
+    /// The source route (obsolete).
+    pub adl: Option<IString<'a>>,
+    /// The local part, or the group name at the start of a group.
+    pub mailbox: Option<IString<'a>>,
+    /// The domain; NIL marks group syntax.
+    pub host: Option<IString<'a>>,
+}
+
+impl Address<'_> {
+    /// Whether this entry opens a group (`mailbox` holds the group name).
+    pub fn is_group_start(&self) -> bool {
+        self.host.is_none() && self.mailbox.is_some()
+    }
+
+    /// Whether this entry closes a group.
+    pub fn is_group_end(&self) -> bool {
+        self.host.is_none() && self.mailbox.is_none()
+    }
+
+    /// `mailbox@host`, for an ordinary address.
+    pub fn email(&self) -> Option<String> {
+        let (mailbox, host) = (self.mailbox.as_ref()?, self.host.as_ref()?);
+        Some(format!("{}@{}", mailbox.to_str_lossy(), host.to_str_lossy()))
+    }
+}

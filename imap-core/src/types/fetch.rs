@@ -1,0 +1,212 @@
+//! FETCH responses and their items.
+
+use crate::parse::Rule;
+use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Value};
+use imap_derive::FromPair;
+
+/// `* n FETCH (...)`: data about message `n`.
+///
+/// ```
+/// use imap_core::types::{Data, Flag, Response};
+///
+/// let input = b"* 7 FETCH (UID 42 RFC822.SIZE 1024 FLAGS (\\Seen $Junk))\r\n";
+/// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+/// let Ok(Response::Data(Data::Fetch(fetch))) = imap_core::parse(&frame) else { panic!() };
+/// assert_eq!((fetch.seq, fetch.uid(), fetch.size()), (7, Some(42), Some(1024)));
+/// assert_eq!(fetch.flags(), Some(&[Flag::Seen, Flag::Keyword("$Junk")][..]));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[imap(rule = "message_data_fetch")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Fetch<'a> {
+    /// The message sequence number.
+    pub seq: u32,
+    /// The items, in the order the server sent them.
+    pub items: Vec<FetchItem<'a>>,
+}
+
+impl<'a> Fetch<'a> {
+    /// The UID, if fetched.
+    pub fn uid(&self) -> Option<u32> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::Uid(uid) => Some(*uid),
+            _ => None,
+        })
+    }
+
+    /// The flags, if fetched.
+    pub fn flags(&self) -> Option<&[Flag<'a>]> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::Flags(flags) => Some(&flags[..]),
+            _ => None,
+        })
+    }
+
+    /// RFC822.SIZE, if fetched.
+    pub fn size(&self) -> Option<u32> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::Rfc822Size(size) => Some(*size),
+            _ => None,
+        })
+    }
+
+    /// INTERNALDATE, if fetched.
+    pub fn internal_date(&self) -> Option<&DateTime> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::InternalDate(date) => Some(date),
+            _ => None,
+        })
+    }
+
+    /// The ENVELOPE, if fetched.
+    pub fn envelope(&self) -> Option<&Envelope<'a>> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::Envelope(envelope) => Some(&**envelope),
+            _ => None,
+        })
+    }
+
+    /// BODYSTRUCTURE (or BODY, its non-extensible form), if fetched.
+    pub fn body_structure(&self) -> Option<&BodyStructure<'a>> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::BodyStructure(body) | FetchItem::Body(body) => Some(body),
+            _ => None,
+        })
+    }
+
+    /// The data of `BODY[section]` (any origin), if fetched; `section` as
+    /// written in the request, e.g. `""`, `"HEADER"`, `"1.2.MIME"`.
+    pub fn section(&self, section: &str) -> Option<&[u8]> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::BodySection { section: s, data, .. } if s.to_string().eq_ignore_ascii_case(section) => {
+                Some(data.as_ref().map_or(&[][..], |d| d.as_bytes()))
+            }
+            _ => None,
+        })
+    }
+}
+
+/// One item of a FETCH response (RFC 3501 7.4.2).
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum FetchItem<'a> {
+    /// `UID`.
+    #[imap(rule = "msg_att_uid")]
+    Uid(u32),
+    /// `FLAGS`.
+    #[imap(rule = "msg_att_flags")]
+    Flags(Vec<Flag<'a>>),
+    /// `RFC822.SIZE`.
+    #[imap(rule = "msg_att_rfc822_size")]
+    Rfc822Size(u32),
+    /// `INTERNALDATE`.
+    #[imap(rule = "msg_att_internaldate")]
+    InternalDate(DateTime),
+    /// `ENVELOPE`.
+    #[imap(rule = "msg_att_envelope")]
+    Envelope(Box<Envelope<'a>>),
+    /// `BODYSTRUCTURE`.
+    #[imap(rule = "msg_att_bodystructure")]
+    BodyStructure(BodyStructure<'a>),
+    /// `BODY` (the structure without extension data).
+    #[imap(rule = "msg_att_body")]
+    Body(BodyStructure<'a>),
+    /// `BODY[section]<origin>`: message data; borrowed from the response.
+    #[imap(rule = "msg_att_body_section")]
+    BodySection {
+        /// Which part.
+        section: Section<'a>,
+        /// Where a partial fetch starts.
+        origin: Option<u32>,
+        /// The data; `None` for NIL.
+        data: Option<IString<'a>>,
+    },
+    /// `RFC822`: the whole message.
+    #[imap(rule = "msg_att_rfc822")]
+    Rfc822(Option<IString<'a>>),
+    /// `RFC822.HEADER`.
+    #[imap(rule = "msg_att_rfc822_header")]
+    Rfc822Header(Option<IString<'a>>),
+    /// `RFC822.TEXT`.
+    #[imap(rule = "msg_att_rfc822_text")]
+    Rfc822Text(Option<IString<'a>>),
+    /// An item this crate does not know, kept with its value.
+    #[imap(rule = "msg_att_other")]
+    Other {
+        /// The item's name as sent (`SAVEDATE`, `X-GM-LABELS`, `BINARY[1]`).
+        name: &'a str,
+        /// Its value.
+        value: Value<'a>,
+    },
+}
+
+/// A body section specifier: `[1.2.HEADER.FIELDS (Subject)]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair)]
+#[imap(rule = "section")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Section<'a> {
+    /// The part number path (`1.2`), if any.
+    pub part: Option<SectionPart>,
+    /// Which text of that part, if not all of it.
+    pub text: Option<SectionText<'a>>,
+}
+
+/// A part number path: `[1, 2]` for `1.2`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair)]
+#[imap(rule = "section_part")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SectionPart(pub Vec<u32>);
+
+/// The text part of a section specifier.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum SectionText<'a> {
+    /// `HEADER`.
+    #[imap(rule = "section_msgtext_header")]
+    Header,
+    /// `HEADER.FIELDS (names)`.
+    #[imap(rule = "section_msgtext_header_fields")]
+    HeaderFields(Vec<IString<'a>>),
+    /// `HEADER.FIELDS.NOT (names)`.
+    #[imap(rule = "section_msgtext_header_fields_not")]
+    HeaderFieldsNot(Vec<IString<'a>>),
+    /// `TEXT`.
+    #[imap(rule = "section_msgtext_text")]
+    Text,
+    /// `MIME`.
+    #[imap(rule = "section_text_mime")]
+    Mime,
+}
+
+/// The specifier as it is written in a FETCH command (without brackets).
+impl std::fmt::Display for Section<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut sep = "";
+        if let Some(part) = &self.part {
+            for (i, n) in part.0.iter().enumerate() {
+                write!(f, "{}{n}", if i == 0 { "" } else { "." })?;
+            }
+            sep = ".";
+        }
+        let names = |f: &mut std::fmt::Formatter<'_>, names: &[IString<'_>]| {
+            let names: Vec<_> = names.iter().map(|n| n.to_str_lossy()).collect();
+            write!(f, " ({})", names.join(" "))
+        };
+        match &self.text {
+            None => Ok(()),
+            Some(SectionText::Header) => write!(f, "{sep}HEADER"),
+            Some(SectionText::Text) => write!(f, "{sep}TEXT"),
+            Some(SectionText::Mime) => write!(f, "{sep}MIME"),
+            Some(SectionText::HeaderFields(n)) => {
+                write!(f, "{sep}HEADER.FIELDS")?;
+                names(f, n)
+            }
+            Some(SectionText::HeaderFieldsNot(n)) => {
+                write!(f, "{sep}HEADER.FIELDS.NOT")?;
+                names(f, n)
+            }
+        }
+    }
+}

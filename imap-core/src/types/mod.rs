@@ -1,0 +1,56 @@
+//! The typed model of server responses.
+//!
+//! Every type is built from its grammar rule by `#[derive(FromPair)]` (the
+//! rule is named on the type), or, for single tokens (flags, dates,
+//! capabilities), decoded from the token by hand. Values borrow from the
+//! frame they were parsed from; `IString::into_owned` and friends detach them.
+
+mod body;
+mod capability;
+mod datetime;
+mod envelope;
+mod fetch;
+mod flag;
+mod mailbox;
+mod response;
+mod string;
+mod value;
+
+pub use body::{
+    BasicPart, BodyFields, BodyStructure, Disposition, MessagePart, Multipart, MultipartExt, Param, SinglePart,
+    SinglePartExt, SinglePartKind, TextPart,
+};
+pub use capability::Capability;
+pub use datetime::{DateTime, DateTimeError};
+pub use envelope::{Address, Envelope};
+pub use fetch::{Fetch, FetchItem, Section, SectionPart, SectionText};
+pub use flag::Flag;
+pub use mailbox::{ListEntry, Mailbox, MailboxAttr, StatusAtt, StatusItem};
+pub use response::{Code, Condition, Continue, Data, Response, Status, Tagged};
+pub use string::IString;
+pub use value::Value;
+
+/// Implements `FromPair` for a type decoded from the text of one token.
+macro_rules! token_leaf {
+    ($ty:ty, $what:literal, $($rule:ident)|+, |$s:ident| $decode:expr) => {
+        impl<'a> $crate::convert::FromPair<'a, $crate::parse::Rule> for $ty {
+            #[inline]
+            fn accepts(rule: $crate::parse::Rule) -> bool {
+                matches!(rule, $($crate::parse::Rule::$rule)|+)
+            }
+
+            fn from_pair(
+                pair: $crate::convert::Pair<'a, $crate::parse::Rule>,
+                _cx: &$crate::convert::Cx<'a>,
+            ) -> Result<Self, $crate::convert::ConvError> {
+                if !Self::accepts(pair.as_rule()) {
+                    return Err($crate::convert::ConvError::unexpected(&pair, $what));
+                }
+                let $s: &'a str = pair.as_str();
+                let decoded: Option<Self> = $decode;
+                decoded.ok_or_else(|| $crate::convert::ConvError::new(pair.as_span().start(), $what))
+            }
+        }
+    };
+}
+pub(crate) use token_leaf;

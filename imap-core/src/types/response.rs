@@ -1,0 +1,191 @@
+//! Responses: tagged completions, untagged data, continuation requests.
+
+use super::token_leaf;
+use crate::parse::Rule;
+use crate::types::{Capability, Fetch, Flag, IString, ListEntry, Mailbox, StatusItem, Value};
+use imap_derive::FromPair;
+
+/// One server response.
+///
+/// A greeting is the first untagged `OK`, `PREAUTH` or `BYE` of a connection:
+/// a [`Data::Condition`] here, since only the session knows it came first.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+pub enum Response<'a> {
+    /// `A1 OK ...`: the completion of the command tagged `A1`.
+    Tagged(Tagged<'a>),
+    /// `* ...`: untagged data or status.
+    Data(Data<'a>),
+    /// `+ ...`: the server waits for more of the command.
+    Continue(Continue<'a>),
+}
+
+impl Response<'_> {
+    /// Whether this is an untagged `BYE`: the server is closing the connection.
+    pub fn is_bye(&self) -> bool {
+        matches!(self, Response::Data(Data::Condition(c)) if c.status == Status::Bye)
+    }
+}
+
+/// A tagged status response: `tag OK/NO/BAD [code] text`.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[imap(rule = "response_tagged")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Tagged<'a> {
+    /// The tag of the command this completes.
+    pub tag: &'a str,
+    /// The outcome.
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub condition: Condition<'a>,
+}
+
+/// A status: `OK`, `NO`, `BAD`, `PREAUTH` or `BYE`, an optional response
+/// code, and human-readable text.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[imap(rule = "resp_cond_state", rule = "resp_cond_auth", rule = "resp_cond_bye")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Condition<'a> {
+    /// The status word.
+    pub status: Status,
+    /// The response code in brackets, if any.
+    pub code: Option<Code<'a>>,
+    /// The text (may be empty).
+    pub text: IString<'a>,
+}
+
+/// The status word of a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "UPPERCASE"))]
+pub enum Status {
+    /// Success, or information.
+    Ok,
+    /// The command failed.
+    No,
+    /// The command was not understood.
+    Bad,
+    /// Greeting: already authenticated.
+    PreAuth,
+    /// The server is closing the connection.
+    Bye,
+}
+
+token_leaf!(
+    Status,
+    "OK, NO, BAD, PREAUTH or BYE",
+    resp_cond_state_word | resp_cond_auth_word | resp_cond_bye_word,
+    |s| match s.to_ascii_uppercase().as_str() {
+        "OK" => Some(Status::Ok),
+        "NO" => Some(Status::No),
+        "BAD" => Some(Status::Bad),
+        "PREAUTH" => Some(Status::PreAuth),
+        "BYE" => Some(Status::Bye),
+        _ => None,
+    }
+);
+
+/// A response code: the bracketed part of a status (RFC 3501 7.1).
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Code<'a> {
+    /// `ALERT`: the text must be shown to the user.
+    #[imap(rule = "resp_text_code_alert")]
+    Alert,
+    /// `BADCHARSET`, with the charsets the server supports.
+    #[imap(rule = "resp_text_code_badcharset")]
+    BadCharset(Vec<IString<'a>>),
+    /// `CAPABILITY`: the capabilities, sent along with a status.
+    #[imap(rule = "capability_data")]
+    Capability(Vec<Capability<'a>>),
+    /// `PARSE`: a message's headers could not be parsed.
+    #[imap(rule = "resp_text_code_parse")]
+    Parse,
+    /// `PERMANENTFLAGS`: flags the client can change permanently.
+    #[imap(rule = "resp_text_code_permanentflags")]
+    PermanentFlags(Vec<Flag<'a>>),
+    /// `READ-ONLY`: the mailbox is selected read-only.
+    #[imap(rule = "resp_text_code_read_only")]
+    ReadOnly,
+    /// `READ-WRITE`: the mailbox is selected read-write.
+    #[imap(rule = "resp_text_code_read_write")]
+    ReadWrite,
+    /// `TRYCREATE`: the target mailbox does not exist but can be created.
+    #[imap(rule = "resp_text_code_trycreate")]
+    TryCreate,
+    /// `UIDNEXT`: the next UID.
+    #[imap(rule = "resp_text_code_uidnext")]
+    UidNext(u32),
+    /// `UIDVALIDITY`.
+    #[imap(rule = "resp_text_code_uidvalidity")]
+    UidValidity(u32),
+    /// `UNSEEN`: the first unseen message's sequence number.
+    #[imap(rule = "resp_text_code_unseen")]
+    Unseen(u32),
+    /// Any other code, with its text after the name, if any.
+    #[imap(rule = "resp_text_code_other")]
+    Other {
+        /// The code's name (`HIGHESTMODSEQ`, `CLOSED`, ...).
+        name: &'a str,
+        /// Everything after the name and its space, up to `]`.
+        text: Option<IString<'a>>,
+    },
+}
+
+/// A continuation request: `+ text`, or `+ base64` during AUTHENTICATE.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[imap(rule = "continue_req")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Continue<'a> {
+    /// A response code, if any.
+    pub code: Option<Code<'a>>,
+    /// The text, or a SASL challenge in base64.
+    pub text: IString<'a>,
+}
+
+/// Untagged data: everything a `* ` response carries.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", content = "data", rename_all = "snake_case"))]
+pub enum Data<'a> {
+    /// `* n FETCH (...)`.
+    Fetch(Fetch<'a>),
+    /// `* n EXPUNGE`: message n was removed.
+    #[imap(rule = "message_data_expunge")]
+    Expunge(u32),
+    /// `* n EXISTS`: the mailbox has n messages.
+    #[imap(rule = "mailbox_data_exists")]
+    Exists(u32),
+    /// `* n RECENT`.
+    #[imap(rule = "mailbox_data_recent")]
+    Recent(u32),
+    /// `* OK/NO/BAD/PREAUTH/BYE ...`.
+    Condition(Condition<'a>),
+    /// `* CAPABILITY ...`.
+    #[imap(rule = "capability_data")]
+    Capability(Vec<Capability<'a>>),
+    /// `* FLAGS (...)`: the flags defined in the mailbox.
+    #[imap(rule = "mailbox_data_flags")]
+    Flags(Vec<Flag<'a>>),
+    /// `* LIST ...`.
+    #[imap(rule = "mailbox_data_list")]
+    List(ListEntry<'a>),
+    /// `* LSUB ...`.
+    #[imap(rule = "mailbox_data_lsub")]
+    Lsub(ListEntry<'a>),
+    /// `* SEARCH n...`.
+    #[imap(rule = "mailbox_data_search")]
+    Search(Vec<u32>),
+    /// `* STATUS mailbox (...)`.
+    #[imap(rule = "mailbox_data_status")]
+    Status {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Its counters.
+        items: Vec<StatusItem<'a>>,
+    },
+    /// Untagged data this crate does not know: its values, kept whole.
+    #[imap(rule = "response_data_other")]
+    Other(Vec<Value<'a>>),
+}

@@ -1,0 +1,27 @@
+//! Resource limits applied while framing untrusted server input.
+
+/// Bounds on what one server response may make the framer scan and buffer.
+///
+/// Every limit is checked before the bytes it guards are buffered, so a hostile
+/// server can make the framer do only bounded work and hold bounded memory
+/// before it reports a [`FrameError`](super::FrameError).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Maximum bytes of one line, its line ending included and literal payloads
+    /// not counted. Default: 16 MiB.
+    pub max_line: usize,
+    /// Maximum size one literal (`{N}` or `~{N}`) may announce. Default: 128 MiB.
+    pub max_literal: u64,
+    /// Maximum bytes of a whole response, all lines and literal payloads
+    /// included. Default: 256 MiB.
+    pub max_response: u64,
+    /// Maximum nesting depth of parentheses outside quoted strings and literal
+    /// payloads. Default: 128.
+    pub max_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_line: 16 << 20, max_literal: 128 << 20, max_response: 256 << 20, max_depth: 128 }
+    }
+}

@@ -1,0 +1,339 @@
+//! The one scanning state machine behind both [`frames`](super::frames) and
+//! [`Framer`](super::Framer).
+//!
+//! The scanner is handed the unconsumed input each time (the bytes from the
+//! start of the current response, or of the discarded rest of one, to the end
+//! of what has arrived) and remembers how far it has already looked, so every
+//! byte is examined a bounded number of times however the input is split.
+//! Positions inside a response are relative to its first byte, which lets the
+//! streaming framer move its buffer between calls.
+
+use std::mem;
+
+use memchr::{memchr, memchr3};
+
+use super::{FrameError, FrameErrorKind, Limits, LiteralRef};
+
+/// Line bytes remembered while discarding a line that is not buffered: enough
+/// for `{`, the 20 digits of `u64::MAX`, `}` and CR, with room to spare. A
+/// longer header is over any `max_literal` anyway, and such a header is never
+/// skipped, which is the same outcome as not recognising it.
+const TAIL: usize = 32;
+
+/// What one call of [`Scanner::step`] found.
+#[derive(Debug)]
+pub(crate) enum Event {
+    /// The input ends inside a response; feed more bytes and call again.
+    NeedMore,
+    /// The consumed bytes are one complete response.
+    Frame(Complete),
+    /// A limit was exceeded. The consumed bytes belong to the failed response
+    /// and are dropped; the scanner now discards the rest of that response.
+    Error(FrameError),
+    /// The consumed bytes finished a discarded response; call again.
+    Skipped,
+}
+
+/// A complete response found by the scanner.
+#[derive(Debug)]
+pub(crate) struct Complete {
+    /// Stream offset of the response's first byte.
+    pub(crate) offset: u64,
+    /// Its literals, payload ranges set, `header_end` not yet known.
+    pub(crate) literals: Vec<LiteralRef>,
+}
+
+/// Scan state kept between calls.
+#[derive(Debug)]
+pub(crate) struct Scanner {
+    limits: Limits,
+    /// Stream offset of the first byte of the input given to the next call.
+    offset: u64,
+    mode: Mode,
+}
+
+#[derive(Debug)]
+enum Mode {
+    /// Inside a response that is being framed (possibly not started yet).
+    Frame(Progress),
+    /// Skipping the rest of a response after a limit error.
+    Discard(Discard),
+}
+
+/// How far a response has been scanned; positions are relative to its start.
+#[derive(Debug, Default)]
+struct Progress {
+    /// Bytes already scanned.
+    pos: usize,
+    /// Start of the current line.
+    line_start: usize,
+    /// Payload bytes still to come of the literal being skipped.
+    literal_left: u64,
+    /// Parenthesis depth at `line_start`.
+    depth: u32,
+    literals: Vec<LiteralRef>,
+}
+
+/// Discarding the rest of a failed response without buffering it.
+#[derive(Debug, Default)]
+struct Discard {
+    literal_left: u64,
+    /// The end of the current line so far, to spot a literal header.
+    tail: Tail,
+}
+
+/// The last [`TAIL`] bytes pushed into it.
+#[derive(Debug, Default)]
+struct Tail {
+    buf: [u8; TAIL],
+    len: usize,
+}
+
+/// A literal header `{N}` found at the end of a line.
+struct Header {
+    /// Index of the `{` in the line.
+    brace: usize,
+    /// The announced size, `None` when it overflows `u64`.
+    size: Option<u64>,
+}
+
+impl Scanner {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Scanner { limits, offset: 0, mode: Mode::Frame(Progress::default()) }
+    }
+
+    /// Scans `input`, which starts where the previous call's consumed bytes
+    /// ended and must extend what that call saw, and returns how many of its
+    /// leading bytes were consumed together with what was found.
+    pub(crate) fn step(&mut self, input: &[u8]) -> (usize, Event) {
+        let (consumed, event, mode) = match mem::replace(&mut self.mode, Mode::Frame(Progress::default())) {
+            Mode::Frame(progress) => self.frame_step(progress, input),
+            Mode::Discard(discard) => self.discard_step(discard, input),
+        };
+        self.mode = mode;
+        self.offset += consumed as u64;
+        (consumed, event)
+    }
+
+    /// Called at the end of the input with the count of unconsumed bytes:
+    /// the `Truncated` error if they are part of a response, then resets.
+    pub(crate) fn finish(&mut self, unconsumed: usize) -> Option<FrameError> {
+        let partial = unconsumed > 0 && matches!(self.mode, Mode::Frame(_));
+        self.mode = Mode::Frame(Progress::default());
+        let frame_start = self.offset;
+        self.offset += unconsumed as u64;
+        partial.then_some(FrameError { kind: FrameErrorKind::Truncated { frame_start }, offset: self.offset })
+    }
+
+    fn frame_step(&self, mut p: Progress, input: &[u8]) -> (usize, Event, Mode) {
+        loop {
+            if !skip_literal(&mut p.pos, &mut p.literal_left, input.len()) {
+                return (0, Event::NeedMore, Mode::Frame(p));
+            }
+            let line_cap = p.line_start.saturating_add(self.limits.max_line);
+            let end = input.len().min(line_cap).min(self.response_cap());
+            let Some(lf) = memchr(b'\n', &input[p.pos..end]).map(|i| p.pos + i) else {
+                p.pos = end;
+                if end == input.len() {
+                    return (0, Event::NeedMore, Mode::Frame(p));
+                }
+                return self.overlong_line(input, p.line_start, end);
+            };
+            p.pos = lf + 1;
+            let line = &input[p.line_start..lf];
+            if let Err(e) = self.track_depth(&mut p, line) {
+                return (p.pos, Event::Error(e), self.after_failed_line(line));
+            }
+            let Some(header) = literal_header(line) else {
+                let literals = mem::take(&mut p.literals);
+                let complete = Event::Frame(Complete { offset: self.offset, literals });
+                return (p.pos, complete, Mode::Frame(Progress::default()));
+            };
+            if let Err((e, mode)) = self.start_literal(&mut p, &header) {
+                return (p.pos, Event::Error(e), mode);
+            }
+        }
+    }
+
+    /// Records the literal announced at the end of the line just scanned, or
+    /// the error and how to go on when it breaks a limit.
+    fn start_literal(&self, p: &mut Progress, header: &Header) -> Result<(), (FrameError, Mode)> {
+        let offset = self.offset + (p.line_start + header.brace) as u64;
+        let size = match header.size {
+            Some(size) if size <= self.limits.max_literal => size,
+            announced => {
+                let kind = FrameErrorKind::LiteralTooLarge {
+                    announced: announced.unwrap_or(u64::MAX),
+                    limit: self.limits.max_literal,
+                };
+                // Not skipped: a size over the limit cannot be trusted.
+                let mode = Mode::Frame(Progress::default());
+                return Err((FrameError { kind, offset }, mode));
+            }
+        };
+        let payload_end = (p.pos as u64).saturating_add(size);
+        if payload_end > self.response_cap() as u64 {
+            let kind = FrameErrorKind::ResponseTooLarge { limit: self.limits.max_response };
+            return Err((FrameError { kind, offset }, discard_literal(size)));
+        }
+        // Fits in usize: bounded by response_cap().
+        let payload = p.pos..payload_end as usize;
+        p.line_start = payload.end;
+        p.literal_left = size;
+        p.literals.push(LiteralRef { header_end: 0, payload });
+        Ok(())
+    }
+
+    fn discard_step(&self, mut d: Discard, input: &[u8]) -> (usize, Event, Mode) {
+        let mut pos = 0;
+        loop {
+            if !skip_literal(&mut pos, &mut d.literal_left, input.len()) {
+                return (pos, Event::NeedMore, Mode::Discard(d));
+            }
+            let Some(lf) = memchr(b'\n', &input[pos..]).map(|i| pos + i) else {
+                d.tail.push(&input[pos..]);
+                return (input.len(), Event::NeedMore, Mode::Discard(d));
+            };
+            d.tail.push(&input[pos..lf]);
+            pos = lf + 1;
+            match self.acceptable_literal(d.tail.bytes()) {
+                Some(size) => d = discard_literal_state(size),
+                None => return (pos, Event::Skipped, Mode::Frame(Progress::default())),
+            }
+        }
+    }
+
+    /// The error for a line that reached a limit at `end` without a line
+    /// ending; its bytes so far are dropped and the rest of it discarded.
+    fn overlong_line(&self, input: &[u8], line_start: usize, end: usize) -> (usize, Event, Mode) {
+        let kind = if end == line_start.saturating_add(self.limits.max_line) {
+            FrameErrorKind::LineTooLong { limit: self.limits.max_line }
+        } else {
+            FrameErrorKind::ResponseTooLarge { limit: self.limits.max_response }
+        };
+        let mut tail = Tail::default();
+        tail.push(&input[line_start..end]);
+        let e = FrameError { kind, offset: self.offset + end as u64 };
+        let discard = Discard { literal_left: 0, tail };
+        (end, Event::Error(e), Mode::Discard(discard))
+    }
+
+    /// Updates the depth with one complete line, or the `TooDeep` error.
+    fn track_depth(&self, p: &mut Progress, line: &[u8]) -> Result<(), FrameError> {
+        match scan_depth(line, p.depth, self.limits.max_depth) {
+            Ok(depth) => {
+                p.depth = depth;
+                Ok(())
+            }
+            Err(i) => Err(FrameError {
+                kind: FrameErrorKind::TooDeep { limit: self.limits.max_depth },
+                offset: self.offset + (p.line_start + i) as u64,
+            }),
+        }
+    }
+
+    /// After an error on a complete line: the response goes on only if the
+    /// line announced a literal that may be skipped.
+    fn after_failed_line(&self, line: &[u8]) -> Mode {
+        match self.acceptable_literal(line) {
+            Some(size) => discard_literal(size),
+            None => Mode::Frame(Progress::default()),
+        }
+    }
+
+    /// The size of the literal announced at the end of `line`, if it is within
+    /// `max_literal` (only such a payload is trusted enough to be skipped).
+    fn acceptable_literal(&self, line: &[u8]) -> Option<u64> {
+        let size = literal_header(line)?.size?;
+        (size <= self.limits.max_literal).then_some(size)
+    }
+
+    /// `max_response` as a buffer length.
+    fn response_cap(&self) -> usize {
+        usize::try_from(self.limits.max_response).unwrap_or(usize::MAX)
+    }
+}
+
+fn discard_literal(size: u64) -> Mode {
+    Mode::Discard(discard_literal_state(size))
+}
+
+fn discard_literal_state(size: u64) -> Discard {
+    Discard { literal_left: size, tail: Tail::default() }
+}
+
+/// Advances `pos` over up to `left` payload bytes of the `len` available;
+/// true once the whole payload is behind.
+fn skip_literal(pos: &mut usize, left: &mut u64, len: usize) -> bool {
+    let take = (*left).min((len - *pos) as u64);
+    *pos += take as usize;
+    *left -= take;
+    *left == 0
+}
+
+impl Tail {
+    fn push(&mut self, bytes: &[u8]) {
+        if bytes.len() >= TAIL {
+            self.buf.copy_from_slice(&bytes[bytes.len() - TAIL..]);
+            self.len = TAIL;
+            return;
+        }
+        let keep = self.len.min(TAIL - bytes.len());
+        self.buf.copy_within(self.len - keep..self.len, 0);
+        self.buf[keep..keep + bytes.len()].copy_from_slice(bytes);
+        self.len = keep + bytes.len();
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Finds a literal header (`{N}`, which also ends `~{N}`) at the end of a line
+/// given without its LF; an optional CR before the LF is ignored.
+fn literal_header(line: &[u8]) -> Option<Header> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let body = line.strip_suffix(b"}")?;
+    let digits = body.iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |i| i + 1);
+    let brace = digits.checked_sub(1)?;
+    if body[brace] != b'{' || digits == body.len() {
+        return None;
+    }
+    let size = body[digits..].iter().try_fold(0u64, |n, &d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')));
+    Some(Header { brace, size })
+}
+
+/// Follows parentheses through one line, starting at `depth`: the depth at its
+/// end, or the index of the `(` that went past `max`. Quoted strings are
+/// skipped (a `\` escapes the next byte in them) and end with the line.
+///
+/// Outside quoted strings memchr jumps between the few bytes that matter,
+/// which is fast on atoms and text; quoted strings use a plain loop.
+fn scan_depth(line: &[u8], mut depth: u32, max: u32) -> Result<u32, usize> {
+    let mut i = 0;
+    while let Some(k) = memchr3(b'(', b')', b'"', &line[i..]) {
+        i += k;
+        match line[i] {
+            b'(' if depth >= max => return Err(i),
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            _ => match closing_quote(&line[i + 1..]) {
+                Some(len) => i += len + 1,
+                None => return Ok(depth),
+            },
+        }
+        i += 1;
+    }
+    Ok(depth)
+}
+
+/// The index of the `"` closing a quoted string whose contents start `s`.
+/// Quoted strings are short, where a plain loop beats memchr's setup.
+fn closing_quote(s: &[u8]) -> Option<usize> {
+    let mut escaped = false;
+    s.iter().position(|&b| {
+        let close = b == b'"' && !escaped;
+        escaped = b == b'\\' && !escaped;
+        close
+    })
+}

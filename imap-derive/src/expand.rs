@@ -1,0 +1,144 @@
+//! Writes the `FromPair` impl for a checked [`Container`].
+//!
+//! The generated code only sequences calls into `imap_core::convert`; every
+//! decision about pairs (optional, repeated, NIL) is made there, once.
+
+use crate::model::{Body, Container, Field, FieldKind, Shape, Style, Variant};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{GenericParam, Lifetime};
+
+pub fn from_pair(container: &Container) -> TokenStream {
+    let input = container.input;
+    if let Some(param) = input.generics.type_params().next() {
+        return syn::Error::new(param.span(), "#[derive(FromPair)] supports lifetime parameters only")
+            .into_compile_error();
+    }
+    let name = &input.ident;
+    // The input lifetime: the type's own first lifetime, or a fresh one.
+    let own = input.generics.lifetimes().next().map(|l| l.lifetime.clone());
+    let input_lt = own.clone().unwrap_or_else(|| Lifetime::new("'__input", name.span()));
+    let mut impl_generics = input.generics.clone();
+    if own.is_none() {
+        impl_generics.params.insert(0, GenericParam::Lifetime(syn::LifetimeParam::new(input_lt.clone())));
+    }
+    let (impl_generics, _, _) = impl_generics.split_for_impl();
+    let (_, ty_generics, where_clause) = input.generics.split_for_impl();
+    let convert = quote!(::imap_core::convert);
+    let trait_path = quote!(#convert::FromPair<#input_lt, Rule>);
+
+    let (accepts, body) = match &container.body {
+        Body::Struct(shape) => {
+            let rules = &container.rules;
+            let build = build_shape(shape, quote!(Self), &name.to_string());
+            (
+                quote!(matches!(rule, #(Rule::#rules)|*)),
+                quote! {
+                    let mut children = #convert::Children::new(pair, cx);
+                    #build
+                },
+            )
+        }
+        Body::Enum(variants) => enum_body(name, variants, &trait_path),
+    };
+
+    quote! {
+        impl #impl_generics #trait_path for #name #ty_generics #where_clause {
+            #[inline]
+            fn accepts(rule: Rule) -> bool {
+                #accepts
+            }
+
+            fn from_pair(
+                pair: #convert::Pair<#input_lt, Rule>,
+                cx: &#convert::Cx<#input_lt>,
+            ) -> ::core::result::Result<Self, #convert::ConvError> {
+                #body
+            }
+        }
+    }
+}
+
+/// `accepts` and `from_pair` of an enum: dispatch on the pair's rule.
+fn enum_body(name: &syn::Ident, variants: &[Variant], trait_path: &TokenStream) -> (TokenStream, TokenStream) {
+    let convert = quote!(::imap_core::convert);
+    let mut accepts = Vec::new();
+    let mut arms = Vec::new();
+    for variant in variants {
+        let ident = variant.ident;
+        let what = format!("{name}::{ident}");
+        match &variant.rule {
+            Some(rule) => {
+                accepts.push(quote!(matches!(rule, Rule::#rule)));
+                let build = build_shape(&variant.shape, quote!(Self::#ident), &what);
+                arms.push(quote! {
+                    Rule::#rule => {
+                        let mut children = #convert::Children::new(pair, cx);
+                        #build
+                    }
+                });
+            }
+            None => {
+                // Delegating variant: its one field's type decides.
+                let ty = variant.shape.fields[0].ty;
+                let inner = quote_spanned!(ty.span()=> <#ty as #trait_path>);
+                accepts.push(quote!(#inner::accepts(rule)));
+                let construct = match variant.shape.style {
+                    Style::Named => {
+                        let field = variant.shape.fields[0].ident;
+                        quote!(Self::#ident { #field: #inner::from_pair(pair, cx)? })
+                    }
+                    _ => quote!(Self::#ident(#inner::from_pair(pair, cx)?)),
+                };
+                arms.push(quote! {
+                    rule if #inner::accepts(rule) => ::core::result::Result::Ok(#construct),
+                });
+            }
+        }
+    }
+    let name_str = name.to_string();
+    let body = quote! {
+        match pair.as_rule() {
+            #(#arms)*
+            _ => ::core::result::Result::Err(#convert::ConvError::unexpected(&pair, #name_str)),
+        }
+    };
+    (quote!(#(#accepts)||*), body)
+}
+
+/// Statements that take each field from `children`, check nothing is left
+/// over, and build `path` (a struct or a variant) from the fields.
+fn build_shape(shape: &Shape, path: TokenStream, what: &str) -> TokenStream {
+    let bindings: Vec<_> = (0..shape.fields.len()).map(|i| format_ident!("__field{}", i)).collect();
+    let takes = shape.fields.iter().zip(&bindings).map(|(field, binding)| take_field(field, binding));
+    let construct = match shape.style {
+        Style::Named => {
+            let names = shape.fields.iter().map(|f| f.ident);
+            quote!(#path { #(#names: #bindings),* })
+        }
+        Style::Tuple => quote!(#path(#(#bindings),*)),
+        Style::Unit => path,
+    };
+    quote! {
+        #(#takes)*
+        children.finish(#what)?;
+        ::core::result::Result::Ok(#construct)
+    }
+}
+
+fn take_field(field: &Field, binding: &syn::Ident) -> TokenStream {
+    let label = field.ident.map(|i| i.to_string()).unwrap_or_else(|| "value".to_owned());
+    let span = field.ty.span();
+    let call = match field.kind {
+        FieldKind::Required => {
+            let ty = field.ty;
+            quote_spanned!(span=> children.required::<#ty>(#label)?)
+        }
+        FieldKind::Optional(inner) => quote_spanned!(span=> children.optional::<#inner>(#label)?),
+        FieldKind::Repeated(inner) => quote_spanned!(span=> children.repeated::<#inner>(#label)?),
+        FieldKind::List(inner) => quote_spanned!(span=> children.list::<#inner>(#label)?),
+        FieldKind::Skip => quote_spanned!(span=> ::core::default::Default::default()),
+    };
+    quote!(let #binding = #call;)
+}

@@ -1,0 +1,47 @@
+//! `#[derive(FromPair)]`: the typed IMAP model declared next to its grammar rule.
+//!
+//! A struct names the grammar rule it is built from and lists its fields in the
+//! order the rule produces them; an enum lists one variant per alternative rule.
+//! The macro reads that declaration into a small model (module `model`) and writes
+//! the conversion from a pest pair (module `expand`); the walking itself lives in
+//! `imap_core::convert`, so the generated code stays a list of calls.
+//!
+//! ```ignore
+//! #[derive(FromPair)]
+//! #[imap(rule = "address")]
+//! pub struct Address<'a> {
+//!     pub name: Option<IString<'a>>,   // nstring: NIL becomes None
+//!     pub adl: Option<IString<'a>>,
+//!     pub mailbox: Option<IString<'a>>,
+//!     pub host: Option<IString<'a>>,
+//! }
+//! ```
+//!
+//! Field kinds, chosen by the field's type and attributes:
+//! - `T`: the next child pair, which must be accepted by `T`;
+//! - `Option<T>`: the next child if `T` accepts it, `None` for a `nil` child
+//!   or when the next child is something else (an absent optional part);
+//! - `Vec<T>`: every following child that `T` accepts (a repetition);
+//! - `#[imap(list)] Vec<T>`: the next child is a list rule; all its children
+//!   become `T` (a `NIL` list is empty);
+//! - `#[imap(skip)]`: not from the grammar, `Default::default()`.
+//!
+//! Enum variants: `#[imap(rule = "r")]` builds the variant's fields from the
+//! children of a pair of rule `r` (a unit variant takes none); a variant
+//! without a rule has one field whose type decides which pairs it accepts.
+#![forbid(unsafe_code)]
+
+mod expand;
+mod model;
+
+use proc_macro::TokenStream;
+
+/// Derives `imap_core::convert::FromPair` for a struct or enum; see the crate docs.
+#[proc_macro_derive(FromPair, attributes(imap))]
+pub fn derive_from_pair(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    model::Container::from_input(&input)
+        .map(|container| expand::from_pair(&container))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

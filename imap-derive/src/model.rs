@@ -1,0 +1,200 @@
+//! What a `#[derive(FromPair)]` declaration says, checked and read out of syn's tree.
+
+use syn::spanned::Spanned;
+use syn::{Attribute, Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
+
+/// The type being derived.
+pub struct Container<'i> {
+    pub input: &'i DeriveInput,
+    /// Grammar rules a pair may have to become this type (structs only).
+    pub rules: Vec<Ident>,
+    pub body: Body<'i>,
+}
+
+pub enum Body<'i> {
+    Struct(Shape<'i>),
+    Enum(Vec<Variant<'i>>),
+}
+
+/// Fields of a struct or of one enum variant.
+pub struct Shape<'i> {
+    pub fields: Vec<Field<'i>>,
+    pub style: Style,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum Style {
+    Named,
+    Tuple,
+    Unit,
+}
+
+pub struct Variant<'i> {
+    pub ident: &'i Ident,
+    /// `Some` when the variant is built from the children of a rule of its own.
+    pub rule: Option<Ident>,
+    pub shape: Shape<'i>,
+}
+
+pub struct Field<'i> {
+    pub ident: Option<&'i Ident>,
+    pub ty: &'i Type,
+    pub kind: FieldKind<'i>,
+}
+
+/// How a field takes its value from the children of its pair.
+pub enum FieldKind<'i> {
+    Required,
+    Optional(&'i Type),
+    Repeated(&'i Type),
+    List(&'i Type),
+    Skip,
+}
+
+/// `#[imap(...)]` keys found on one item.
+#[derive(Default)]
+struct Attrs {
+    rules: Vec<Ident>,
+    list: bool,
+    skip: bool,
+}
+
+impl<'i> Container<'i> {
+    pub fn from_input(input: &'i DeriveInput) -> syn::Result<Self> {
+        let attrs = Attrs::parse(&input.attrs)?;
+        let body = match &input.data {
+            Data::Struct(data) => {
+                if attrs.rules.is_empty() {
+                    return Err(syn::Error::new(
+                        input.ident.span(),
+                        "#[derive(FromPair)] on a struct needs #[imap(rule = \"grammar_rule\")]",
+                    ));
+                }
+                Body::Struct(Shape::from_fields(&data.fields)?)
+            }
+            Data::Enum(data) => {
+                if let Some(rule) = attrs.rules.first() {
+                    return Err(syn::Error::new(
+                        rule.span(),
+                        "an enum takes its rules from its variants: put #[imap(rule = ...)] on each variant",
+                    ));
+                }
+                let variants = data.variants.iter().map(Variant::from_variant).collect::<syn::Result<Vec<_>>>()?;
+                if variants.is_empty() {
+                    return Err(syn::Error::new(input.ident.span(), "#[derive(FromPair)] needs at least one variant"));
+                }
+                Body::Enum(variants)
+            }
+            Data::Union(data) => {
+                return Err(syn::Error::new(data.union_token.span, "#[derive(FromPair)] does not support unions"))
+            }
+        };
+        Ok(Container { input, rules: attrs.rules, body })
+    }
+}
+
+impl<'i> Variant<'i> {
+    fn from_variant(variant: &'i syn::Variant) -> syn::Result<Self> {
+        let attrs = Attrs::parse(&variant.attrs)?;
+        if attrs.rules.len() > 1 {
+            return Err(syn::Error::new(attrs.rules[1].span(), "a variant is built from one rule"));
+        }
+        let shape = Shape::from_fields(&variant.fields)?;
+        let rule = attrs.rules.into_iter().next();
+        if rule.is_none() && (shape.fields.len() != 1 || !matches!(shape.fields[0].kind, FieldKind::Required)) {
+            return Err(syn::Error::new(
+                variant.ident.span(),
+                "a variant without #[imap(rule = ...)] must have exactly one field, whose type picks the pairs it accepts",
+            ));
+        }
+        Ok(Variant { ident: &variant.ident, rule, shape })
+    }
+}
+
+impl<'i> Shape<'i> {
+    fn from_fields(fields: &'i Fields) -> syn::Result<Self> {
+        let style = match fields {
+            Fields::Named(_) => Style::Named,
+            Fields::Unnamed(_) => Style::Tuple,
+            Fields::Unit => Style::Unit,
+        };
+        let fields = fields.iter().map(Field::from_field).collect::<syn::Result<_>>()?;
+        Ok(Shape { fields, style })
+    }
+}
+
+impl<'i> Field<'i> {
+    fn from_field(field: &'i syn::Field) -> syn::Result<Self> {
+        let attrs = Attrs::parse(&field.attrs)?;
+        if let Some(rule) = attrs.rules.first() {
+            return Err(syn::Error::new(
+                rule.span(),
+                "a field takes its rule from its type; `rule` is not allowed here",
+            ));
+        }
+        let kind = if attrs.skip {
+            FieldKind::Skip
+        } else if attrs.list {
+            match generic_arg(&field.ty, "Vec") {
+                Some(inner) => FieldKind::List(inner),
+                None => return Err(syn::Error::new(field.ty.span(), "#[imap(list)] needs a Vec<T> field")),
+            }
+        } else if let Some(inner) = generic_arg(&field.ty, "Option") {
+            FieldKind::Optional(inner)
+        } else if let Some(inner) = generic_arg(&field.ty, "Vec") {
+            FieldKind::Repeated(inner)
+        } else {
+            FieldKind::Required
+        };
+        Ok(Field { ident: field.ident.as_ref(), ty: &field.ty, kind })
+    }
+}
+
+impl Attrs {
+    fn parse(attrs: &[Attribute]) -> syn::Result<Self> {
+        let mut out = Attrs::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("imap")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rule") {
+                    let name: LitStr = meta.value()?.parse()?;
+                    out.rules.push(rule_ident(&name)?);
+                } else if meta.path.is_ident("list") {
+                    out.list = true;
+                } else if meta.path.is_ident("skip") {
+                    out.skip = true;
+                } else {
+                    return Err(meta.error("unknown imap attribute; expected `rule`, `list` or `skip`"));
+                }
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+/// The rule name as an identifier spanned at the string, so that a rule the
+/// grammar lacks is reported by rustc right there.
+fn rule_ident(name: &LitStr) -> syn::Result<Ident> {
+    let value = name.value();
+    let valid = !value.is_empty()
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !value.starts_with(|c: char| c.is_ascii_digit());
+    if !valid {
+        return Err(syn::Error::new(name.span(), format!("`{value}` is not a grammar rule name")));
+    }
+    Ok(Ident::new(&value, name.span()))
+}
+
+/// `T` when `ty` is `Wrapper<T>` (by the last path segment, so `std::vec::Vec<T>` counts).
+fn generic_arg<'t>(ty: &'t Type, wrapper: &str) -> Option<&'t Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != wrapper {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    args.args.iter().find_map(|arg| match arg {
+        GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    })
+}
