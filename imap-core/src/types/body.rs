@@ -194,7 +194,7 @@ impl BodyFields<'_> {
 
 /// One `name value` parameter.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair)]
-#[imap(rule = "body_fld_param_pair")]
+#[imap(rule = "body_fld_param_pair", rule = "body_fld_param_bare")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Param<'a> {
     /// The name.

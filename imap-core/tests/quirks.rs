@@ -1,0 +1,208 @@
+//! The known quirk families of real servers, each accepted without loss.
+
+mod common;
+
+use common::{data, fetch, parse_all, parse_one};
+use imap_core::types::*;
+
+fn condition(r: Response<'_>) -> Condition<'_> {
+    match r {
+        Response::Data(Data::Condition(c)) => c,
+        Response::Tagged(t) => t.condition,
+        other => panic!("not a condition: {other:?}"),
+    }
+}
+
+#[test]
+fn eight_bit_bytes_in_text_and_quoted_strings() {
+    // Latin-1 in text, in a quoted mailbox name, in an envelope subject.
+    let c = condition(parse_one(b"* OK Bienvenue au caf\xe9\r\n"));
+    assert_eq!(c.text.as_bytes(), b"Bienvenue au caf\xe9");
+    let Data::List(l) = data(b"* LIST () \"/\" \"Entw\xfcrfe\"\r\n") else { panic!() };
+    assert_eq!(l.mailbox.raw().as_bytes(), b"Entw\xfcrfe");
+    let f = fetch(b"* 1 FETCH (ENVELOPE (NIL \"R\xe9union\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
+    assert_eq!(f.envelope().unwrap().subject.as_ref().unwrap().as_bytes(), b"R\xe9union");
+    // UTF-8 passes through as UTF-8.
+    let f = fetch("* 1 FETCH (ENVELOPE (NIL \"Réunion ✓\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n".as_bytes());
+    assert_eq!(f.envelope().unwrap().subject.as_ref().unwrap().as_str(), Some("Réunion ✓"));
+    // 8-bit in an atom (a keyword flag).
+    let f = fetch(b"* 1 FETCH (FLAGS (\\Seen caf\xe9))\r\n");
+    assert_eq!(f.flags().unwrap().len(), 2);
+}
+
+#[test]
+fn extra_and_missing_spaces() {
+    let f = fetch(b"* 1 FETCH ( UID 7  FLAGS ( \\Seen  \\Draft ) )\r\n");
+    assert_eq!((f.uid(), f.flags()), (Some(7), Some(&[Flag::Seen, Flag::Draft][..])));
+    assert_eq!(data(b"* SEARCH 1 2 \r\n"), Data::Search(vec![1, 2]));
+    assert_eq!(data(b"* 4 EXISTS \r\n"), Data::Exists(4));
+    let f = fetch(b"* 1 FETCH (FLAGS (\\Seen\\Answered))\r\n");
+    assert_eq!(f.flags(), Some(&[Flag::Seen, Flag::Answered][..]));
+    let Data::List(l) = data(b"* LIST (\\HasNoChildren ) \"/\" INBOX\r\n") else { panic!() };
+    assert_eq!((l.attributes, l.mailbox.is_inbox()), (vec![MailboxAttr::HasNoChildren], true));
+    // Addresses with no space between them.
+    let f = fetch(
+        b"* 1 FETCH (ENVELOPE (NIL NIL ((NIL NIL \"a\" \"x\")(NIL NIL \"b\" \"x\")) NIL NIL NIL NIL NIL NIL NIL))\r\n",
+    );
+    assert_eq!(f.envelope().unwrap().from.len(), 2);
+    let t = parse_one(b"A1 OK done \r\n");
+    assert!(matches!(t, Response::Tagged(_)));
+}
+
+#[test]
+fn missing_text_after_a_response_code() {
+    let c = condition(parse_one(b"* OK [READ-WRITE]\r\n"));
+    assert_eq!((c.code, c.text.len()), (Some(Code::ReadWrite), 0));
+    let c = condition(parse_one(b"A1 OK [READ-ONLY]\r\n"));
+    assert_eq!(c.code, Some(Code::ReadOnly));
+    let c = condition(parse_one(b"A2 OK\r\n"));
+    assert_eq!((c.status, c.code, c.text.len()), (Status::Ok, None, 0));
+    let c = condition(parse_one(b"* OK [UIDNEXT 5]Predicted\r\n"));
+    assert_eq!((c.code, c.text.as_str()), (Some(Code::UidNext(5)), Some("Predicted")));
+}
+
+#[test]
+fn unknown_response_codes_keep_their_text() {
+    let c = condition(parse_one(b"* OK [HIGHESTMODSEQ 715194045007] Highest\r\n"));
+    assert_eq!(c.code, Some(Code::Other { name: "HIGHESTMODSEQ", text: Some("715194045007".into()) }));
+    let c = condition(parse_one(b"A3 OK [APPENDUID 38505 3955] APPEND completed\r\n"));
+    assert_eq!(c.code, Some(Code::Other { name: "APPENDUID", text: Some("38505 3955".into()) }));
+    let c = condition(parse_one(b"* OK [CLOSED] Previous mailbox closed.\r\n"));
+    assert_eq!(c.code, Some(Code::Other { name: "CLOSED", text: None }));
+    // Text that merely starts with "[" is text.
+    let c = condition(parse_one(b"* OK [not a code\r\n"));
+    assert_eq!((c.code, c.text.as_str()), (None, Some("[not a code")));
+}
+
+fn body(input: &[u8]) -> BodyStructure<'static> {
+    fetch(input).body_structure().expect("a body structure").clone()
+}
+
+#[test]
+fn nil_where_a_string_is_due_in_body_fields() {
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" NIL NIL NIL NIL NIL 0 0))\r\n");
+    let BodyStructure::Single(SinglePart { kind: SinglePartKind::Text(t), .. }) = &b else { panic!("{b:?}") };
+    assert_eq!((t.subtype.clone(), t.fields.encoding.clone(), t.fields.params.len()), (None, None, 0));
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (NIL NIL NIL NIL NIL \"BASE64\" 10))\r\n");
+    assert_eq!(b.media_type(), (String::new(), String::new()));
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) NIL))\r\n");
+    assert_eq!(b.media_type(), ("MULTIPART".to_owned(), String::new()));
+}
+
+#[test]
+fn a_string_where_nil_or_a_list_is_due_in_body_fields() {
+    // Parameters as a bare string, disposition as a bare string, language as a string.
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (\"APPLICATION\" \"PDF\" \"NAME\" NIL NIL \"BASE64\" 4 NIL \"ATTACHMENT\" \"EN\" NIL))\r\n");
+    let BodyStructure::Single(SinglePart { kind: SinglePartKind::Basic(basic), ext: Some(ext) }) = &b else {
+        panic!("{b:?}")
+    };
+    assert_eq!(basic.fields.params[0].name, "NAME");
+    assert_eq!(basic.fields.params[0].value, None);
+    assert_eq!(ext.disposition.as_ref().unwrap().kind.as_ref().unwrap(), "ATTACHMENT");
+    assert_eq!(ext.language, vec![IString::from("EN")]);
+    // A parameter list with NIL values.
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" NIL) NIL NIL \"7BIT\" 1 1))\r\n");
+    assert_eq!(b.fields().unwrap().params[0].value, None);
+}
+
+#[test]
+fn minus_one_body_sizes() {
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" -1 -1))\r\n");
+    assert_eq!(b.fields().unwrap().octets, 0);
+}
+
+#[test]
+fn short_envelopes() {
+    let f = fetch(b"* 1 FETCH (ENVELOPE (\"Mon, 1 Jan 2024 00:00:00 +0000\" \"hi\" NIL NIL NIL NIL NIL NIL))\r\n");
+    let e = f.envelope().unwrap();
+    assert_eq!(
+        (e.subject.as_ref().unwrap().as_str(), e.in_reply_to.clone(), e.message_id.clone()),
+        (Some("hi"), None, None)
+    );
+    let f = fetch(b"* 1 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL \"<a@b>\"))\r\n");
+    assert_eq!(f.envelope().unwrap().in_reply_to.as_ref().unwrap(), "<a@b>");
+}
+
+#[test]
+fn backslash_star_and_bracket_in_flags() {
+    let f = fetch(b"* 1 FETCH (FLAGS (\\Seen \\* [Gmail]Label))\r\n");
+    assert_eq!(f.flags(), Some(&[Flag::Seen, Flag::MayCreate, Flag::Keyword("[Gmail]Label")][..]));
+    let Data::Flags(flags) = data(b"* FLAGS (\\Seen foo])\r\n") else { panic!() };
+    assert_eq!(flags, vec![Flag::Seen, Flag::Keyword("foo]")]);
+}
+
+#[test]
+fn bare_plus_continuations() {
+    let Response::Continue(c) = parse_one(b"+\r\n") else { panic!() };
+    assert!(c.text.is_empty());
+    let Response::Continue(c) = parse_one(b"+ \r\n") else { panic!() };
+    assert!(c.text.is_empty());
+    let Response::Continue(c) = parse_one(b"+ [ALERT] go on\r\n") else { panic!() };
+    assert_eq!(c.code, Some(Code::Alert));
+}
+
+#[test]
+fn empty_status_lists() {
+    let Data::Status { mailbox, items } = data(b"* STATUS INBOX ()\r\n") else { panic!() };
+    assert!(mailbox.is_inbox() && items.is_empty());
+    let Data::Status { items, .. } = data(b"* STATUS \"Sent Items\" (MESSAGES 3 HIGHESTMODSEQ 99999999999)\r\n") else {
+        panic!()
+    };
+    assert_eq!(items[1], StatusItem { att: StatusAtt::Other("HIGHESTMODSEQ"), value: 99_999_999_999 });
+}
+
+#[test]
+fn bare_lf_line_endings() {
+    let r = parse_all(b"* 2 EXISTS\n* 1 FETCH (BODY[] {3}\nabc)\nA1 OK done\n");
+    assert_eq!(r[0], Response::Data(Data::Exists(2)));
+    let Response::Data(Data::Fetch(f)) = &r[1] else { panic!() };
+    assert_eq!(f.section(""), Some(&b"abc"[..]));
+    assert!(matches!(&r[2], Response::Tagged(t) if t.condition.text == "done"));
+}
+
+#[test]
+fn unknown_fetch_items_are_kept_with_their_values() {
+    let f = fetch(b"* 5 FETCH (UID 9 SAVEDATE \"01-Jan-2024 00:00:00 +0000\" X-GM-LABELS (\\Inbox {5}\r\nLab\"l) MODSEQ (123) FLAGS ())\r\n");
+    assert_eq!(f.uid(), Some(9));
+    assert_eq!(f.flags(), Some(&[][..]));
+    let names: Vec<&str> = f
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            FetchItem::Other { name, .. } => Some(*name),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, vec!["SAVEDATE", "X-GM-LABELS", "MODSEQ"]);
+    let FetchItem::Other { value: Value::List(labels), .. } = &f.items[2] else { panic!() };
+    assert_eq!(labels, &vec![Value::Atom("\\Inbox"), Value::String("Lab\"l".into())]);
+    let f = fetch(b"* 1 FETCH (BINARY[1]<0> {3}\r\n\x00\x01\x02 PREVIEW NIL)\r\n");
+    let FetchItem::Other { name, value: Value::String(s) } = &f.items[0] else { panic!("{f:?}") };
+    assert_eq!((*name, s.as_bytes()), ("BINARY[1]<0>", &[0u8, 1, 2][..]));
+    assert!(matches!(f.items[1], FetchItem::Other { name: "PREVIEW", value: Value::Nil }));
+}
+
+#[test]
+fn unknown_untagged_data_is_kept() {
+    let Data::Other(v) = data(b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n") else { panic!() };
+    assert_eq!(v[0], Value::Atom("NAMESPACE"));
+    assert_eq!(v[2], Value::Nil);
+    let Data::Other(v) = data(b"* 3 XFOO bar\r\n") else { panic!() };
+    assert_eq!(v.len(), 3);
+}
+
+#[test]
+fn lowercase_keywords() {
+    let f = fetch(b"* 1 fetch (uid 3 flags (\\seen) rfc822.size 10)\r\n");
+    assert_eq!((f.uid(), f.size(), f.flags()), (Some(3), Some(10), Some(&[Flag::Seen][..])));
+    assert_eq!(data(b"* 3 exists\r\n"), Data::Exists(3));
+    assert!(
+        matches!(parse_one(b"a1 ok [read-write] done\r\n"), Response::Tagged(t) if t.condition.code == Some(Code::ReadWrite))
+    );
+}
+
+#[test]
+fn escaped_quotes_and_backslashes_in_quoted_strings() {
+    let f = fetch(b"* 1 FETCH (ENVELOPE (NIL \"say \\\"hi\\\" \\\\o/\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
+    assert_eq!(f.envelope().unwrap().subject.as_ref().unwrap(), "say \"hi\" \\o/");
+}
