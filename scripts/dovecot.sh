@@ -167,6 +167,10 @@ userdb {
 mail_location = maildir:~/Maildir
 # A throwaway test server: skip fsync, appends and flag changes get far faster.
 mail_fsync = never
+# IDLE learns of changes through inotify; with 1,000+ sessions of one uid the
+# per-uid inotify instance limit (often 128) runs out and Dovecot falls back
+# to polling, every 30 s by default: poll every second instead.
+mailbox_idle_check_interval = 1 secs
 mail_plugins = \$mail_plugins quota acl zlib
 
 # IMAP METADATA (RFC 5464) needs a dict for the attributes; a file per user.

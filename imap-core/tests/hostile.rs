@@ -1,0 +1,101 @@
+//! Hostile input ends in a typed error within bounded time and memory, and
+//! the stream goes on after it.
+
+mod common;
+
+use imap_core::types::{Data, Response};
+use imap_core::wire::{frames, FrameErrorKind, Framer, Limits};
+
+#[test]
+fn nesting_200000_deep_is_a_typed_error_not_a_stack_overflow() {
+    let mut input = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+    input.extend(std::iter::repeat_n(b'(', 200_000));
+    input.extend(std::iter::repeat_n(b')', 200_000));
+    input.extend_from_slice(b")\r\n* 2 EXISTS\r\n");
+    let mut all = frames(&input, Limits::default());
+    let err = all.next().unwrap().unwrap_err();
+    assert!(matches!(err.kind, FrameErrorKind::TooDeep { limit: 128 }), "{err}");
+    let next = all.next().unwrap().unwrap();
+    assert!(matches!(imap_core::parse(&next), Ok(Response::Data(Data::Exists(2)))));
+}
+
+#[test]
+fn deep_but_allowed_nesting_parses() {
+    // 40 nested multiparts: 41 levels of parentheses plus the FETCH list.
+    let mut body = b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)".to_vec();
+    for _ in 0..40 {
+        let mut outer = b"(".to_vec();
+        outer.extend_from_slice(&body);
+        outer.extend_from_slice(b" \"MIXED\")");
+        body = outer;
+    }
+    let mut input = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+    input.extend_from_slice(&body);
+    input.extend_from_slice(b")\r\n");
+    let f = common::fetch(&input);
+    assert_eq!(f.body_structure().unwrap().parts().count(), 41);
+    assert_eq!(f.body_structure().unwrap().parts().last().unwrap().0, vec![1; 40]);
+}
+
+#[test]
+fn a_literal_of_10_to_the_14_bytes_is_refused_before_allocating() {
+    let input = b"* 1 FETCH (BODY[] {100000000000000}\r\n* 2 EXISTS\r\n";
+    let mut all = frames(input, Limits::default());
+    let err = all.next().unwrap().unwrap_err();
+    assert!(matches!(err.kind, FrameErrorKind::LiteralTooLarge { announced: 100_000_000_000_000, .. }), "{err}");
+    let next = all.next().unwrap().unwrap();
+    assert!(matches!(imap_core::parse(&next), Ok(Response::Data(Data::Exists(2)))));
+}
+
+#[test]
+fn a_64_mib_line_without_crlf_is_refused_with_bounded_memory() {
+    let limits = Limits::default();
+    let mut framer = Framer::new(limits);
+    let chunk = vec![b'a'; 64 << 10];
+    let mut errors = 0;
+    let mut peak = 0;
+    for _ in 0..1024 {
+        framer.feed(&chunk);
+        peak = peak.max(framer.buffered());
+        while let Some(frame) = framer.next_frame() {
+            let err = frame.unwrap_err();
+            assert!(matches!(err.kind, FrameErrorKind::LineTooLong { .. }), "{err}");
+            errors += 1;
+        }
+    }
+    assert_eq!(errors, 1);
+    assert!(peak <= limits.max_line + chunk.len(), "buffered {peak} bytes");
+    framer.feed(b"\r\n* 3 EXISTS\r\n");
+    let frame = framer.next_frame().unwrap().unwrap();
+    assert!(matches!(imap_core::parse(&frame), Ok(Response::Data(Data::Exists(3)))));
+}
+
+#[test]
+fn numbers_that_overflow_their_field_are_parse_errors() {
+    let e = common::parse_error(b"* 1 FETCH (UID 4294967296)\r\n");
+    assert!(e.expected.contains("u32"), "{e}");
+    assert_eq!(e.position, 15);
+}
+
+#[test]
+fn impossible_dates_are_parse_errors() {
+    let e = common::parse_error(b"* 1 FETCH (INTERNALDATE \"31-Feb-2024 00:00:00 +0000\")\r\n");
+    assert!(e.expected.contains("date-time"), "{e}");
+    assert_eq!(e.position, 24);
+}
+
+#[test]
+fn garbage_is_a_parse_error_with_a_position() {
+    for garbage in [&b"\x00\x01\x02\r\n"[..], b"* 1 FETCH FETCH\r\n", b"+OK\r\n", b"A1 MAYBE\r\n", b")))\r\n"] {
+        let e = common::parse_error(garbage);
+        assert!(e.position < garbage.len(), "{e}");
+        assert!(!e.expected.is_empty());
+    }
+}
+
+#[test]
+fn error_positions_count_literal_payloads() {
+    // The error is after a 5-byte literal: its position is in wire bytes.
+    let e = common::parse_error(b"* 1 FETCH (BODY[] {5}\r\nhello FLAGS x)\r\n");
+    assert_eq!(e.position, 29, "{e}");
+}
