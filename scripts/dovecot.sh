@@ -292,13 +292,14 @@ cmd_start() {
         [[ "$port" != "$sport" ]] || continue
         write_config "$dir" "$port" "$sport" "$uid" "$gid"
         : >"$dir/logs/dovecot.log"
+        : >"$dir/logs/startup.log"
 
         # Daemons inherit stdout/stderr: send them to a file, otherwise a
         # caller reading our stdout through a pipe would never see EOF.
         # A high fd limit is needed for 1,000+ connections (Dovecot checks it).
         if ! (ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
               exec dovecot -c "$dir/dovecot.conf") \
-                </dev/null >>"$dir/logs/startup.log" 2>&1; then
+                </dev/null >"$dir/logs/startup.log" 2>&1; then
             if grep -q 'Address already in use' "$dir/logs/startup.log" "$dir/logs/dovecot.log" 2>/dev/null \
                 && [[ -z "$fixed_port" ]]; then
                 continue  # lost the race for a free port: pick new ones
@@ -356,14 +357,14 @@ EOF
 
 cmd_stop() {
     [[ $# -eq 1 ]] || usage
-    local dir pid i
+    local dir pid _
     [[ -d "$1" ]] || return 0
     dir="$(cd "$1" && pwd -P)"
     pid="$(master_pid "$dir")" || { rm -f "$dir/run/master.pid"; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
     # The master kills its children on shutdown (shutdown_clients = yes); wait
     # for it to be gone so the ports are free and DIR can be deleted.
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -371,14 +372,13 @@ cmd_stop() {
         printf 'dovecot.sh: master %s still running after 10 s, sending KILL\n' "$pid" >&2
         kill -KILL "$pid" 2>/dev/null || true
         # Children notice the master is gone and exit on their own.
-        for i in $(seq 1 50); do
+        for _ in $(seq 1 50); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
     fi
     rm -f "$dir/run/master.pid"
     printf 'stopped dovecot in %s (pid %s)\n' "$dir" "$pid"
-    : "$i"
 }
 
 cmd_seed() {

@@ -1,0 +1,10 @@
+use imap_core::parse::Rule;
+use imap_derive::FromPair;
+
+#[derive(FromPair)]
+#[imap(rule = "address")]
+struct Wrong {
+    n: f32,
+}
+
+fn main() {}
