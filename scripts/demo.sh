@@ -84,7 +84,9 @@ export DEMO_HOST="$HOST" DEMO_PORT="$PORT" DEMO_TLS="$TLS" DEMO_CAFILE="$CAFILE"
 
 raw_session() {
     python3 -c '
-import os, socket, ssl, sys
+import os, signal, socket, ssl, sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet exit when piped to head
 
 host, port = os.environ["DEMO_HOST"], int(os.environ["DEMO_PORT"])
 user, password = os.environ["DEMO_USER"], os.environ["DEMO_PASSWORD"]

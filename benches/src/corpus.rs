@@ -162,8 +162,8 @@ impl Rng {
         self.below(100) < p
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
     }
 }
 
@@ -179,13 +179,48 @@ const LAST: &[&str] = &[
 const INTL_NAMES: &[&str] =
     &["Jörg Müller", "Zoë Brontë", "François Lefèvre", "Åsa Ångström", "山田 太郎", "Παύλος Νικολάου", "Łukasz Żak"];
 const DOMAINS: &[&str] = &[
-    "example.com", "example.org", "mail.example.net", "corp.example.com", "lists.example.org", "university.example.edu",
-    "startup.example.io", "example.co.uk",
+    "example.com",
+    "example.org",
+    "mail.example.net",
+    "corp.example.com",
+    "lists.example.org",
+    "university.example.edu",
+    "startup.example.io",
+    "example.co.uk",
 ];
 const WORDS: &[&str] = &[
-    "quarterly", "report", "meeting", "notes", "draft", "review", "budget", "release", "plan", "update", "invoice",
-    "project", "status", "agenda", "follow-up", "schedule", "deadline", "proposal", "feedback", "summary", "question",
-    "build", "failure", "server", "migration", "roadmap", "team", "offsite", "lunch", "contract", "design", "launch",
+    "quarterly",
+    "report",
+    "meeting",
+    "notes",
+    "draft",
+    "review",
+    "budget",
+    "release",
+    "plan",
+    "update",
+    "invoice",
+    "project",
+    "status",
+    "agenda",
+    "follow-up",
+    "schedule",
+    "deadline",
+    "proposal",
+    "feedback",
+    "summary",
+    "question",
+    "build",
+    "failure",
+    "server",
+    "migration",
+    "roadmap",
+    "team",
+    "offsite",
+    "lunch",
+    "contract",
+    "design",
+    "launch",
 ];
 const INTL_SUBJECTS: &[&str] = &[
     "Grüße aus München",
@@ -345,7 +380,7 @@ fn push_subject(rng: &mut Rng, out: &mut String) {
         let subject = format!("{prefix}{} \"{}\" \\ {}", rng.pick(INTL_SUBJECTS), rng.pick(WORDS), rng.pick(WORDS));
         let _ = write!(out, "{{{}}}\r\n{subject}", subject.len());
     } else if roll < 17 {
-        let text = *rng.pick(INTL_SUBJECTS);
+        let text = rng.pick(INTL_SUBJECTS);
         let subject = format!("{prefix}{}", encoded_word(rng, text));
         push_quoted(out, &subject);
     } else if roll < 22 {
@@ -382,7 +417,7 @@ fn push_address(rng: &mut Rng, out: &mut String) {
     match rng.below(10) {
         0 => out.push_str("NIL"),
         1 => {
-            let text = *rng.pick(INTL_NAMES);
+            let text = rng.pick(INTL_NAMES);
             let name = encoded_word(rng, text);
             push_quoted(out, &name);
         }
@@ -422,7 +457,8 @@ fn push_envelope(rng: &mut Rng, out: &mut String, date: &Date) {
     push_quoted(out, &date.header());
     out.push(' ');
     push_subject(rng, out);
-    let from = address_list(rng, if rng.percent(90) { 1 } else { 3 });
+    let max_from = if rng.percent(90) { 1 } else { 3 };
+    let from = address_list(rng, max_from);
     let sender = if rng.percent(85) { from.clone() } else { address_list(rng, 1) };
     let reply_to = if rng.percent(80) { from.clone() } else { address_list(rng, 2) };
     let to = address_list(rng, 3);
@@ -452,10 +488,7 @@ fn push_message_body(rng: &mut Rng, out: &mut String, depth: u32) {
         match roll {
             0..=39 => push_text(rng, out, "PLAIN"),
             40..=79 => push_alternative(rng, out),
-            _ => {
-                let attachments = 1;
-                push_mixed(rng, out, |rng, out| push_alternative(rng, out), attachments);
-            }
+            _ => push_mixed(rng, out, push_alternative, 1),
         }
         return;
     }
@@ -464,7 +497,7 @@ fn push_message_body(rng: &mut Rng, out: &mut String, depth: u32) {
         12..=31 => push_alternative(rng, out),
         32..=56 => {
             let attachments = 1 + rng.below(3);
-            push_mixed(rng, out, |rng, out| push_alternative(rng, out), attachments);
+            push_mixed(rng, out, push_alternative, attachments);
         }
         57..=71 => {
             let attachments = rng.below(2);
@@ -553,7 +586,7 @@ fn push_single_ext(rng: &mut Rng, out: &mut String, disposition: &str) {
 
 /// A text part, `subtype` `PLAIN` or `HTML`.
 fn push_text(rng: &mut Rng, out: &mut String, subtype: &str) {
-    let charset = *rng.pick(&["UTF-8", "utf-8", "ISO-8859-1", "US-ASCII", "windows-1252"]);
+    let charset = rng.pick(&["UTF-8", "utf-8", "ISO-8859-1", "US-ASCII", "windows-1252"]);
     let _ = write!(out, "(\"TEXT\" \"{subtype}\" (\"CHARSET\" \"{charset}\"");
     if subtype == "PLAIN" && rng.percent(30) {
         out.push_str(" \"FORMAT\" \"flowed\"");
@@ -604,9 +637,9 @@ const ATTACHMENTS: &[(&str, &str, &str)] = &[
 /// An attachment (or, `inline`, an image referenced from HTML by its Content-ID).
 fn push_attachment(rng: &mut Rng, out: &mut String, inline: bool) {
     let (ty, subtype, ext) = if inline {
-        *rng.pick(&[("IMAGE", "PNG", "png"), ("IMAGE", "JPEG", "jpg"), ("IMAGE", "GIF", "gif")])
+        rng.pick(&[("IMAGE", "PNG", "png"), ("IMAGE", "JPEG", "jpg"), ("IMAGE", "GIF", "gif")])
     } else {
-        *rng.pick(ATTACHMENTS)
+        rng.pick(ATTACHMENTS)
     };
     let name = format!("{}-{}.{ext}", rng.pick(WORDS), rng.below(1_000));
     let _ = write!(out, "(\"{ty}\" \"{subtype}\" (\"NAME\" \"{name}\") ");

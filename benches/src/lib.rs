@@ -1,1 +1,162 @@
-//! Benchmarks live in benches/ and src/bin/.
+//! Parser benchmarks: imap-core side by side with `imap-proto` and `imap-codec`.
+//!
+//! [`corpus`] generates the server output every parser reads; [`Parser`]
+//! runs one parser over a whole corpus, building each parser's full typed
+//! model of every response (passed through [`std::hint::black_box`]) and
+//! counting the responses. Both the criterion bench (`benches/parse.rs`) and
+//! the `compare` binary use them; see `README.md`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod corpus;
+
+use std::fmt;
+use std::hint::black_box;
+
+/// One of the parsers compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parser {
+    /// This workspace's parser: `imap_core::wire::frames` then `imap_core::parse`.
+    ImapCore,
+    /// `imap-proto` (nom): `imap_proto::Response::parse`, looped.
+    ImapProto,
+    /// `imap-codec` (nom): `ResponseCodec::decode`, looped.
+    ImapCodec,
+}
+
+impl Parser {
+    /// Every parser, imap-core first.
+    pub const ALL: [Parser; 3] = [Parser::ImapCore, Parser::ImapProto, Parser::ImapCodec];
+
+    /// The crate's name: `imap-core`, `imap-proto` or `imap-codec`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Parser::ImapCore => "imap-core",
+            Parser::ImapProto => "imap-proto",
+            Parser::ImapCodec => "imap-codec",
+        }
+    }
+
+    /// Parses all of `input`, a complete server byte stream, into typed
+    /// responses; returns how many there were, or the first failure.
+    pub fn run(self, input: &[u8]) -> Result<usize, Failure> {
+        match self {
+            Parser::ImapCore => imap_core(input),
+            Parser::ImapProto => imap_proto(input),
+            Parser::ImapCodec => imap_codec(input),
+        }
+    }
+}
+
+impl fmt::Display for Parser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A parser failed on a corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The parser that failed.
+    pub parser: Parser,
+    /// How many responses it had parsed before.
+    pub parsed: usize,
+    /// The byte offset in the input of the response it failed on.
+    pub offset: usize,
+    /// What went wrong, in the parser's words.
+    pub message: String,
+    /// The start of the failing response (at most 300 bytes, lossy UTF-8).
+    pub excerpt: String,
+}
+
+impl Failure {
+    fn new(parser: Parser, input: &[u8], parsed: usize, offset: usize, message: String) -> Self {
+        let rest = &input[offset.min(input.len())..];
+        let excerpt = String::from_utf8_lossy(&rest[..rest.len().min(300)]).into_owned();
+        Failure { parser, parsed, offset, message, excerpt }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed on response #{} (byte {}): {}\n  {:?}",
+            self.parser,
+            self.parsed + 1,
+            self.offset,
+            self.message,
+            self.excerpt
+        )
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn imap_core(input: &[u8]) -> Result<usize, Failure> {
+    let mut count = 0;
+    for frame in imap_core::wire::frames(input, imap_core::wire::Limits::default()) {
+        let frame = frame.map_err(|e| {
+            let offset = usize::try_from(e.offset).unwrap_or(usize::MAX);
+            Failure::new(Parser::ImapCore, input, count, offset, e.to_string())
+        })?;
+        let response = imap_core::parse(&frame).map_err(|e| {
+            let offset = usize::try_from(frame.offset()).unwrap_or(usize::MAX);
+            Failure::new(Parser::ImapCore, input, count, offset, e.to_string())
+        })?;
+        black_box(response);
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn imap_proto(input: &[u8]) -> Result<usize, Failure> {
+    let mut count = 0;
+    let mut rest = input;
+    while !rest.is_empty() {
+        match imap_proto::Response::parse(rest) {
+            Ok((next, response)) => {
+                black_box(response);
+                rest = next;
+                count += 1;
+            }
+            Err(e) => {
+                // The error holds the remaining input: print only its kind.
+                let message = match e {
+                    nom::Err::Incomplete(needed) => format!("incomplete ({needed:?})"),
+                    nom::Err::Error(e) | nom::Err::Failure(e) => {
+                        format!("{:?} at byte {}", e.code, offset(input, e.input))
+                    }
+                };
+                return Err(Failure::new(Parser::ImapProto, input, count, offset(input, rest), message));
+            }
+        }
+    }
+    Ok(count)
+}
+
+fn imap_codec(input: &[u8]) -> Result<usize, Failure> {
+    use imap_codec::decode::Decoder;
+
+    let codec = imap_codec::ResponseCodec::default();
+    let mut count = 0;
+    let mut rest = input;
+    while !rest.is_empty() {
+        match codec.decode(rest) {
+            Ok((next, response)) => {
+                black_box(response);
+                rest = next;
+                count += 1;
+            }
+            Err(e) => {
+                return Err(Failure::new(Parser::ImapCodec, input, count, offset(input, rest), format!("{e:?}")));
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// Where `rest`, a suffix of `input`, starts in it.
+fn offset(input: &[u8], rest: &[u8]) -> usize {
+    input.len() - rest.len()
+}
