@@ -4,6 +4,8 @@
 # side by side (one per test binary) without touching the system Dovecot.
 #
 #   dovecot.sh start DIR [PORT]   prints: IMAP_PORT=<p> IMAPS_PORT=<p> DIR=<dir>
+#       env DOVECOT_OWNER_PID=<pid>: stop it by itself when <pid> exits
+#       (DOVECOT_OWNER_CLEANUP=1: then also delete DIR)
 #   dovecot.sh stop DIR
 #   dovecot.sh seed DIR USER N
 #
@@ -283,6 +285,13 @@ cmd_start() {
     # base_dir must be 755 and root-owned: login processes chroot below it.
     chmod 755 "$dir/run"
     chown -R "$uid:$gid" "$dir/mail"
+    # Every parent of DIR must be searchable by the mail uid too (a DIR under
+    # /root, mode 700, is not): fail here with a clear message rather than
+    # with a login that dies on "Permission denied" later.
+    if command -v setpriv >/dev/null \
+        && ! setpriv --reuid="$uid" --regid="$gid" --clear-groups test -w "$dir/mail/alice"; then
+        die "uid $uid cannot reach $dir/mail: put DIR under a world-searchable path such as /tmp"
+    fi
     make_cert "$dir"
 
     local attempt port sport pid
@@ -311,6 +320,7 @@ cmd_start() {
             pid="$(master_pid "$dir")"
             printf 'IMAP_PORT=%s\nIMAPS_PORT=%s\nDIR=%s\nPID=%s\n' \
                 "$port" "$sport" "$dir" "$pid" >"$dir/env"
+            start_watchdog "$dir"
             printf 'IMAP_PORT=%s IMAPS_PORT=%s DIR=%s\n' "$port" "$sport" "$dir"
             return 0
         fi
@@ -322,6 +332,28 @@ cmd_start() {
         fail_start "$dir" "Dovecot did not answer '* OK' on 127.0.0.1:$port"
     done
     fail_start "$dir" "no free port pair after $attempt attempts"
+}
+
+# With DOVECOT_OWNER_PID=<pid> in the environment, a small background loop
+# stops the instance once that process is gone (and, with
+# DOVECOT_OWNER_CLEANUP=1, deletes DIR). A Rust test binary that keeps its
+# server in a static can pass its own pid: statics are never dropped, so it
+# has no other place to stop the server, and a crashed or killed test run
+# does not leave Dovecot behind either.
+start_watchdog() {
+    local dir="$1" owner="${DOVECOT_OWNER_PID:-}"
+    [[ -n "$owner" ]] || return 0
+    [[ "$owner" =~ ^[0-9]+$ ]] || die "DOVECOT_OWNER_PID must be a pid"
+    # setsid + all fds redirected: it must not hold the caller's pipe open.
+    # The inner script takes its values as "$1".. on purpose (no quoting
+    # trouble), hence single quotes.
+    # shellcheck disable=SC2016
+    setsid bash -c '
+        while kill -0 "$1" 2>/dev/null; do sleep 1; done
+        "$2" stop "$3"
+        if [[ "${4:-0}" == 1 ]]; then rm -rf "$3"; fi
+    ' watchdog "$owner" "$SCRIPT_DIR/dovecot.sh" "$dir" "${DOVECOT_OWNER_CLEANUP:-0}" \
+        </dev/null >>"$dir/logs/watchdog.log" 2>&1 &
 }
 
 fail_start() {
