@@ -272,7 +272,7 @@ fn unquote<'a>(token: &'a str, cx: &Cx<'a>) -> Cow<'a, [u8]> {
     Cow::Owned(out)
 }
 
-impl<'a, R: ImapRule> FromPair<'a, R> for &'a str {
+impl<'a, R: ImapRule> FromPair<'a, R> for Cow<'a, str> {
     #[inline]
     fn accepts(rule: R) -> bool {
         rule.token() == Token::Atom
@@ -280,7 +280,7 @@ impl<'a, R: ImapRule> FromPair<'a, R> for &'a str {
 
     fn from_pair(pair: Pair<'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
         expect_token(&pair, Self::accepts(pair.as_rule()), "an atom")?;
-        Ok(pair.as_str())
+        Ok(Cow::Borrowed(pair.as_str()))
     }
 }
 

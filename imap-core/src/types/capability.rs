@@ -1,6 +1,7 @@
 //! Server capabilities.
 
 use super::token_leaf;
+use std::borrow::Cow;
 use std::fmt;
 
 /// One capability a server advertises.
@@ -8,11 +9,11 @@ use std::fmt;
 /// ```
 /// use imap_core::types::Capability;
 ///
-/// assert_eq!(Capability::from_token("AUTH=PLAIN"), Capability::Auth("PLAIN"));
+/// assert_eq!(Capability::from_token("AUTH=PLAIN"), Capability::Auth("PLAIN".into()));
 /// assert_eq!(Capability::from_token("imap4rev1"), Capability::Imap4Rev1);
 /// assert!(Capability::from_token("IDLE").is("idle"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Capability<'a> {
@@ -21,9 +22,9 @@ pub enum Capability<'a> {
     /// `IMAP4rev2` (RFC 9051).
     Imap4Rev2,
     /// `AUTH=<mechanism>`: a SASL mechanism, as sent.
-    Auth(&'a str),
+    Auth(Cow<'a, str>),
     /// Any other capability (`IDLE`, `LITERAL+`, `QUOTA=RES-STORAGE`, ...), as sent.
-    Other(&'a str),
+    Other(Cow<'a, str>),
 }
 
 impl<'a> Capability<'a> {
@@ -34,9 +35,9 @@ impl<'a> Capability<'a> {
         } else if token.eq_ignore_ascii_case("IMAP4rev2") {
             Capability::Imap4Rev2
         } else if token.len() > 5 && token[..5].eq_ignore_ascii_case("AUTH=") {
-            Capability::Auth(&token[5..])
+            Capability::Auth(Cow::Borrowed(&token[5..]))
         } else {
-            Capability::Other(token)
+            Capability::Other(Cow::Borrowed(token))
         }
     }
 

@@ -3,6 +3,7 @@
 use crate::parse::Rule;
 use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Value};
 use imap_derive::FromPair;
+use std::borrow::Cow;
 
 /// `* n FETCH (...)`: data about message `n`.
 ///
@@ -135,7 +136,7 @@ pub enum FetchItem<'a> {
     #[imap(rule = "msg_att_other")]
     Other {
         /// The item's name as sent (`SAVEDATE`, `X-GM-LABELS`, `BINARY[1]`).
-        name: &'a str,
+        name: Cow<'a, str>,
         /// Its value.
         value: Value<'a>,
     },

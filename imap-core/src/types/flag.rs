@@ -1,6 +1,7 @@
 //! Message flags.
 
 use super::token_leaf;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A message flag: a system flag, `\Recent`, `\*` (new keywords may be
@@ -10,10 +11,10 @@ use std::fmt;
 /// use imap_core::types::Flag;
 ///
 /// assert_eq!(Flag::from_token("\\SEEN"), Flag::Seen);
-/// assert_eq!(Flag::from_token("$Forwarded"), Flag::Keyword("$Forwarded"));
+/// assert_eq!(Flag::from_token("$Forwarded"), Flag::Keyword("$Forwarded".into()));
 /// assert_eq!(Flag::from_token("\\Important").to_string(), "\\Important");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Flag<'a> {
@@ -32,15 +33,15 @@ pub enum Flag<'a> {
     /// `\*` (PERMANENTFLAGS only): the client may create keywords.
     MayCreate,
     /// A keyword such as `$Forwarded` or `Junk`, as sent.
-    Keyword(&'a str),
+    Keyword(Cow<'a, str>),
     /// A `\`-flag this crate does not name, with its backslash.
-    Extension(&'a str),
+    Extension(Cow<'a, str>),
 }
 
 impl<'a> Flag<'a> {
     /// The flag a token stands for (system flags in any case).
     pub fn from_token(token: &'a str) -> Flag<'a> {
-        let Some(name) = token.strip_prefix('\\') else { return Flag::Keyword(token) };
+        let Some(name) = token.strip_prefix('\\') else { return Flag::Keyword(Cow::Borrowed(token)) };
         const SYSTEM: [(&str, Flag<'static>); 7] = [
             ("Seen", Flag::Seen),
             ("Answered", Flag::Answered),
@@ -50,7 +51,10 @@ impl<'a> Flag<'a> {
             ("Recent", Flag::Recent),
             ("*", Flag::MayCreate),
         ];
-        SYSTEM.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map_or(Flag::Extension(token), |(_, f)| *f)
+        SYSTEM
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or(Flag::Extension(Cow::Borrowed(token)), |(_, f)| f.clone())
     }
 }
 
@@ -64,7 +68,7 @@ impl fmt::Display for Flag<'_> {
             Flag::Draft => "\\Draft",
             Flag::Recent => "\\Recent",
             Flag::MayCreate => "\\*",
-            Flag::Keyword(s) | Flag::Extension(s) => s,
+            Flag::Keyword(s) | Flag::Extension(s) => s.as_ref(),
         })
     }
 }

@@ -92,7 +92,7 @@ pub struct ListEntry<'a> {
 }
 
 /// A mailbox name attribute from LIST or LSUB (RFC 3501, 5258, 6154).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[allow(missing_docs)] // each variant is the attribute of its name
@@ -115,7 +115,7 @@ pub enum MailboxAttr<'a> {
     Trash,
     Important,
     /// Any other attribute, as sent.
-    Other(&'a str),
+    Other(Cow<'a, str>),
 }
 
 impl<'a> MailboxAttr<'a> {
@@ -141,7 +141,10 @@ impl<'a> MailboxAttr<'a> {
             ("\\Trash", Trash),
             ("\\Important", Important),
         ];
-        NAMED.iter().find(|(n, _)| n.eq_ignore_ascii_case(token)).map_or(Other(token), |(_, a)| *a)
+        NAMED
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(token))
+            .map_or(Other(Cow::Borrowed(token)), |(_, a)| a.clone())
     }
 }
 
@@ -154,7 +157,7 @@ token_leaf!(char, "a hierarchy delimiter", mbx_list_delimiter, |s| {
 });
 
 /// One `att value` pair of a STATUS response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
 #[imap(rule = "status_att_item")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StatusItem<'a> {
@@ -165,7 +168,7 @@ pub struct StatusItem<'a> {
 }
 
 /// A STATUS attribute (RFC 3501 and extensions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum StatusAtt<'a> {
@@ -180,7 +183,7 @@ pub enum StatusAtt<'a> {
     /// `UNSEEN`: messages without `\Seen`.
     Unseen,
     /// Any other attribute (`HIGHESTMODSEQ`, `SIZE`, ...), as sent.
-    Other(&'a str),
+    Other(Cow<'a, str>),
 }
 
 token_leaf!(StatusAtt<'a>, "a status attribute", status_att, |s| Some(match s.to_ascii_uppercase().as_str() {
@@ -189,5 +192,5 @@ token_leaf!(StatusAtt<'a>, "a status attribute", status_att, |s| Some(match s.to
     "UIDNEXT" => StatusAtt::UidNext,
     "UIDVALIDITY" => StatusAtt::UidValidity,
     "UNSEEN" => StatusAtt::Unseen,
-    _ => StatusAtt::Other(s),
+    _ => StatusAtt::Other(Cow::Borrowed(s)),
 }));

@@ -4,6 +4,7 @@ use super::token_leaf;
 use crate::parse::Rule;
 use crate::types::{Capability, Fetch, Flag, IString, ListEntry, Mailbox, StatusItem, Value};
 use imap_derive::FromPair;
+use std::borrow::Cow;
 
 /// One server response.
 ///
@@ -34,7 +35,7 @@ impl Response<'_> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Tagged<'a> {
     /// The tag of the command this completes.
-    pub tag: &'a str,
+    pub tag: Cow<'a, str>,
     /// The outcome.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub condition: Condition<'a>,
@@ -127,7 +128,7 @@ pub enum Code<'a> {
     #[imap(rule = "resp_text_code_other")]
     Other {
         /// The code's name (`HIGHESTMODSEQ`, `CLOSED`, ...).
-        name: &'a str,
+        name: Cow<'a, str>,
         /// Everything after the name and its space, up to `]`.
         text: Option<IString<'a>>,
     },

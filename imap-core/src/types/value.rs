@@ -3,6 +3,7 @@
 use crate::parse::Rule;
 use crate::types::IString;
 use imap_derive::FromPair;
+use std::borrow::Cow;
 
 /// A value of a FETCH item, response or body extension that the grammar has
 /// no rule for: kept whole rather than dropped.
@@ -14,7 +15,7 @@ use imap_derive::FromPair;
 /// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
 /// let Ok(Response::Data(Data::Fetch(fetch))) = imap_core::parse(&frame) else { panic!() };
 /// let FetchItem::Other { name, value: Value::List(items) } = &fetch.items[0] else { panic!() };
-/// assert_eq!(*name, "X-SCORE");
+/// assert_eq!(name, "X-SCORE");
 /// assert_eq!(items[0], Value::Number(7));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, FromPair)]
@@ -29,7 +30,7 @@ pub enum Value<'a> {
     /// A quoted string or literal.
     String(IString<'a>),
     /// An atom.
-    Atom(&'a str),
+    Atom(Cow<'a, str>),
     /// A parenthesised list.
     #[imap(rule = "value_list")]
     List(Vec<Value<'a>>),
