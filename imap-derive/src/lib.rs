@@ -32,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 mod expand;
+mod into_static;
 mod model;
 
 use proc_macro::TokenStream;
@@ -44,4 +45,12 @@ pub fn derive_from_pair(input: TokenStream) -> TokenStream {
         .map(|container| expand::from_pair(&container))
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// Derives `imap_core::types::IntoStatic`: the same value with every borrow
+/// turned into an owned copy, so it outlives the response it came from.
+#[proc_macro_derive(IntoStatic)]
+pub fn derive_into_static(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    into_static::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -2,7 +2,7 @@
 
 use crate::parse::Rule;
 use crate::types::{Envelope, IString, Value};
-use imap_derive::FromPair;
+use imap_derive::{FromPair, IntoStatic};
 
 /// A body structure (RFC 3501 7.4.2, BODY and BODYSTRUCTURE): a multipart
 /// with its parts, or a single part.
@@ -20,7 +20,7 @@ use imap_derive::FromPair;
 /// assert_eq!(parts[1].0, vec![1]);
 /// assert_eq!(parts[2], (vec![2], ("IMAGE".into(), "PNG".into())));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum BodyStructure<'a> {
@@ -84,7 +84,7 @@ impl<'a> BodyStructure<'a> {
 }
 
 /// A multipart body.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_type_mpart")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Multipart<'a> {
@@ -97,7 +97,7 @@ pub struct Multipart<'a> {
 }
 
 /// A single (non-multipart) body part.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_type_1part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SinglePart<'a> {
@@ -108,7 +108,7 @@ pub struct SinglePart<'a> {
 }
 
 /// The three shapes of single part the grammar tells apart.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SinglePartKind<'a> {
@@ -122,7 +122,7 @@ pub enum SinglePartKind<'a> {
 }
 
 /// A `text/*` part.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_type_text")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TextPart<'a> {
@@ -135,7 +135,7 @@ pub struct TextPart<'a> {
 }
 
 /// A `message/rfc822` part.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_type_msg")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MessagePart<'a> {
@@ -152,7 +152,7 @@ pub struct MessagePart<'a> {
 }
 
 /// Any other single part (`image/png`, `application/pdf`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_type_basic")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BasicPart<'a> {
@@ -165,7 +165,7 @@ pub struct BasicPart<'a> {
 }
 
 /// `body-fields`: what every single part has.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_fields")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BodyFields<'a> {
@@ -193,7 +193,7 @@ impl BodyFields<'_> {
 }
 
 /// One `name value` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_fld_param_pair", rule = "body_fld_param_bare")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Param<'a> {
@@ -204,7 +204,7 @@ pub struct Param<'a> {
 }
 
 /// Content-Disposition: `("ATTACHMENT" ("FILENAME" "a.pdf"))`.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_fld_dsp_value")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Disposition<'a> {
@@ -216,7 +216,7 @@ pub struct Disposition<'a> {
 }
 
 /// Extension data of a single part.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_ext_1part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SinglePartExt<'a> {
@@ -234,7 +234,7 @@ pub struct SinglePartExt<'a> {
 }
 
 /// Extension data of a multipart.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "body_ext_mpart")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MultipartExt<'a> {

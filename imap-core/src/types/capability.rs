@@ -1,6 +1,7 @@
 //! Server capabilities.
 
 use super::token_leaf;
+use imap_derive::IntoStatic;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -13,7 +14,7 @@ use std::fmt;
 /// assert_eq!(Capability::from_token("imap4rev1"), Capability::Imap4Rev1);
 /// assert!(Capability::from_token("IDLE").is("idle"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Capability<'a> {

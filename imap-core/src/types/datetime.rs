@@ -1,6 +1,7 @@
 //! INTERNALDATE and other IMAP date-times, with their time zone.
 
 use super::token_leaf;
+use imap_derive::IntoStatic;
 use std::fmt;
 
 /// A date and time with the zone offset the server gave
@@ -13,7 +14,7 @@ use std::fmt;
 /// assert_eq!(t.to_string(), "1996-07-17T02:44:25-07:00");
 /// assert_eq!(t.unix_timestamp(), 837_596_665);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStatic)]
 pub struct DateTime {
     /// Year, four digits.
     pub year: u16,

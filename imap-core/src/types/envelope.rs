@@ -2,11 +2,11 @@
 
 use crate::parse::Rule;
 use crate::types::IString;
-use imap_derive::FromPair;
+use imap_derive::{FromPair, IntoStatic};
 
 /// The ENVELOPE of a message (RFC 3501 7.4.2). Strings are as the server
 /// sent them: RFC 2047 encoded words are not decoded here.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "envelope")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Envelope<'a> {
@@ -43,7 +43,7 @@ pub struct Envelope<'a> {
 /// RFC 2822 groups are flattened in the list as the RFC describes: a group
 /// starts with an address whose `host` is NIL and whose `mailbox` is the
 /// group's name, and ends with one whose `host` and `mailbox` are both NIL.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "address")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Address<'a> {

@@ -2,7 +2,7 @@
 
 use crate::parse::Rule;
 use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Value};
-use imap_derive::FromPair;
+use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
 /// `* n FETCH (...)`: data about message `n`.
@@ -14,9 +14,9 @@ use std::borrow::Cow;
 /// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
 /// let Ok(Response::Data(Data::Fetch(fetch))) = imap_core::parse(&frame) else { panic!() };
 /// assert_eq!((fetch.seq, fetch.uid(), fetch.size()), (7, Some(42), Some(1024)));
-/// assert_eq!(fetch.flags(), Some(&[Flag::Seen, Flag::Keyword("$Junk")][..]));
+/// assert_eq!(fetch.flags(), Some(&[Flag::Seen, Flag::Keyword("$Junk".into())][..]));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "message_data_fetch")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Fetch<'a> {
@@ -88,7 +88,7 @@ impl<'a> Fetch<'a> {
 }
 
 /// One item of a FETCH response (RFC 3501 7.4.2).
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum FetchItem<'a> {
@@ -143,7 +143,7 @@ pub enum FetchItem<'a> {
 }
 
 /// A body section specifier: `[1.2.HEADER.FIELDS (Subject)]`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair, IntoStatic)]
 #[imap(rule = "section")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Section<'a> {
@@ -154,13 +154,13 @@ pub struct Section<'a> {
 }
 
 /// A part number path: `[1, 2]` for `1.2`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair, IntoStatic)]
 #[imap(rule = "section_part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SectionPart(pub Vec<u32>);
 
 /// The text part of a section specifier.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SectionText<'a> {

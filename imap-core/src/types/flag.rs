@@ -1,6 +1,7 @@
 //! Message flags.
 
 use super::token_leaf;
+use imap_derive::IntoStatic;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -14,7 +15,7 @@ use std::fmt;
 /// assert_eq!(Flag::from_token("$Forwarded"), Flag::Keyword("$Forwarded".into()));
 /// assert_eq!(Flag::from_token("\\Important").to_string(), "\\Important");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Flag<'a> {

@@ -4,7 +4,7 @@ use super::token_leaf;
 use crate::convert::{Children, ConvError, Cx, FromPair, Pair};
 use crate::parse::Rule;
 use crate::types::IString;
-use imap_derive::FromPair;
+use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -22,7 +22,7 @@ use std::fmt;
 /// assert_eq!(m.raw().as_bytes(), b"Entw&APw-rfe");
 /// assert_eq!(Mailbox::from_raw(b"inbox"[..].into()).name(), "INBOX");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Mailbox<'a> {
     name: Cow<'a, str>,
@@ -79,7 +79,7 @@ impl<'a> FromPair<'a, Rule> for Mailbox<'a> {
 }
 
 /// One LIST or LSUB response: `(\HasNoChildren) "/" "INBOX"`.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "mailbox_list")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ListEntry<'a> {
@@ -92,7 +92,7 @@ pub struct ListEntry<'a> {
 }
 
 /// A mailbox name attribute from LIST or LSUB (RFC 3501, 5258, 6154).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[allow(missing_docs)] // each variant is the attribute of its name
@@ -157,7 +157,7 @@ token_leaf!(char, "a hierarchy delimiter", mbx_list_delimiter, |s| {
 });
 
 /// One `att value` pair of a STATUS response.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "status_att_item")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StatusItem<'a> {
@@ -168,7 +168,7 @@ pub struct StatusItem<'a> {
 }
 
 /// A STATUS attribute (RFC 3501 and extensions).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum StatusAtt<'a> {

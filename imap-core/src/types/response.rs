@@ -3,14 +3,14 @@
 use super::token_leaf;
 use crate::parse::Rule;
 use crate::types::{Capability, Fetch, Flag, IString, ListEntry, Mailbox, StatusItem, Value};
-use imap_derive::FromPair;
+use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
 /// One server response.
 ///
 /// A greeting is the first untagged `OK`, `PREAUTH` or `BYE` of a connection:
 /// a [`Data::Condition`] here, since only the session knows it came first.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Response<'a> {
@@ -30,7 +30,7 @@ impl Response<'_> {
 }
 
 /// A tagged status response: `tag OK/NO/BAD [code] text`.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "response_tagged")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Tagged<'a> {
@@ -43,7 +43,7 @@ pub struct Tagged<'a> {
 
 /// A status: `OK`, `NO`, `BAD`, `PREAUTH` or `BYE`, an optional response
 /// code, and human-readable text.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "resp_cond_state", rule = "resp_cond_auth", rule = "resp_cond_bye")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Condition<'a> {
@@ -56,7 +56,7 @@ pub struct Condition<'a> {
 }
 
 /// The status word of a condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "UPPERCASE"))]
 pub enum Status {
@@ -87,7 +87,7 @@ token_leaf!(
 );
 
 /// A response code: the bracketed part of a status (RFC 3501 7.1).
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Code<'a> {
@@ -135,7 +135,7 @@ pub enum Code<'a> {
 }
 
 /// A continuation request: `+ text`, or `+ base64` during AUTHENTICATE.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(rule = "continue_req")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Continue<'a> {
@@ -146,7 +146,7 @@ pub struct Continue<'a> {
 }
 
 /// Untagged data: everything a `* ` response carries.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", content = "data", rename_all = "snake_case"))]
 pub enum Data<'a> {

@@ -2,7 +2,7 @@
 
 use crate::parse::Rule;
 use crate::types::IString;
-use imap_derive::FromPair;
+use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
 /// A value of a FETCH item, response or body extension that the grammar has
@@ -18,7 +18,7 @@ use std::borrow::Cow;
 /// assert_eq!(name, "X-SCORE");
 /// assert_eq!(items[0], Value::Number(7));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, FromPair)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Value<'a> {
