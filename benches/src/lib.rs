@@ -37,6 +37,15 @@ impl Parser {
         }
     }
 
+    /// The version measured (the peers are pinned with `=` in `Cargo.toml`).
+    pub fn version(self) -> &'static str {
+        match self {
+            Parser::ImapCore => "workspace",
+            Parser::ImapProto => "0.17.0",
+            Parser::ImapCodec => "1.0.0",
+        }
+    }
+
     /// Parses all of `input`, a complete server byte stream, into typed
     /// responses; returns how many there were, or the first failure.
     pub fn run(self, input: &[u8]) -> Result<usize, Failure> {
