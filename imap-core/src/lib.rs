@@ -29,8 +29,10 @@
 // The derive writes `::imap_core::...` paths; this makes them resolve here too.
 extern crate self as imap_core;
 
+pub mod command;
 pub mod convert;
 pub mod parse;
+pub mod reactor;
 pub mod types;
 pub mod utf7;
 pub mod wire;
