@@ -16,7 +16,7 @@ use std::hint::black_box;
 /// One of the parsers compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Parser {
-    /// This workspace's parser: `imap_core::wire::frames` then `imap_core::parse`.
+    /// This workspace's parser: `imap_core::parse::parse_buffer` (framing, then pest over runs of responses).
     ImapCore,
     /// `imap-proto` (nom): `imap_proto::Response::parse`, looped.
     ImapProto,
@@ -104,19 +104,23 @@ impl std::error::Error for Failure {}
 
 fn imap_core(input: &[u8]) -> Result<usize, Failure> {
     let mut count = 0;
-    for frame in imap_core::wire::frames(input, imap_core::wire::Limits::default()) {
-        let frame = frame.map_err(|e| {
-            let offset = usize::try_from(e.offset).unwrap_or(usize::MAX);
-            Failure::new(Parser::ImapCore, input, count, offset, e.to_string())
-        })?;
-        let response = imap_core::parse(&frame).map_err(|e| {
-            let offset = usize::try_from(frame.offset()).unwrap_or(usize::MAX);
-            Failure::new(Parser::ImapCore, input, count, offset, e.to_string())
-        })?;
-        black_box(response);
-        count += 1;
-    }
-    Ok(count)
+    let mut failure = None;
+    imap_core::parse::parse_buffer(input, imap_core::wire::Limits::default(), |response| match response {
+        Ok(response) => {
+            black_box(response);
+            count += 1;
+        }
+        Err(e) if failure.is_none() => {
+            let offset = match &e {
+                imap_core::parse::Error::Frame(e) => e.offset,
+                imap_core::parse::Error::Parse(e) => e.offset,
+            };
+            let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+            failure = Some(Failure::new(Parser::ImapCore, input, count, offset, e.to_string()));
+        }
+        Err(_) => {}
+    });
+    failure.map_or(Ok(count), Err)
 }
 
 fn imap_proto(input: &[u8]) -> Result<usize, Failure> {

@@ -58,33 +58,60 @@ pub trait ImapRule: RuleType {
     fn token(self) -> Token;
 }
 
-/// What a conversion needs besides the pair: the frame's literal payloads and
-/// whether its text was remapped from non-UTF-8 bytes.
+/// What a conversion needs besides the pair: where literal payloads are, and
+/// whether the text was remapped from non-UTF-8 bytes.
 #[derive(Clone, Copy)]
 pub struct Cx<'a> {
-    frame: &'a Frame<'a>,
+    source: Source<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// Text with no literals, valid UTF-8 as received.
+    Plain,
+    /// One frame's skeleton.
+    Frame(&'a Frame<'a>),
+    /// Several frames' skeletons joined: each literal's header end in the
+    /// joined text, with its payload, in order.
+    Joined(&'a [(usize, &'a [u8])]),
 }
 
 impl<'a> Cx<'a> {
     /// A context for pairs parsed from `frame`'s skeleton.
     pub fn new(frame: &'a Frame<'a>) -> Self {
-        Cx { frame }
+        Cx { source: Source::Frame(frame) }
+    }
+
+    /// A context for text that has no literals and was valid UTF-8 as received.
+    pub fn plain() -> Self {
+        Cx { source: Source::Plain }
+    }
+
+    /// A context for skeletons joined into one text (none of them remapped),
+    /// given each literal's header end in that text and its payload, sorted.
+    pub fn joined(literals: &'a [(usize, &'a [u8])]) -> Self {
+        Cx { source: Source::Joined(literals) }
     }
 
     /// The payload of the literal whose header is `pair`.
     pub fn literal<R: RuleType>(&self, pair: &Pair<'a, R>) -> Result<&'a [u8], ConvError> {
-        self.frame
-            .literal_at(pair.as_span().end())
-            .ok_or_else(|| ConvError::new(pair.as_span().start(), "a literal the framer did not see"))
+        let end = pair.as_span().end();
+        let payload = match self.source {
+            Source::Plain => None,
+            Source::Frame(frame) => frame.literal_at(end),
+            Source::Joined(literals) => {
+                literals.binary_search_by_key(&end, |(header_end, _)| *header_end).ok().map(|i| literals[i].1)
+            }
+        };
+        payload.ok_or_else(|| ConvError::new(pair.as_span().start(), "a literal the framer did not see"))
     }
 
     /// Bytes of a token of the skeleton: as is, or mapped back to the
     /// original bytes when the frame held bytes that are not UTF-8.
     pub fn bytes(&self, s: &'a str) -> Cow<'a, [u8]> {
-        if self.frame.is_remapped() {
-            crate::wire::unmap(s)
-        } else {
-            Cow::Borrowed(s.as_bytes())
+        match self.source {
+            Source::Frame(frame) if frame.is_remapped() => crate::wire::unmap(s),
+            _ => Cow::Borrowed(s.as_bytes()),
         }
     }
 }

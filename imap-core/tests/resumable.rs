@@ -71,3 +71,36 @@ proptest! {
         prop_assert_eq!(streamed(&chunks), whole(&input));
     }
 }
+
+/// Debug renderings of `parse_buffer`'s output, errors included.
+fn buffered(input: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    imap_core::parse::parse_buffer(input, Limits::default(), |r| match r {
+        Ok(response) => out.push(format!("{response:?}")),
+        Err(e) => out.push(format!("error: {e}")),
+    });
+    out
+}
+
+/// The same, frame by frame with `parse`.
+fn frame_by_frame(input: &[u8]) -> Vec<String> {
+    frames(input, Limits::default())
+        .map(|f| match f {
+            Ok(frame) => match imap_core::parse(&frame) {
+                Ok(response) => format!("{response:?}"),
+                Err(e) => format!("error: {e}"),
+            },
+            Err(e) => format!("error: {e}"),
+        })
+        .collect()
+}
+
+#[test]
+fn parsing_a_buffer_in_runs_equals_parsing_frame_by_frame() {
+    let mut input = corpus();
+    // Errors in the middle of a run: the grammar refuses one, the typed model another.
+    input.extend_from_slice(b"* 1 FETCH (UID x)\r\n* 2 EXISTS\r\n* 1 FETCH (UID 99999999999)\r\n* 3 EXISTS\r\n* 4");
+    let expected = frame_by_frame(&input);
+    assert_eq!(expected.iter().filter(|r| r.starts_with("error")).count(), 3);
+    assert_eq!(buffered(&input), expected);
+}

@@ -11,11 +11,10 @@ fn main() {
     let corpus = corpus::by_name(&name).expect("corpus: envelope, bodystructure, literal or tiny");
     let mut count = 0;
     for _ in 0..rounds {
-        for frame in imap_core::wire::frames(&corpus.bytes, Default::default()) {
-            let frame = frame.expect("frames");
-            std::hint::black_box(imap_core::parse(&frame).expect("parses"));
+        imap_core::parse::parse_buffer(&corpus.bytes, Default::default(), |r| {
+            std::hint::black_box(r.expect("parses"));
             count += 1;
-        }
+        });
     }
     println!("{count} responses");
 }

@@ -5,8 +5,10 @@
 //! `grammar/hooks.pest`; the typed model is then built from the pairs by the
 //! derived [`FromPair`] impls, which take literal payloads from the frame.
 
+mod batch;
 mod error;
 
+pub use batch::{parse_buffer, Error};
 pub use error::ParseError;
 
 use crate::convert::{Cx, FromPair, ImapRule, Token};
