@@ -33,6 +33,7 @@ pub mod command;
 pub mod convert;
 pub mod parse;
 pub mod reactor;
+pub mod session;
 pub mod types;
 pub mod utf7;
 pub mod wire;

@@ -1,0 +1,820 @@
+//! The session: IMAP's state machine, sans IO.
+//!
+//! Bytes from the server go in ([`Session::receive`]); bytes for the server
+//! come out ([`Session::pending_output`]); what happened comes out as
+//! [`Event`]s. No sockets here: the [reactor](crate::reactor) (or a test)
+//! moves the bytes, which is why a session also implements
+//! [`Connection`](crate::reactor::Connection).
+//!
+//! What the session takes care of:
+//! - tags, unique per session, and the matching of completions to commands;
+//! - pipelining: commands are written as soon as they are submitted, except
+//!   behind a synchronizing literal (which waits for `+`), IDLE (until
+//!   DONE), AUTHENTICATE and STARTTLS (until they complete);
+//! - LITERAL+ / LITERAL- when the server advertises them;
+//! - connection states, with a clear error for a command in the wrong one
+//!   (judged on the state the commands already in flight lead to);
+//! - untagged data: a response a command in flight asked for (FETCH for a
+//!   FETCH, LIST for a LIST, ...) goes into that command's result; the rest
+//!   (EXISTS, EXPUNGE, alerts, FETCH of other messages, BYE) become
+//!   [`Event::Unsolicited`], never mixed into a result;
+//! - the selected mailbox's state (EXISTS, EXPUNGE, FLAGS, UIDVALIDITY, ...);
+//! - capabilities: from the greeting, CAPABILITY responses and codes;
+//!   forgotten after STARTTLS and after login unless the server resends them;
+//! - STARTTLS: the transport switch is requested at the exact byte after the
+//!   tagged OK; plaintext that arrived after it is an injection and an error;
+//! - a connection that ends mid-command fails that command: never a short
+//!   result presented as complete.
+//!
+//! ```
+//! use imap_core::command::Command;
+//! use imap_core::session::{Event, Session};
+//!
+//! let mut session = Session::new();
+//! session.receive(b"* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n");
+//! let tag = session.submit(Command::Noop).unwrap();
+//! assert_eq!(session.pending_output(), format!("{tag} NOOP\r\n").as_bytes());
+//! let n = session.pending_output().len();
+//! session.sent(n);
+//! session.receive(format!("* 3 EXISTS\r\n{tag} OK done\r\n").as_bytes());
+//! let events: Vec<Event> = std::iter::from_fn(|| session.poll_event()).collect();
+//! assert!(matches!(&events[0], Event::Greeting(_)));
+//! assert!(matches!(&events[1], Event::Unsolicited(_))); // EXISTS: not part of NOOP's result
+//! assert!(matches!(&events[2], Event::Completed { result: Ok(_), .. }));
+//! ```
+
+mod error;
+mod sasl;
+mod state;
+
+pub use error::Error;
+pub use sasl::Sasl;
+pub use state::{Mailbox, State};
+
+use crate::command::{encode::base64, Command, EncodeOptions, Encoded};
+use crate::reactor::{Connection, TransportRequest};
+use crate::types::{Capability, Code, Condition, Data, IString, IntoStatic, Response, Status, Value};
+use crate::wire::{Framer, Limits};
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::Instant;
+
+/// A command's tag, unique within its session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag(String);
+
+impl Tag {
+    /// The tag as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A command that completed with OK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The command's tag.
+    pub tag: Tag,
+    /// The command's name (`"UID FETCH"`).
+    pub command: &'static str,
+    /// The response code of the tagged OK, if any (`READ-WRITE`, `APPENDUID`, ...).
+    pub code: Option<Code<'static>>,
+    /// The text of the tagged OK.
+    pub text: IString<'static>,
+    /// The untagged responses that answered this command, in order.
+    pub data: Vec<Response<'static>>,
+}
+
+/// Something that happened on a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The server's greeting (OK or PREAUTH; a BYE greeting is [`Event::Closed`]).
+    Greeting(Condition<'static>),
+    /// A command completed, with its result.
+    Completed {
+        /// Its tag.
+        tag: Tag,
+        /// Its outcome: OK with its data, or why not.
+        result: Result<Completion, Error>,
+    },
+    /// A response no command asked for: EXISTS, EXPUNGE, RECENT, FETCH of
+    /// other messages, an untagged OK/NO/BAD (alerts), capability changes.
+    Unsolicited(Response<'static>),
+    /// The server accepted IDLE: untagged responses now come as they happen,
+    /// until [`Session::idle_done`].
+    Idling(Tag),
+    /// A response that did not frame or parse; the session skipped it and
+    /// goes on with the next one.
+    Malformed(Error),
+    /// The session is over: why, if not a clean LOGOUT.
+    Closed(Option<Error>),
+}
+
+/// How one command in flight goes on.
+#[derive(Debug)]
+struct InFlight {
+    tag: Tag,
+    name: &'static str,
+    /// What untagged data it collects.
+    collects: Collects,
+    /// Chunks not yet written: more than one means synchronizing literals.
+    chunks: VecDeque<Vec<u8>>,
+    /// Untagged data collected so far.
+    data: Vec<Response<'static>>,
+    /// Whether any of it has been written: only then can the server answer it.
+    written: bool,
+    /// Exclusive commands hold back later commands until they complete
+    /// (STARTTLS, AUTHENTICATE) or until DONE (IDLE).
+    exclusive: bool,
+    /// For AUTHENTICATE: the mechanism, for its continuation answers.
+    sasl: Option<(Sasl, bool)>,
+    /// For SELECT/EXAMINE: the mailbox being selected.
+    selecting: Option<Mailbox>,
+}
+
+/// Which untagged responses a command collects as its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collects {
+    Nothing,
+    Fetch,
+    Search,
+    List,
+    Lsub,
+    Status,
+    Capability,
+    Select,
+    Expunge,
+    /// `Data::Other` whose first atom is one of these names.
+    Other(&'static [&'static str]),
+}
+
+impl Collects {
+    fn for_command(command: &Command) -> Collects {
+        use Command::*;
+        match command {
+            Fetch { .. } | Store { .. } => Collects::Fetch,
+            Search { .. } => Collects::Search,
+            List { .. } => Collects::List,
+            Lsub { .. } => Collects::Lsub,
+            Status { .. } => Collects::Status,
+            Capability => Collects::Capability,
+            Select { .. } | Examine { .. } => Collects::Select,
+            Expunge | UidExpunge(_) | Move { .. } => Collects::Expunge,
+            Namespace => Collects::Other(&["NAMESPACE"]),
+            Id(_) => Collects::Other(&["ID"]),
+            Enable(_) => Collects::Other(&["ENABLED"]),
+            GetQuota { .. } | GetQuotaRoot { .. } => Collects::Other(&["QUOTA", "QUOTAROOT"]),
+            GetAcl { .. } => Collects::Other(&["ACL"]),
+            ListRights { .. } => Collects::Other(&["LISTRIGHTS"]),
+            MyRights { .. } => Collects::Other(&["MYRIGHTS"]),
+            Sort { .. } => Collects::Other(&["SORT", "ESEARCH"]),
+            Thread { .. } => Collects::Other(&["THREAD"]),
+            _ => Collects::Nothing,
+        }
+    }
+
+    fn wants(self, data: &Data<'_>) -> bool {
+        match (self, data) {
+            (Collects::Fetch, Data::Fetch(_)) => true,
+            (Collects::Search, Data::Search(_)) => true,
+            (Collects::Search, Data::Other(values)) => first_atom_is(values, &["ESEARCH"]),
+            (Collects::List, Data::List(_) | Data::Status { .. }) => true,
+            (Collects::Lsub, Data::Lsub(_)) => true,
+            (Collects::Status, Data::Status { .. }) => true,
+            (Collects::Capability, Data::Capability(_)) => true,
+            (Collects::Select, Data::Flags(_) | Data::Exists(_) | Data::Recent(_)) => true,
+            (Collects::Select, Data::Condition(c)) => c.status == Status::Ok && c.code.is_some(),
+            (Collects::Expunge, Data::Expunge(_)) => true,
+            (Collects::Expunge, Data::Other(values)) => first_atom_is(values, &["VANISHED"]),
+            (Collects::Other(names), Data::Other(values)) => first_atom_is(values, names),
+            _ => false,
+        }
+    }
+}
+
+fn first_atom_is(values: &[Value<'_>], names: &[&str]) -> bool {
+    matches!(values.first(), Some(Value::Atom(a)) if names.iter().any(|n| a.eq_ignore_ascii_case(n)))
+}
+
+/// A sans-IO IMAP client session; see the [module docs](self).
+pub struct Session {
+    state: State,
+    framer: Framer,
+    /// Bytes for the server, not yet written; `out_pos` of them are.
+    out: Vec<u8>,
+    out_pos: usize,
+    next_tag: u64,
+    /// Commands sent or waiting to be, oldest first.
+    in_flight: VecDeque<InFlight>,
+    /// How many of `in_flight` have been written out completely or in part.
+    started: usize,
+    /// The command whose next chunk or answer waits for a `+`, if any.
+    awaiting_continuation: Option<Tag>,
+    /// IDLE is running: its tag.
+    idling: Option<Tag>,
+    events: VecDeque<Event>,
+    capabilities: Option<Vec<Capability<'static>>>,
+    greeting: Option<Condition<'static>>,
+    transport_request: Option<TransportRequest>,
+    /// Set once STARTTLS completed: any byte still buffered is an injection.
+    closed: bool,
+    close_requested: bool,
+    utf8_accept: bool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("state", &self.state.name())
+            .field("in_flight", &self.in_flight.len())
+            .field("closed", &self.closed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session waiting for the server's greeting, with default limits.
+    pub fn new() -> Session {
+        Session::with_limits(Limits::default())
+    }
+
+    /// A session whose framer enforces `limits`.
+    pub fn with_limits(limits: Limits) -> Session {
+        Session {
+            state: State::Greeting,
+            framer: Framer::new(limits),
+            out: Vec::new(),
+            out_pos: 0,
+            next_tag: 1,
+            in_flight: VecDeque::new(),
+            started: 0,
+            awaiting_continuation: None,
+            idling: None,
+            events: VecDeque::new(),
+            capabilities: None,
+            greeting: None,
+            transport_request: None,
+            closed: false,
+            close_requested: false,
+            utf8_accept: false,
+        }
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The selected mailbox, if any.
+    pub fn mailbox(&self) -> Option<&Mailbox> {
+        match &self.state {
+            State::Selected(mailbox) => Some(mailbox),
+            _ => None,
+        }
+    }
+
+    /// The server's greeting, once received.
+    pub fn greeting(&self) -> Option<&Condition<'static>> {
+        self.greeting.as_ref()
+    }
+
+    /// The capabilities the server advertised, if known (they are forgotten
+    /// after STARTTLS and login; ask with [`Command::Capability`]).
+    pub fn capabilities(&self) -> Option<&[Capability<'static>]> {
+        self.capabilities.as_deref()
+    }
+
+    /// Whether the server advertised `name` (case-insensitive).
+    pub fn has_capability(&self, name: &str) -> bool {
+        self.capabilities.iter().flatten().any(|c| c.is(name))
+    }
+
+    /// Whether the session is over.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Whether a command with this tag is still in flight.
+    pub fn is_pending(&self, tag: &Tag) -> bool {
+        self.in_flight.iter().any(|c| &c.tag == tag)
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Queues a command: checks the state it needs, encodes it and writes it
+    /// out as soon as nothing holds it back. Returns its tag.
+    pub fn submit(&mut self, command: Command) -> Result<Tag, Error> {
+        self.check_submit(&command)?;
+        let tag = self.new_tag();
+        let encoded = command.encode(tag.as_str(), &self.encode_options())?;
+        self.enqueue(&command, tag.clone(), encoded, None);
+        Ok(tag)
+    }
+
+    /// Starts AUTHENTICATE with a SASL mechanism; the initial response goes
+    /// in the command when the server has SASL-IR, else after its `+`.
+    pub fn authenticate(&mut self, sasl: Sasl) -> Result<Tag, Error> {
+        let with_ir = self.has_capability("SASL-IR");
+        let command = Command::Authenticate {
+            mechanism: sasl.mechanism().to_owned(),
+            initial_response: with_ir.then(|| sasl.initial_response()),
+        };
+        self.check_submit(&command)?;
+        let tag = self.new_tag();
+        let encoded = command.encode(tag.as_str(), &self.encode_options())?;
+        self.enqueue(&command, tag.clone(), encoded, Some((sasl, !with_ir)));
+        Ok(tag)
+    }
+
+    /// Ends IDLE: sends `DONE`. The IDLE command then completes.
+    pub fn idle_done(&mut self) -> Result<(), Error> {
+        if self.idling.take().is_none() {
+            return Err(Error::WrongState { command: "DONE", needs: "idling", state: self.state.name() });
+        }
+        self.out.extend_from_slice(b"DONE\r\n");
+        Ok(())
+    }
+
+    /// Bytes from the server, in order, after TLS and decompression.
+    pub fn receive(&mut self, bytes: &[u8]) {
+        if self.closed {
+            return;
+        }
+        self.framer.feed(bytes);
+        self.process();
+    }
+
+    /// Bytes waiting to be written to the server.
+    pub fn pending_output(&self) -> &[u8] {
+        &self.out[self.out_pos..]
+    }
+
+    /// `n` bytes of [`pending_output`](Session::pending_output) were written.
+    pub fn sent(&mut self, n: usize) {
+        self.out_pos = (self.out_pos + n).min(self.out.len());
+        if self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        } else if self.out_pos > 64 << 10 && self.out_pos * 2 > self.out.len() {
+            self.out.drain(..self.out_pos);
+            self.out_pos = 0;
+        }
+    }
+
+    /// The connection ended: fails every command in flight.
+    pub fn close(&mut self, error: Option<Error>) {
+        if self.closed {
+            return;
+        }
+        self.closed = true;
+        let reason = error.clone().unwrap_or_else(|| Error::Closed("the server closed the connection".into()));
+        let clean_logout = error.is_none() && self.state == State::Logout && self.in_flight.is_empty();
+        for command in self.in_flight.drain(..) {
+            self.events.push_back(Event::Completed { tag: command.tag, result: Err(reason.clone()) });
+        }
+        if self.framer.buffered() > 0 && error.is_none() {
+            self.events.push_back(Event::Malformed(Error::Closed("the connection ended inside a response".into())));
+        }
+        self.state = State::Logout;
+        self.events.push_back(Event::Closed(if clean_logout { None } else { Some(reason) }));
+    }
+
+    fn encode_options(&self) -> EncodeOptions {
+        EncodeOptions {
+            literal_plus: self.has_capability("LITERAL+"),
+            literal_minus: self.has_capability("LITERAL-"),
+            utf8_accept: self.utf8_accept,
+        }
+    }
+
+    fn new_tag(&mut self) -> Tag {
+        let tag = Tag(format!("A{:04}", self.next_tag));
+        self.next_tag += 1;
+        tag
+    }
+
+    /// The state the session will be in once the commands in flight complete
+    /// as hoped: commands are judged against it, so that LOGIN then SELECT
+    /// can be pipelined.
+    fn projected_state(&self) -> &'static str {
+        let mut state = match &self.state {
+            State::Greeting | State::NotAuthenticated => "not authenticated",
+            State::Authenticated => "authenticated",
+            State::Selected(_) => "selected",
+            State::Logout => "logging out",
+        };
+        for command in &self.in_flight {
+            state = match command.name {
+                "LOGIN" | "AUTHENTICATE" => "authenticated",
+                "SELECT" | "EXAMINE" => "selected",
+                "CLOSE" | "UNSELECT" => "authenticated",
+                "LOGOUT" => "logging out",
+                _ => state,
+            };
+        }
+        state
+    }
+
+    fn check_submit(&self, command: &Command) -> Result<(), Error> {
+        use Command::*;
+        if self.closed {
+            return Err(Error::Closed("the session is closed".into()));
+        }
+        let name = command.name();
+        let state = self.projected_state();
+        let needs = match command {
+            Capability | Noop | Logout | Id(_) => None,
+            StartTls | Authenticate { .. } | Login { .. } => Some("not authenticated"),
+            Check | Close | Expunge | Unselect | UidExpunge(_) | Search { .. } | Fetch { .. } | Store { .. }
+            | Copy { .. } | Move { .. } | Sort { .. } | Thread { .. } => Some("selected"),
+            _ => Some("authenticated"),
+        };
+        let allowed = match needs {
+            None => state != "logging out",
+            Some("authenticated") => state == "authenticated" || state == "selected",
+            Some(needs) => state == needs,
+        };
+        if !allowed {
+            return Err(Error::WrongState { command: name, needs: needs.unwrap_or("any open"), state });
+        }
+        if self.idling.is_some() || self.in_flight.iter().any(|c| c.name == "IDLE") {
+            return Err(Error::WrongState { command: name, needs: "not idling", state: "idling" });
+        }
+        let capability = match command {
+            StartTls => Some("STARTTLS"),
+            Idle => Some("IDLE"),
+            Namespace => Some("NAMESPACE"),
+            Id(_) => Some("ID"),
+            Enable(_) => Some("ENABLE"),
+            Move { .. } => Some("MOVE"),
+            Unselect => Some("UNSELECT"),
+            UidExpunge(_) => Some("UIDPLUS"),
+            Sort { .. } => Some("SORT"),
+            Compress => Some("COMPRESS=DEFLATE"),
+            GetQuota { .. } | GetQuotaRoot { .. } | SetQuota { .. } => Some("QUOTA"),
+            GetAcl { .. } | SetAcl { .. } | DeleteAcl { .. } | ListRights { .. } | MyRights { .. } => Some("ACL"),
+            _ => None,
+        };
+        // Only judged when the capabilities are known: before that, the server decides.
+        if let (Some(capability), Some(_)) = (capability, &self.capabilities) {
+            if !self.has_capability(capability) {
+                return Err(Error::MissingCapability { command: name, capability });
+            }
+        }
+        if let Thread { algorithm, .. } = command {
+            let algorithm = match algorithm {
+                crate::command::ThreadAlgorithm::OrderedSubject => "ORDEREDSUBJECT",
+                crate::command::ThreadAlgorithm::References => "REFERENCES",
+                crate::command::ThreadAlgorithm::Other(other) => other.as_str(),
+            };
+            if self.capabilities.is_some() && !self.has_capability(&format!("THREAD={algorithm}")) {
+                return Err(Error::MissingCapability { command: name, capability: "THREAD" });
+            }
+        }
+        Ok(())
+    }
+
+    fn enqueue(&mut self, command: &Command, tag: Tag, encoded: Encoded, sasl: Option<(Sasl, bool)>) {
+        let name = command.name();
+        let selecting = match command {
+            Command::Select { mailbox, .. } => Some(Mailbox { name: mailbox.clone(), ..Mailbox::default() }),
+            Command::Examine { mailbox, .. } => {
+                Some(Mailbox { name: mailbox.clone(), read_only: true, ..Mailbox::default() })
+            }
+            _ => None,
+        };
+        self.in_flight.push_back(InFlight {
+            tag,
+            name,
+            collects: Collects::for_command(command),
+            chunks: encoded.chunks.into(),
+            data: Vec::new(),
+            written: false,
+            exclusive: matches!(command, Command::StartTls | Command::Authenticate { .. } | Command::Idle),
+            sasl,
+            selecting,
+        });
+        self.pump();
+    }
+
+    /// Writes out queued commands until one must wait for the server.
+    fn pump(&mut self) {
+        while self.awaiting_continuation.is_none() && self.started < self.in_flight.len() {
+            // An exclusive command that is running holds back the ones after it.
+            if self.in_flight.iter().take(self.started).any(|c| c.exclusive) {
+                return;
+            }
+            let command = &mut self.in_flight[self.started];
+            let chunk = command.chunks.pop_front().expect("a command has at least one chunk");
+            self.out.extend_from_slice(&chunk);
+            command.written = true;
+            // More to send after a `+`: a literal's payload, IDLE's DONE, or
+            // SASL answers (challenges may come even after SASL-IR).
+            if !command.chunks.is_empty() || command.name == "IDLE" || command.sasl.is_some() {
+                self.awaiting_continuation = Some(command.tag.clone());
+            }
+            if command.chunks.is_empty() {
+                self.started += 1;
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// Frames and handles everything buffered.
+    fn process(&mut self) {
+        while !self.closed {
+            let Some(frame) = self.framer.next_frame() else { break };
+            let response = match frame {
+                Ok(frame) => match crate::parse(&frame) {
+                    Ok(response) => Ok(response.into_static()),
+                    Err(e) => Err((e.to_string(), tag_of(frame.bytes()))),
+                },
+                Err(e) => Err((e.to_string(), None)),
+            };
+            match response {
+                Ok(response) => self.handle(response),
+                Err((message, tag)) => self.malformed(message, tag),
+            }
+            if self.transport_request == Some(TransportRequest::StartTls) {
+                // Nothing may follow the OK to STARTTLS before the handshake:
+                // plaintext after it was injected by someone on the path.
+                if self.framer.next_frame().is_some() || self.framer.buffered() > 0 {
+                    self.transport_request = None;
+                    self.close(Some(Error::StartTlsInjection));
+                }
+                break;
+            }
+        }
+    }
+
+    /// A response that did not parse: fails its command if it was tagged
+    /// with one of ours, else is reported and skipped.
+    fn malformed(&mut self, message: String, tag: Option<String>) {
+        let position = tag.and_then(|t| self.in_flight.iter().position(|c| c.tag.0 == t));
+        match position {
+            Some(i) => {
+                let command = self.remove_in_flight(i);
+                self.events.push_back(Event::Completed { tag: command.tag, result: Err(Error::Protocol(message)) });
+                self.pump();
+            }
+            None => self.events.push_back(Event::Malformed(Error::Protocol(message))),
+        }
+    }
+
+    fn remove_in_flight(&mut self, i: usize) -> InFlight {
+        let command = self.in_flight.remove(i).expect("index in range");
+        if i < self.started {
+            self.started -= 1;
+        }
+        if self.awaiting_continuation.as_ref() == Some(&command.tag) {
+            self.awaiting_continuation = None;
+        }
+        command
+    }
+
+    fn handle(&mut self, response: Response<'static>) {
+        match response {
+            Response::Continue(cont) => self.continuation(cont.text),
+            Response::Tagged(tagged) => self.completed(tagged.tag.as_ref(), tagged.condition),
+            Response::Data(data) => self.untagged(data),
+        }
+    }
+
+    fn continuation(&mut self, text: IString<'static>) {
+        let Some(tag) = self.awaiting_continuation.take() else {
+            self.events.push_back(Event::Malformed(Error::Protocol(format!(
+                "unexpected continuation request: {text}"
+            ))));
+            return;
+        };
+        let Some(i) = self.in_flight.iter().position(|c| c.tag == tag) else { return };
+        let command = &mut self.in_flight[i];
+        if let Some(chunk) = command.chunks.pop_front() {
+            // The next part of a command after a synchronizing literal.
+            self.out.extend_from_slice(&chunk);
+            if command.chunks.is_empty() {
+                self.started = self.started.max(i + 1);
+            } else {
+                self.awaiting_continuation = Some(tag);
+                return;
+            }
+        } else if command.name == "IDLE" {
+            self.idling = Some(tag.clone());
+            self.events.push_back(Event::Idling(tag));
+            return;
+        } else if let Some((sasl, first_pending)) = &mut command.sasl {
+            let answer = if *first_pending { sasl.initial_response() } else { sasl.answer_error_challenge() };
+            *first_pending = false;
+            self.out.extend_from_slice(base64(&answer).as_bytes());
+            self.out.extend_from_slice(b"\r\n");
+            // Further challenges may come until the tagged completion.
+            self.awaiting_continuation = Some(tag);
+            return;
+        }
+        self.pump();
+    }
+
+    fn untagged(&mut self, data: Data<'static>) {
+        if let Data::Condition(condition) = &data {
+            if self.state == State::Greeting {
+                return self.greeted(condition.clone());
+            }
+            if condition.status == Status::Bye {
+                let logging_out = self.state == State::Logout || self.in_flight.iter().any(|c| c.name == "LOGOUT");
+                if !logging_out {
+                    let error = Error::Bye { code: condition.code.clone(), text: condition.text.to_str_lossy().into() };
+                    self.events.push_back(Event::Unsolicited(Response::Data(data)));
+                    self.close(Some(error));
+                } else {
+                    self.close_requested = true;
+                }
+                return;
+            }
+            if let Some(Code::Capability(caps)) = &condition.code {
+                self.capabilities = Some(caps.clone());
+            }
+        }
+        if let Data::Capability(caps) = &data {
+            self.capabilities = Some(caps.clone());
+        }
+        let response = Response::Data(data);
+        // The mailbox being selected, or the selected one, follows its data.
+        let selecting = self.in_flight.iter_mut().find_map(|c| c.selecting.as_mut());
+        match selecting {
+            Some(mailbox) => mailbox.apply(&response),
+            None => {
+                if let State::Selected(mailbox) = &mut self.state {
+                    mailbox.apply(&response);
+                }
+            }
+        }
+        let Response::Data(data) = &response else { unreachable!() };
+        let owner = self.in_flight.iter_mut().filter(|c| c.written).find(|c| c.collects.wants(data));
+        match owner {
+            Some(command) => command.data.push(response),
+            None => self.events.push_back(Event::Unsolicited(response)),
+        }
+    }
+
+    fn greeted(&mut self, condition: Condition<'static>) {
+        match condition.status {
+            Status::Bye => {
+                let error = Error::Bye { code: condition.code.clone(), text: condition.text.to_str_lossy().into() };
+                self.close(Some(error));
+                return;
+            }
+            Status::PreAuth => self.state = State::Authenticated,
+            _ => self.state = State::NotAuthenticated,
+        }
+        if let Some(Code::Capability(caps)) = &condition.code {
+            self.capabilities = Some(caps.clone());
+        }
+        self.greeting = Some(condition.clone());
+        self.events.push_back(Event::Greeting(condition));
+    }
+
+    fn completed(&mut self, tag: &str, condition: Condition<'static>) {
+        let Some(i) = self.in_flight.iter().position(|c| c.tag.0 == tag) else {
+            self.events.push_back(Event::Malformed(Error::Protocol(format!(
+                "completion for unknown tag {tag:?}: {}",
+                condition.text
+            ))));
+            return;
+        };
+        let mut command = self.remove_in_flight(i);
+        if self.idling.as_ref() == Some(&command.tag) {
+            self.idling = None;
+        }
+        let ok = condition.status == Status::Ok;
+        if ok {
+            self.apply_success(&mut command, &condition);
+        } else if command.selecting.is_some() {
+            // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
+            if matches!(self.state, State::Selected(_)) {
+                self.state = State::Authenticated;
+            }
+        }
+        let result = if ok {
+            Ok(Completion {
+                tag: command.tag.clone(),
+                command: command.name,
+                code: condition.code,
+                text: condition.text,
+                data: command.data,
+            })
+        } else {
+            Err(Error::from_status(command.name, condition.status, condition.code, &condition.text))
+        };
+        self.events.push_back(Event::Completed { tag: command.tag, result });
+        self.pump();
+    }
+
+    /// State changes of a command that completed with OK.
+    fn apply_success(&mut self, command: &mut InFlight, condition: &Condition<'static>) {
+        if let Some(Code::Capability(caps)) = &condition.code {
+            self.capabilities = Some(caps.clone());
+        }
+        match command.name {
+            "LOGIN" | "AUTHENTICATE" => {
+                self.state = State::Authenticated;
+                if !matches!(condition.code, Some(Code::Capability(_))) {
+                    // Servers may offer more after login: ask again when needed.
+                    self.capabilities = None;
+                }
+            }
+            "SELECT" | "EXAMINE" => {
+                let mut mailbox = command.selecting.take().unwrap_or_default();
+                match condition.code {
+                    Some(Code::ReadOnly) => mailbox.read_only = true,
+                    Some(Code::ReadWrite) => mailbox.read_only = false,
+                    _ => {}
+                }
+                self.state = State::Selected(Box::new(mailbox));
+            }
+            "CLOSE" | "UNSELECT" => self.state = State::Authenticated,
+            "LOGOUT" => {
+                self.state = State::Logout;
+                self.close_requested = true;
+            }
+            "STARTTLS" => {
+                self.capabilities = None;
+                self.transport_request = Some(TransportRequest::StartTls);
+            }
+            "ENABLE" => {
+                let enabled = command.data.iter().any(|r| match r {
+                    Response::Data(Data::Other(values)) => values.iter().skip(1).any(
+                        |v| matches!(v, Value::Atom(a) if a.eq_ignore_ascii_case("UTF8=ACCEPT")),
+                    ),
+                    _ => false,
+                });
+                self.utf8_accept |= enabled;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The tag of a raw response line, if it starts with one of ours.
+fn tag_of(bytes: &[u8]) -> Option<String> {
+    let end = bytes.iter().position(|&b| b == b' ')?;
+    let tag = std::str::from_utf8(&bytes[..end]).ok()?;
+    (tag != "*" && tag != "+").then(|| tag.to_owned())
+}
+
+impl Connection for Session {
+    fn receive(&mut self, bytes: &[u8]) {
+        Session::receive(self, bytes);
+    }
+
+    fn pending_output(&self) -> &[u8] {
+        Session::pending_output(self)
+    }
+
+    fn sent(&mut self, n: usize) {
+        Session::sent(self, n);
+    }
+
+    fn take_transport_request(&mut self) -> Option<TransportRequest> {
+        self.transport_request.take()
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        None
+    }
+
+    fn on_timer(&mut self, _now: Instant) {}
+
+    fn on_connected(&mut self) {}
+
+    fn on_closed(&mut self, error: Option<std::io::Error>) {
+        let error = error.map(|e| match e.kind() {
+            std::io::ErrorKind::TimedOut => Error::Timeout,
+            _ => Error::Closed(e.to_string()),
+        });
+        self.close(error);
+    }
+
+    fn wants_close(&self) -> bool {
+        self.close_requested && self.in_flight.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,317 @@
+//! The session fed bytes by hand: every rule of the module docs.
+
+use super::*;
+use crate::command::{FetchAttr, SearchKey, SeqSet};
+use crate::types::Flag;
+
+/// A greeted session with these capabilities.
+fn greeted(capabilities: &str) -> Session {
+    let mut s = Session::new();
+    s.receive(format!("* OK [CAPABILITY IMAP4rev1 {capabilities}] ready\r\n").as_bytes());
+    assert!(matches!(s.poll_event(), Some(Event::Greeting(_))));
+    s
+}
+
+/// Takes and returns everything written so far.
+fn written(s: &mut Session) -> String {
+    let out = String::from_utf8(s.pending_output().to_vec()).unwrap();
+    let n = out.len();
+    s.sent(n);
+    out
+}
+
+fn events(s: &mut Session) -> Vec<Event> {
+    std::iter::from_fn(|| s.poll_event()).collect()
+}
+
+fn completion(events: &[Event], tag: &Tag) -> Result<Completion, Error> {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::Completed { tag: t, result } if t == tag => Some(result.clone()),
+            _ => None,
+        })
+        .expect("the command completed")
+}
+
+fn logged_in(capabilities: &str) -> Session {
+    let mut s = greeted(capabilities);
+    let tag = s.submit(Command::Login { user: b"u".to_vec(), password: b"p".to_vec() }).unwrap();
+    written(&mut s);
+    s.receive(format!("{tag} OK [CAPABILITY IMAP4rev1 {capabilities}] in\r\n").as_bytes());
+    events(&mut s);
+    s
+}
+
+fn selected() -> Session {
+    let mut s = logged_in("IDLE UIDPLUS MOVE");
+    let tag = s.submit(Command::Select { mailbox: "INBOX".into(), condstore: false }).unwrap();
+    written(&mut s);
+    s.receive(
+        format!(
+            "* 3 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen \\Deleted)\r\n* OK [UIDVALIDITY 7] v\r\n\
+             * OK [UIDNEXT 4] n\r\n{tag} OK [READ-WRITE] selected\r\n"
+        )
+        .as_bytes(),
+    );
+    events(&mut s);
+    s
+}
+
+fn fetch_flags(set: &str) -> Command {
+    Command::Fetch { set: set.parse::<SeqSet>().unwrap(), items: FetchAttr::Flags.into(), changed_since: None, uid: false }
+}
+
+#[test]
+fn greeting_sets_state_and_capabilities() {
+    let s = greeted("LITERAL+ IDLE");
+    assert_eq!(s.state(), &State::NotAuthenticated);
+    assert!(s.has_capability("idle") && s.has_capability("LITERAL+") && !s.has_capability("MOVE"));
+    let mut pre = Session::new();
+    pre.receive(b"* PREAUTH logged in already\r\n");
+    assert_eq!(pre.state(), &State::Authenticated);
+}
+
+#[test]
+fn bye_greeting_closes() {
+    let mut s = Session::new();
+    s.receive(b"* BYE too busy\r\n");
+    assert!(s.is_closed());
+    assert!(matches!(events(&mut s).last(), Some(Event::Closed(Some(Error::Bye { .. })))));
+}
+
+#[test]
+fn commands_in_the_wrong_state_are_refused_with_a_clear_error() {
+    let mut s = greeted("");
+    let err = s.submit(fetch_flags("1")).unwrap_err();
+    assert_eq!(err, Error::WrongState { command: "FETCH", needs: "selected", state: "not authenticated" });
+    assert!(err.to_string().contains("FETCH needs the selected state"));
+    let mut s = logged_in("");
+    assert!(matches!(
+        s.submit(Command::Login { user: b"u".to_vec(), password: b"p".to_vec() }),
+        Err(Error::WrongState { .. })
+    ));
+    assert_eq!(s.pending_output(), b"", "nothing is sent for a refused command");
+}
+
+#[test]
+fn pipelined_login_then_select_is_judged_on_the_projected_state() {
+    let mut s = greeted("");
+    s.submit(Command::Login { user: b"u".to_vec(), password: b"p".to_vec() }).unwrap();
+    s.submit(Command::Select { mailbox: "INBOX".into(), condstore: false }).unwrap();
+    assert_eq!(written(&mut s), "A0001 LOGIN u p\r\nA0002 SELECT INBOX\r\n");
+}
+
+#[test]
+fn missing_capabilities_are_named() {
+    let mut s = logged_in("");
+    let err = s.submit(Command::Namespace).unwrap_err();
+    assert_eq!(err, Error::MissingCapability { command: "NAMESPACE", capability: "NAMESPACE" });
+}
+
+#[test]
+fn pipelined_commands_get_their_own_data_and_unsolicited_stays_out() {
+    let mut s = selected();
+    let fetch = s.submit(fetch_flags("1:2")).unwrap();
+    let search =
+        s.submit(Command::Search { charset: None, criteria: SearchKey::Unseen, uid: false }).unwrap();
+    let noop = s.submit(Command::Noop).unwrap();
+    assert_eq!(written(&mut s), format!("{fetch} FETCH 1:2 FLAGS\r\n{search} SEARCH UNSEEN\r\n{noop} NOOP\r\n"));
+    s.receive(
+        format!(
+            "* 1 FETCH (FLAGS (\\Seen))\r\n* 2 FETCH (FLAGS ())\r\n{fetch} OK done\r\n* 4 EXISTS\r\n\
+             * SEARCH 2\r\n{search} OK done\r\n* 1 EXPUNGE\r\n{noop} OK done\r\n"
+        )
+        .as_bytes(),
+    );
+    let events = events(&mut s);
+    let fetched = completion(&events, &fetch).unwrap();
+    assert_eq!(fetched.data.len(), 2);
+    assert_eq!(completion(&events, &search).unwrap().data, vec![Response::Data(Data::Search(vec![2]))]);
+    assert!(completion(&events, &noop).unwrap().data.is_empty());
+    let unsolicited: Vec<_> = events.iter().filter(|e| matches!(e, Event::Unsolicited(_))).collect();
+    assert_eq!(unsolicited.len(), 2, "EXISTS and EXPUNGE: {events:?}");
+    assert_eq!(s.mailbox().unwrap().exists, 3, "4 EXISTS then one EXPUNGE");
+}
+
+#[test]
+fn select_builds_the_mailbox_state() {
+    let s = selected();
+    let mailbox = s.mailbox().unwrap();
+    assert_eq!((mailbox.exists, mailbox.uid_validity, mailbox.uid_next), (3, Some(7), Some(4)));
+    assert_eq!(mailbox.flags, vec![Flag::Seen, Flag::Deleted]);
+    assert!(!mailbox.read_only);
+}
+
+#[test]
+fn failed_select_leaves_no_mailbox_selected() {
+    let mut s = selected();
+    let tag = s.submit(Command::Select { mailbox: "nope".into(), condstore: false }).unwrap();
+    written(&mut s);
+    s.receive(format!("{tag} NO [NONEXISTENT] no such mailbox\r\n").as_bytes());
+    assert_eq!(s.state(), &State::Authenticated);
+}
+
+#[test]
+fn no_and_bad_carry_text_and_code() {
+    let mut s = selected();
+    let tag = s
+        .submit(Command::Copy { set: "1".parse().unwrap(), mailbox: "Archive".into(), uid: false })
+        .unwrap();
+    written(&mut s);
+    s.receive(format!("{tag} NO [TRYCREATE] no such mailbox\r\n").as_bytes());
+    let err = completion(&events(&mut s), &tag).unwrap_err();
+    assert_eq!(err, Error::No { command: "COPY", code: Some(Code::TryCreate), text: "no such mailbox".into() });
+}
+
+#[test]
+fn synchronizing_literals_wait_for_the_continuation() {
+    let mut s = greeted("");
+    let login = s.submit(Command::Login { user: b"u".to_vec(), password: b"p\nq".to_vec() }).unwrap();
+    let noop = s.submit(Command::Noop).unwrap();
+    assert_eq!(written(&mut s), format!("{login} LOGIN u {{3}}\r\n"), "the rest waits for +");
+    s.receive(b"+ go ahead\r\n");
+    assert_eq!(written(&mut s), format!("p\nq\r\n{noop} NOOP\r\n"));
+}
+
+#[test]
+fn literal_plus_sends_at_once() {
+    let mut s = greeted("LITERAL+");
+    s.submit(Command::Login { user: b"u".to_vec(), password: b"p\nq".to_vec() }).unwrap();
+    assert_eq!(written(&mut s), "A0001 LOGIN u {3+}\r\np\nq\r\n");
+}
+
+#[test]
+fn idle_events_and_done() {
+    let mut s = selected();
+    let tag = s.submit(Command::Idle).unwrap();
+    assert_eq!(written(&mut s), format!("{tag} IDLE\r\n"));
+    assert!(matches!(s.submit(Command::Noop), Err(Error::WrongState { .. })), "no command while idling");
+    s.receive(b"+ idling\r\n* 5 EXISTS\r\n");
+    let e = events(&mut s);
+    assert!(matches!(&e[0], Event::Idling(t) if *t == tag));
+    assert!(matches!(&e[1], Event::Unsolicited(Response::Data(Data::Exists(5)))));
+    s.idle_done().unwrap();
+    assert_eq!(written(&mut s), "DONE\r\n");
+    s.receive(format!("{tag} OK idle done\r\n").as_bytes());
+    assert!(completion(&events(&mut s), &tag).is_ok());
+    assert!(s.submit(Command::Noop).is_ok());
+}
+
+#[test]
+fn authenticate_plain_without_sasl_ir_answers_the_continuation() {
+    let mut s = greeted("AUTH=PLAIN");
+    let sasl = Sasl::Plain { authzid: String::new(), user: "user".into(), password: "pass".into() };
+    let tag = s.authenticate(sasl).unwrap();
+    assert_eq!(written(&mut s), format!("{tag} AUTHENTICATE PLAIN\r\n"));
+    s.receive(b"+ \r\n");
+    assert_eq!(written(&mut s), "AHVzZXIAcGFzcw==\r\n");
+    s.receive(format!("{tag} OK authenticated\r\n").as_bytes());
+    assert!(completion(&events(&mut s), &tag).is_ok());
+    assert_eq!(s.state(), &State::Authenticated);
+}
+
+#[test]
+fn authenticate_with_sasl_ir_and_an_oauth_error_challenge() {
+    let mut s = greeted("SASL-IR AUTH=XOAUTH2");
+    let tag = s.authenticate(Sasl::XOAuth2 { user: "a@b".into(), token: "t".into() }).unwrap();
+    let line = written(&mut s);
+    assert!(line.starts_with(&format!("{tag} AUTHENTICATE XOAUTH2 ")), "{line}");
+    s.receive(b"+ eyJzdGF0dXMiOiI0MDEifQ==\r\n");
+    assert_eq!(written(&mut s), "\r\n", "an empty answer to the error challenge");
+    s.receive(format!("{tag} NO [AUTHENTICATIONFAILED] invalid token\r\n").as_bytes());
+    assert!(matches!(completion(&events(&mut s), &tag), Err(Error::No { .. })));
+}
+
+#[test]
+fn starttls_requests_the_switch_and_forgets_capabilities() {
+    let mut s = greeted("STARTTLS LOGINDISABLED");
+    let tag = s.submit(Command::StartTls).unwrap();
+    written(&mut s);
+    s.receive(format!("{tag} OK begin TLS\r\n").as_bytes());
+    assert_eq!(Connection::take_transport_request(&mut s), Some(TransportRequest::StartTls));
+    assert!(s.capabilities().is_none());
+    assert!(!s.is_closed());
+}
+
+#[test]
+fn plaintext_injected_after_starttls_ok_is_refused() {
+    for injected in ["* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n", "* OK partial"] {
+        let mut s = greeted("STARTTLS");
+        let tag = s.submit(Command::StartTls).unwrap();
+        written(&mut s);
+        s.receive(format!("{tag} OK begin TLS\r\n{injected}").as_bytes());
+        assert_eq!(Connection::take_transport_request(&mut s), None, "no TLS over a tampered stream");
+        assert!(s.is_closed());
+        assert!(events(&mut s).iter().any(|e| matches!(e, Event::Closed(Some(Error::StartTlsInjection)))));
+    }
+}
+
+#[test]
+fn a_connection_ending_mid_fetch_fails_the_fetch() {
+    let mut s = selected();
+    let tag = s.submit(fetch_flags("1:3")).unwrap();
+    written(&mut s);
+    s.receive(b"* 1 FETCH (FLAGS (\\Seen))\r\n* 2 FETCH (FLA");
+    Connection::on_closed(&mut s, None);
+    let e = events(&mut s);
+    assert!(matches!(completion(&e, &tag), Err(Error::Closed(_))), "never a short result: {e:?}");
+    assert!(matches!(e.last(), Some(Event::Closed(Some(_)))));
+}
+
+#[test]
+fn bye_in_the_middle_of_a_command_fails_it() {
+    let mut s = selected();
+    let tag = s.submit(fetch_flags("1")).unwrap();
+    written(&mut s);
+    s.receive(b"* BYE shutting down\r\n");
+    assert!(matches!(completion(&events(&mut s), &tag), Err(Error::Bye { .. })));
+    assert!(s.is_closed());
+}
+
+#[test]
+fn logout_ends_cleanly() {
+    let mut s = selected();
+    let tag = s.submit(Command::Logout).unwrap();
+    written(&mut s);
+    s.receive(format!("* BYE logging out\r\n{tag} OK bye\r\n").as_bytes());
+    assert!(completion(&events(&mut s), &tag).is_ok());
+    assert!(Connection::wants_close(&s));
+    Connection::on_closed(&mut s, None);
+    assert!(matches!(events(&mut s).last(), Some(Event::Closed(None))));
+}
+
+#[test]
+fn malformed_responses_are_reported_and_skipped() {
+    let mut s = selected();
+    let tag = s.submit(Command::Noop).unwrap();
+    written(&mut s);
+    s.receive(format!("* 1 FETCH (UID x)\r\n* 9 EXISTS\r\n{tag} OK done\r\n").as_bytes());
+    let e = events(&mut s);
+    assert!(matches!(&e[0], Event::Malformed(Error::Protocol(_))));
+    assert!(matches!(&e[1], Event::Unsolicited(_)));
+    assert!(completion(&e, &tag).is_ok());
+}
+
+#[test]
+fn a_malformed_tagged_response_fails_its_command() {
+    let mut s = selected();
+    let tag = s.submit(Command::Noop).unwrap();
+    written(&mut s);
+    s.receive(format!("{tag} MAYBE\r\n").as_bytes());
+    assert!(matches!(completion(&events(&mut s), &tag), Err(Error::Protocol(_))));
+}
+
+#[test]
+fn unknown_tags_are_reported() {
+    let mut s = selected();
+    s.receive(b"Z999 OK who?\r\n");
+    assert!(matches!(events(&mut s)[..], [Event::Malformed(_)]));
+}
+
+#[test]
+fn tags_are_unique() {
+    let mut s = logged_in("");
+    let tags: std::collections::HashSet<Tag> = (0..100).map(|_| s.submit(Command::Noop).unwrap()).collect();
+    assert_eq!(tags.len(), 100);
+}
