@@ -9,8 +9,20 @@ use std::time::Instant;
 pub enum TransportRequest {
     /// Start TLS now (the server accepted STARTTLS). No plaintext byte read
     /// after this point may reach the protocol.
+    ///
+    /// The reactor honours it only on a connection made with
+    /// [`Security::StartTls`](super::Security::StartTls) (any other is closed
+    /// with `InvalidInput`). It reads no more plaintext once the request is
+    /// taken, and the next byte read from the socket is the first byte of the
+    /// TLS handshake. Bytes that came *in the same* [`receive`](Connection::receive)
+    /// *call* after the server's OK were read in clear before TLS: only the
+    /// protocol can see where its OK ended, so it must set them aside itself
+    /// (treat them as an injection attempt, never as data received over TLS).
     StartTls,
     /// Start DEFLATE compression in both directions now (COMPRESS=DEFLATE, RFC 4978).
+    ///
+    /// Not implemented by the reactor yet: the connection is closed with an
+    /// `io::ErrorKind::Unsupported` error.
     Deflate,
 }
 
@@ -18,30 +30,46 @@ pub enum TransportRequest {
 /// timers. It never touches a socket.
 pub trait Connection {
     /// Bytes received from the peer, after TLS and decompression, in order.
+    ///
+    /// A chunk is whatever one socket read (or one TLS record) gave: it may end
+    /// anywhere, in the middle of a line or a literal. Right after each call
+    /// the reactor takes [`take_transport_request`](Connection::take_transport_request).
     fn receive(&mut self, bytes: &[u8]);
 
     /// Bytes waiting to be sent (before TLS and compression). The reactor
     /// writes what it can and reports it with [`sent`](Connection::sent);
-    /// the rest stays here (write back-pressure).
+    /// the rest stays here (write back-pressure). The reactor hands the whole
+    /// slice to one write, so a command queued whole here leaves in as few
+    /// packets as the socket allows.
     fn pending_output(&self) -> &[u8];
 
-    /// `n` bytes of [`pending_output`](Connection::pending_output) were written.
+    /// `n` bytes of [`pending_output`](Connection::pending_output) were written
+    /// (to the socket, or to the TLS layer that will send them).
     fn sent(&mut self, n: usize);
 
     /// A transport change the protocol wants now, if any; taken once.
     fn take_transport_request(&mut self) -> Option<TransportRequest>;
 
     /// When the protocol next wants [`on_timer`](Connection::on_timer) called.
+    /// Read again after every call into the connection.
     fn next_deadline(&self) -> Option<Instant>;
 
     /// Called at or after [`next_deadline`](Connection::next_deadline).
     fn on_timer(&mut self, now: Instant);
 
     /// The transport is up: connected, and the TLS handshake done if any.
+    /// Called once: for STARTTLS, when TCP is up (not again after the upgrade).
     fn on_connected(&mut self);
 
     /// The transport ended: `None` for a clean end of stream from the peer,
     /// `Some` for an error (including timeouts, as `io::ErrorKind::TimedOut`).
+    ///
+    /// Called exactly once, and nothing else is called after it. `None` also
+    /// follows the protocol's own [`wants_close`](Connection::wants_close).
+    /// Over TLS a clean end is the peer's close_notify; a TCP close without it
+    /// is `Some(UnexpectedEof)`, which a protocol may accept after its
+    /// LOGOUT. A refused certificate or bad TLS record is `InvalidData`
+    /// wrapping the `rustls::Error`.
     fn on_closed(&mut self, error: Option<io::Error>);
 
     /// Whether the protocol is done and the reactor should close the

@@ -1,0 +1,1001 @@
+//! The reactor proper: [`Reactor`], its connection table, and the per-connection
+//! driving logic (connect, TLS handshake, reads, writes, transport changes, timers).
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Registry, Token};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection};
+
+use super::connection::{Connection, TransportRequest};
+use super::timer::{Timer, TimerKind, Timers};
+use super::tls::TlsOptions;
+
+/// Size of the one read buffer shared by all connections.
+const READ_BUF_SIZE: usize = 64 * 1024;
+/// At most this many bytes are read from one connection per turn before the
+/// others get their go; the rest is read on the next turn (without waiting).
+const READ_BUDGET: usize = 1024 * 1024;
+/// Size of the `mio::Events` buffer (events per poll; more simply wait for the next turn).
+const EVENTS_CAPACITY: usize = 1024;
+
+/// Names one connection of a [`Reactor`].
+///
+/// Ids are reused after [`Reactor::remove`], but each reuse bumps a generation
+/// counter held in the id, so a stale `ConnId` never reaches the new connection:
+/// it just finds nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId {
+    index: u32,
+    generation: u32,
+}
+
+/// How the transport of a connection is secured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// Plain TCP, never upgraded. A [`TransportRequest::StartTls`] from the
+    /// connection closes it with an `InvalidInput` error (there is no server name
+    /// to verify): use [`Security::StartTls`] for that.
+    Plain,
+    /// Implicit TLS (port 993): the TLS handshake starts as soon as TCP connects,
+    /// and [`Connection::on_connected`] is called once it completes.
+    Tls {
+        /// The host name the server certificate must be valid for (or an IP address).
+        server_name: String,
+    },
+    /// Starts as plain TCP ([`Connection::on_connected`] is called once TCP is up)
+    /// and switches to TLS when the connection returns
+    /// [`TransportRequest::StartTls`]. See the [module docs](super#starttls) for
+    /// exactly which bytes travel in clear and which over TLS.
+    StartTls {
+        /// The host name the server certificate must be valid for (or an IP address).
+        server_name: String,
+    },
+}
+
+/// Time limits of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Limit on the TCP connect, and separately on each TLS handshake (the one of
+    /// implicit TLS, or the one after STARTTLS). Default 30 s.
+    pub connect: Duration,
+    /// Inactivity limit once connected: the connection is closed with
+    /// `io::ErrorKind::TimedOut` when no byte has been received from the server
+    /// and no byte accepted by the socket for this long. Armed whenever it is
+    /// `Some`, whatever the protocol is doing: a session that IDLEs must use a
+    /// limit longer than its IDLE renewal interval, or `None` (the default).
+    pub read: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: Duration::from_secs(30), read: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// TCP connect in progress.
+    Connecting,
+    /// TLS handshake in progress; `upgrade` for STARTTLS (already `on_connected`).
+    Handshaking { upgrade: bool },
+    /// Moving application data.
+    Open,
+    /// Closed: deregistered, socket dropped, `on_closed` called.
+    Closed,
+}
+
+struct Entry<C> {
+    conn: C,
+    stream: Option<TcpStream>,
+    phase: Phase,
+    tls: Option<Box<ClientConnection>>,
+    /// Where TLS will go, for `Security::Tls` (until the handshake starts) and
+    /// `Security::StartTls` (until requested).
+    tls_setup: Option<(ServerName<'static>, Arc<ClientConfig>)>,
+    implicit_tls: bool,
+    timeouts: Timeouts,
+    interest: Option<Interest>,
+    /// Queued in `Shared::dirty` for a look at the start of the next turn.
+    dirty: bool,
+    /// The read budget ran out with data possibly left in the socket.
+    read_again: bool,
+    /// Plaintext was handed to rustls during the handshake (rustls holds it
+    /// until the handshake completes; `wants_write` does not show it).
+    early_plaintext: bool,
+    connect_at: Option<Instant>,
+    read_at: Option<Instant>,
+    conn_at: Option<Instant>,
+    last_activity: Instant,
+    progress_turn: u64,
+}
+
+struct Slot<C> {
+    generation: u32,
+    entry: Option<Entry<C>>,
+}
+
+/// Everything but the connection table, so that one entry and this can be
+/// borrowed mutably together.
+struct Shared {
+    timers: Timers,
+    buf: Box<[u8]>,
+    closed: Vec<ConnId>,
+    dirty: Vec<ConnId>,
+    /// Entries not in `Phase::Closed`.
+    open: usize,
+    turn: u64,
+    progressed: usize,
+}
+
+impl Shared {
+    fn mark_progress<C>(&mut self, e: &mut Entry<C>) {
+        if e.progress_turn != self.turn {
+            e.progress_turn = self.turn;
+            self.progressed += 1;
+        }
+    }
+}
+
+/// One `mio::Poll` on one thread driving many [`Connection`]s over plain TCP
+/// or TLS, with connect, handshake and inactivity timeouts, the connections'
+/// own timers, and write back-pressure.
+///
+/// The reactor moves bytes; the `C` values decide what they mean. Callers drive
+/// it with [`turn`](Reactor::turn) or [`run_until`](Reactor::run_until), reach
+/// a connection with [`get`](Reactor::get) / [`get_mut`](Reactor::get_mut)
+/// (which makes the next turn look at its pending output, so queued commands are
+/// never forgotten), and learn about ended connections from
+/// [`take_closed`](Reactor::take_closed) or [`is_closed`](Reactor::is_closed)
+/// (each `C` also gets exactly one [`Connection::on_closed`]). A closed
+/// connection stays in the table, so its `C` can be inspected, until
+/// [`remove`](Reactor::remove) hands it back.
+///
+/// ```no_run
+/// use std::io;
+/// use std::time::{Duration, Instant};
+/// use imap_core::reactor::{Connection, Reactor, Security, Timeouts, TlsOptions, TransportRequest};
+///
+/// /// Sends one line, keeps what comes back.
+/// #[derive(Default)]
+/// struct Hello { out: Vec<u8>, got: Vec<u8>, closed: bool }
+///
+/// impl Connection for Hello {
+///     fn receive(&mut self, bytes: &[u8]) { self.got.extend_from_slice(bytes) }
+///     fn pending_output(&self) -> &[u8] { &self.out }
+///     fn sent(&mut self, n: usize) { self.out.drain(..n); }
+///     fn take_transport_request(&mut self) -> Option<TransportRequest> { None }
+///     fn next_deadline(&self) -> Option<Instant> { None }
+///     fn on_timer(&mut self, _now: Instant) {}
+///     fn on_connected(&mut self) { self.out.extend_from_slice(b"A1 CAPABILITY\r\n") }
+///     fn on_closed(&mut self, _error: Option<io::Error>) { self.closed = true }
+///     fn wants_close(&self) -> bool { self.got.windows(5).any(|w| w == b"A1 OK") }
+/// }
+///
+/// let tls = TlsOptions::new().client_config()?;
+/// let mut reactor = Reactor::new()?;
+/// let id = reactor.connect(
+///     "127.0.0.1:993".parse().unwrap(),
+///     Security::Tls { server_name: "localhost".into() },
+///     Some(tls),
+///     Timeouts { read: Some(Duration::from_secs(60)), ..Timeouts::default() },
+///     Hello::default(),
+/// )?;
+/// let deadline = Instant::now() + Duration::from_secs(10);
+/// reactor.run_until(Some(deadline), |r| r.is_closed(id))?;
+/// let hello = reactor.remove(id).expect("still in the table");
+/// println!("{}", String::from_utf8_lossy(&hello.got));
+/// # Ok::<(), io::Error>(())
+/// ```
+pub struct Reactor<C: Connection> {
+    poll: Poll,
+    events: Events,
+    slots: Vec<Slot<C>>,
+    free: Vec<u32>,
+    len: usize,
+    shared: Shared,
+    default_tls: Option<Arc<ClientConfig>>,
+    /// Scratch list of due timers (kept for its allocation).
+    due: Vec<Timer>,
+}
+
+impl<C: Connection> fmt::Debug for Reactor<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reactor")
+            .field("len", &self.len)
+            .field("open", &self.shared.open)
+            .field("timers", &self.shared.timers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Connection> Reactor<C> {
+    /// A reactor with no connection.
+    pub fn new() -> io::Result<Self> {
+        Ok(Reactor {
+            poll: Poll::new()?,
+            events: Events::with_capacity(EVENTS_CAPACITY),
+            slots: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+            shared: Shared {
+                timers: Timers::default(),
+                buf: vec![0; READ_BUF_SIZE].into_boxed_slice(),
+                closed: Vec::new(),
+                dirty: Vec::new(),
+                open: 0,
+                turn: 0,
+                progressed: 0,
+            },
+            default_tls: None,
+            due: Vec::new(),
+        })
+    }
+
+    /// Starts a non-blocking TCP connect to `addr` (with `TCP_NODELAY`) and adds
+    /// `conn` to the reactor; returns at once.
+    ///
+    /// `tls` is the rustls configuration for [`Security::Tls`] and
+    /// [`Security::StartTls`]; `None` uses [`TlsOptions::new`]'s (system roots,
+    /// verification on), built once per reactor. It is ignored for
+    /// [`Security::Plain`].
+    ///
+    /// From an `Ok` on, the connect's own failure (refused, unreachable, timed
+    /// out, TLS refused) is reported through [`Connection::on_closed`], even when
+    /// the operating system refuses at once (then `on_closed` is called before
+    /// this returns). `Err` means nothing was started and `conn` is dropped
+    /// without any call: an invalid server name (`InvalidInput`), a TLS
+    /// configuration that cannot be built, or a failed registration with the poll.
+    pub fn connect(
+        &mut self,
+        addr: SocketAddr,
+        security: Security,
+        tls: Option<Arc<ClientConfig>>,
+        timeouts: Timeouts,
+        conn: C,
+    ) -> io::Result<ConnId> {
+        let (tls_setup, implicit_tls) = match security {
+            Security::Plain => (None, false),
+            Security::Tls { server_name } => (Some(self.tls_setup(&server_name, tls)?), true),
+            Security::StartTls { server_name } => (Some(self.tls_setup(&server_name, tls)?), false),
+        };
+        let index = match self.free.last() {
+            Some(&index) => index,
+            None => u32::try_from(self.slots.len())
+                .map_err(|_| io::Error::new(io::ErrorKind::OutOfMemory, "too many connections"))?,
+        };
+        let generation = self.slots.get(index as usize).map_or(0, |s| s.generation);
+        let id = ConnId { index, generation };
+        let now = Instant::now();
+        let mut entry = Entry {
+            conn,
+            stream: None,
+            phase: Phase::Connecting,
+            tls: None,
+            tls_setup,
+            implicit_tls,
+            timeouts,
+            interest: None,
+            dirty: false,
+            read_again: false,
+            early_plaintext: false,
+            connect_at: None,
+            read_at: None,
+            conn_at: None,
+            last_activity: now,
+            progress_turn: 0,
+        };
+        let mut early_error = None;
+        match TcpStream::connect(addr) {
+            Ok(mut stream) => {
+                // Set again once connected; failing here is not fatal.
+                let _ = stream.set_nodelay(true);
+                let interest = Interest::READABLE | Interest::WRITABLE;
+                self.poll.registry().register(&mut stream, Token(index as usize), interest)?;
+                entry.stream = Some(stream);
+                entry.interest = Some(interest);
+            }
+            Err(e) => early_error = Some(e),
+        }
+        // The slot is taken only now that nothing can fail any more.
+        if self.free.last() == Some(&index) {
+            self.free.pop();
+        } else {
+            self.slots.push(Slot { generation, entry: None });
+        }
+        let slot = &mut self.slots[index as usize];
+        let e = slot.entry.insert(entry);
+        self.len += 1;
+        self.shared.open += 1;
+        match early_error {
+            Some(err) => close(&mut self.shared, self.poll.registry(), id, e, Some(err)),
+            None => {
+                let mut cx = Cx { timers: &mut self.shared.timers, buf: &mut self.shared.buf, id, now };
+                e.set_connect_deadline(&mut cx, now.checked_add(timeouts.connect));
+                e.schedule_conn(&mut cx);
+            }
+        }
+        Ok(id)
+    }
+
+    fn tls_setup(
+        &mut self,
+        server_name: &str,
+        tls: Option<Arc<ClientConfig>>,
+    ) -> io::Result<(ServerName<'static>, Arc<ClientConfig>)> {
+        let name = ServerName::try_from(server_name)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("server name {server_name:?}: {e}")))?
+            .to_owned();
+        let config = match tls {
+            Some(config) => config,
+            None => match &self.default_tls {
+                Some(config) => config.clone(),
+                None => self.default_tls.insert(TlsOptions::new().client_config()?).clone(),
+            },
+        };
+        Ok((name, config))
+    }
+
+    /// The connection `id`, open or closed, while it is in the table.
+    pub fn get(&self, id: ConnId) -> Option<&C> {
+        self.entry(id).map(|e| &e.conn)
+    }
+
+    /// The connection `id`, to change it (queue a command, ...). The next
+    /// [`turn`](Reactor::turn) looks at it before polling: writes its pending
+    /// output, takes its transport request, honours
+    /// [`wants_close`](Connection::wants_close) and rereads its
+    /// [`next_deadline`](Connection::next_deadline), so nothing done here is
+    /// missed.
+    pub fn get_mut(&mut self, id: ConnId) -> Option<&mut C> {
+        let slot = self.slots.get_mut(id.index as usize).filter(|s| s.generation == id.generation)?;
+        let e = slot.entry.as_mut()?;
+        if !e.dirty && e.phase != Phase::Closed {
+            e.dirty = true;
+            self.shared.dirty.push(id);
+        }
+        Some(&mut e.conn)
+    }
+
+    /// Whether `id` is in the table and closed (its `on_closed` was called).
+    pub fn is_closed(&self, id: ConnId) -> bool {
+        self.entry(id).is_some_and(|e| e.phase == Phase::Closed)
+    }
+
+    /// The connections closed since the last call, in the order they closed
+    /// (only those still in the table). They stay in the table until
+    /// [`remove`](Reactor::remove)d.
+    pub fn take_closed(&mut self) -> Vec<ConnId> {
+        let mut closed = std::mem::take(&mut self.shared.closed);
+        closed.retain(|&id| self.entry(id).is_some_and(|e| e.phase == Phase::Closed));
+        closed
+    }
+
+    /// Takes the connection `id` out of the reactor, closing its socket if it is
+    /// still open (without calling [`Connection::on_closed`]: the caller has the
+    /// `C` back). The id is dead from then on.
+    pub fn remove(&mut self, id: ConnId) -> Option<C> {
+        let slot = self.slots.get_mut(id.index as usize).filter(|s| s.generation == id.generation)?;
+        let mut e = slot.entry.take()?;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(id.index);
+        self.len -= 1;
+        if e.phase != Phase::Closed {
+            self.shared.open -= 1;
+        }
+        if let Some(mut stream) = e.stream.take() {
+            let _ = self.poll.registry().deregister(&mut stream);
+        }
+        Some(e.conn)
+    }
+
+    /// Number of connections in the table, open or closed-but-not-removed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of connections not yet closed.
+    pub fn open_count(&self) -> usize {
+        self.shared.open
+    }
+
+    /// One round: first the connections touched through
+    /// [`get_mut`](Reactor::get_mut) (and those with unread input left from the
+    /// last turn); then one poll, for at most `timeout` (`None`: no limit of the
+    /// caller's) and never past the next timer, or not at all if the first step
+    /// made progress; then reads, writes, handshakes and transport changes of
+    /// the ready connections; then every due timer.
+    ///
+    /// Returns how many connections made progress (moved bytes, changed
+    /// state, fired a timer, or closed). It blocks only on the poll and only
+    /// while nothing is to be done: a socket asks for writability only while
+    /// output is pending or the TLS handshake has something to send. With no
+    /// connection, no timer and `timeout == None` it blocks forever.
+    pub fn turn(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
+        self.shared.turn += 1;
+        self.shared.progressed = 0;
+        let now = Instant::now();
+
+        let mut dirty = std::mem::take(&mut self.shared.dirty);
+        for &id in &dirty {
+            let Some(e) = entry_mut(&mut self.slots, id) else { continue };
+            e.dirty = false;
+            let readable = std::mem::take(&mut e.read_again);
+            drive(&mut self.shared, self.poll.registry(), id, e, readable, false, now);
+        }
+        dirty.clear();
+        if self.shared.dirty.is_empty() {
+            self.shared.dirty = dirty; // keep the allocation
+        }
+
+        let mut poll_timeout =
+            if self.shared.progressed > 0 || !self.shared.dirty.is_empty() { Some(Duration::ZERO) } else { timeout };
+        if let Some(at) = self.next_timer() {
+            let until = at.saturating_duration_since(now);
+            poll_timeout = Some(poll_timeout.map_or(until, |t| t.min(until)));
+        }
+        match self.poll.poll(&mut self.events, poll_timeout) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => self.events.clear(),
+            Err(e) => return Err(e),
+        }
+
+        let now = Instant::now();
+        for event in self.events.iter() {
+            let index = event.token().0;
+            let Some(slot) = self.slots.get_mut(index) else { continue };
+            let id = ConnId { index: index as u32, generation: slot.generation };
+            let Some(e) = slot.entry.as_mut() else { continue };
+            let readable = event.is_readable() || event.is_read_closed() || event.is_error();
+            let writable = event.is_writable() || event.is_write_closed() || event.is_error();
+            drive(&mut self.shared, self.poll.registry(), id, e, readable, writable, now);
+        }
+
+        self.fire_timers(now);
+        Ok(self.shared.progressed)
+    }
+
+    /// Calls [`turn`](Reactor::turn) until `done` returns true (checked first,
+    /// and after every turn) or `deadline` passes. Returns whether `done` was
+    /// satisfied. Also returns `Ok(false)` when there is no deadline and no open
+    /// connection left, since nothing could change any more.
+    pub fn run_until(
+        &mut self,
+        deadline: Option<Instant>,
+        mut done: impl FnMut(&mut Self) -> bool,
+    ) -> io::Result<bool> {
+        loop {
+            if done(self) {
+                return Ok(true);
+            }
+            let timeout = match deadline {
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return Ok(false);
+                    }
+                    Some(deadline - now)
+                }
+                None if self.shared.open == 0 && self.shared.dirty.is_empty() => return Ok(false),
+                None => None,
+            };
+            self.turn(timeout)?;
+        }
+    }
+
+    fn entry(&self, id: ConnId) -> Option<&Entry<C>> {
+        self.slots.get(id.index as usize).filter(|s| s.generation == id.generation)?.entry.as_ref()
+    }
+
+    fn timer_is_live(&self, t: &Timer) -> bool {
+        let Some(slot) = self.slots.get(t.slot as usize).filter(|s| s.generation == t.generation) else {
+            return false;
+        };
+        let Some(e) = slot.entry.as_ref() else { return false };
+        let field = match t.kind {
+            TimerKind::Connect => e.connect_at,
+            TimerKind::Read => e.read_at,
+            TimerKind::Conn => e.conn_at,
+        };
+        e.phase != Phase::Closed && field == Some(t.at)
+    }
+
+    /// The earliest live timer, dropping stale ones from the top.
+    fn next_timer(&mut self) -> Option<Instant> {
+        loop {
+            let t = self.shared.timers.peek()?;
+            if self.timer_is_live(&t) {
+                return Some(t.at);
+            }
+            self.shared.timers.pop();
+        }
+    }
+
+    fn fire_timers(&mut self, now: Instant) {
+        // Due entries are taken first, so that a deadline rescheduled at or
+        // before `now` (by a connection that did not move it on) fires on the
+        // next turn instead of looping here.
+        let mut due = std::mem::take(&mut self.due);
+        while let Some(t) = self.shared.timers.pop_due(now) {
+            due.push(t);
+        }
+        for t in due.drain(..) {
+            if !self.timer_is_live(&t) {
+                continue;
+            }
+            let id = ConnId { index: t.slot, generation: t.generation };
+            let Some(e) = entry_mut(&mut self.slots, id) else { continue };
+            let registry = self.poll.registry();
+            match t.kind {
+                TimerKind::Connect => {
+                    let what = if e.phase == Phase::Connecting { "connect" } else { "TLS handshake" };
+                    let limit = e.timeouts.connect;
+                    let err = io::Error::new(io::ErrorKind::TimedOut, format!("{what} timed out after {limit:?}"));
+                    close(&mut self.shared, registry, id, e, Some(err));
+                }
+                TimerKind::Read => {
+                    e.read_at = None;
+                    let Some(limit) = e.timeouts.read else { continue };
+                    // A limit too large for an Instant never fires.
+                    let Some(due) = e.last_activity.checked_add(limit) else { continue };
+                    if due <= now {
+                        let err = io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            format!("no data from the server for {limit:?} (read timeout)"),
+                        );
+                        close(&mut self.shared, registry, id, e, Some(err));
+                    } else {
+                        e.read_at = Some(due);
+                        self.shared.timers.push(Timer {
+                            at: due,
+                            slot: id.index,
+                            generation: id.generation,
+                            kind: t.kind,
+                        });
+                    }
+                }
+                TimerKind::Conn => {
+                    e.conn_at = None;
+                    if e.conn.next_deadline().is_some_and(|d| d <= now) {
+                        e.conn.on_timer(now);
+                        self.shared.mark_progress(e);
+                    }
+                    // Writes what on_timer queued, honours wants_close, reschedules.
+                    drive(&mut self.shared, registry, id, e, false, false, now);
+                }
+            }
+        }
+        self.due = due;
+        // Stale entries (removed connections, superseded deadlines) are dropped
+        // as they reach the top; compact when they dominate.
+        let live_bound = 3 * self.shared.open + 64;
+        if self.shared.timers.len() > 2 * live_bound {
+            let mut timers = std::mem::take(&mut self.shared.timers);
+            timers.retain(|t| self.timer_is_live(t));
+            self.shared.timers = timers;
+        }
+    }
+}
+
+fn entry_mut<C>(slots: &mut [Slot<C>], id: ConnId) -> Option<&mut Entry<C>> {
+    slots.get_mut(id.index as usize).filter(|s| s.generation == id.generation)?.entry.as_mut()
+}
+
+/// Why a connection is being closed: `None` for a clean end.
+struct Closing(Option<io::Error>);
+
+impl Closing {
+    fn clean() -> Self {
+        Closing(None)
+    }
+    fn err(e: io::Error) -> Self {
+        Closing(Some(e))
+    }
+}
+
+fn tls_io_error(e: rustls::Error) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e)
+}
+
+/// What the per-connection steps need besides the entry.
+struct Cx<'a> {
+    timers: &'a mut Timers,
+    buf: &'a mut [u8],
+    id: ConnId,
+    now: Instant,
+}
+
+impl Cx<'_> {
+    fn push(&mut self, at: Instant, kind: TimerKind) {
+        self.timers.push(Timer { at, slot: self.id.index, generation: self.id.generation, kind });
+    }
+}
+
+/// Drives one connection: the step, then interest and timers, or the close.
+fn drive<C: Connection>(
+    sh: &mut Shared,
+    registry: &Registry,
+    id: ConnId,
+    e: &mut Entry<C>,
+    readable: bool,
+    writable: bool,
+    now: Instant,
+) {
+    if e.phase == Phase::Closed {
+        return;
+    }
+    let mut cx = Cx { timers: &mut sh.timers, buf: &mut sh.buf, id, now };
+    let result = e.step(&mut cx, readable, writable).and_then(|progress| {
+        e.update_interest(registry, id).map_err(Closing::err)?;
+        e.schedule_conn(&mut cx);
+        Ok(progress)
+    });
+    if e.read_again && !e.dirty {
+        e.dirty = true;
+        sh.dirty.push(id);
+    }
+    match result {
+        Ok(false) => {}
+        Ok(true) => sh.mark_progress(e),
+        Err(Closing(error)) => close(sh, registry, id, e, error),
+    }
+}
+
+/// Deregisters and drops the socket, then tells the connection.
+fn close<C: Connection>(sh: &mut Shared, registry: &Registry, id: ConnId, e: &mut Entry<C>, error: Option<io::Error>) {
+    if e.phase == Phase::Closed {
+        return;
+    }
+    if let Some(mut stream) = e.stream.take() {
+        let _ = registry.deregister(&mut stream);
+    }
+    e.tls = None;
+    e.tls_setup = None;
+    e.phase = Phase::Closed;
+    e.interest = None;
+    e.read_again = false;
+    e.connect_at = None;
+    e.read_at = None;
+    e.conn_at = None;
+    sh.open -= 1;
+    sh.closed.push(id);
+    sh.mark_progress(e);
+    e.conn.on_closed(error);
+}
+
+fn is(e: &io::Error, kind: io::ErrorKind) -> bool {
+    e.kind() == kind
+}
+
+impl<C: Connection> Entry<C> {
+    fn step(&mut self, cx: &mut Cx<'_>, mut readable: bool, writable: bool) -> Result<bool, Closing> {
+        let mut progress = false;
+        if self.phase == Phase::Connecting {
+            if readable || writable {
+                progress |= self.finish_connect(cx)?;
+            }
+            if self.phase == Phase::Connecting {
+                return if self.conn.wants_close() { Err(Closing::clean()) } else { Ok(progress) };
+            }
+            // Input may have come with the connect's own event.
+            readable = true;
+        }
+        if readable {
+            progress |= self.read_ready(cx)?;
+        }
+        // A request made outside `receive` (from `on_timer`, or through `get_mut`).
+        if let Some(request) = self.conn.take_transport_request() {
+            self.handle_request(cx, request)?;
+            progress = true;
+        }
+        progress |= self.flush(cx)?;
+        if self.conn.wants_close() && self.output_drained() {
+            self.shutdown_gracefully();
+            return Err(Closing::clean());
+        }
+        Ok(progress)
+    }
+
+    fn finish_connect(&mut self, cx: &mut Cx<'_>) -> Result<bool, Closing> {
+        let Some(stream) = self.stream.as_ref() else { return Ok(false) };
+        if let Some(err) = stream.take_error().map_err(Closing::err)? {
+            return Err(Closing::err(err));
+        }
+        match stream.peer_addr() {
+            Ok(_) => {}
+            Err(e) if is(&e, io::ErrorKind::NotConnected) => return Ok(false), // not yet
+            Err(e) => return Err(Closing::err(e)),
+        }
+        let _ = stream.set_nodelay(true);
+        if self.implicit_tls {
+            self.start_tls(cx, false)?;
+        } else {
+            self.phase = Phase::Open;
+            self.connect_at = None;
+            self.arm_read(cx);
+            self.conn.on_connected();
+        }
+        Ok(true)
+    }
+
+    fn handle_request(&mut self, cx: &mut Cx<'_>, request: TransportRequest) -> Result<(), Closing> {
+        match request {
+            TransportRequest::StartTls => self.start_tls(cx, true),
+            TransportRequest::Deflate => Err(Closing::err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "COMPRESS=DEFLATE is not supported by the reactor yet",
+            ))),
+        }
+    }
+
+    /// Puts a rustls client on the raw socket; the handshake is driven by the
+    /// following reads and writes.
+    fn start_tls(&mut self, cx: &mut Cx<'_>, upgrade: bool) -> Result<(), Closing> {
+        if self.tls.is_some() {
+            return Err(Closing::err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "STARTTLS requested while TLS is on",
+            )));
+        }
+        let Some((name, config)) = self.tls_setup.take() else {
+            return Err(Closing::err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "STARTTLS requested on a Security::Plain connection (use Security::StartTls)",
+            )));
+        };
+        let tls = ClientConnection::new(config, name).map_err(|e| Closing::err(tls_io_error(e)))?;
+        self.tls = Some(Box::new(tls));
+        self.phase = Phase::Handshaking { upgrade };
+        self.set_connect_deadline(cx, cx.now.checked_add(self.timeouts.connect));
+        Ok(())
+    }
+
+    fn handshake_done(&mut self, cx: &mut Cx<'_>) {
+        if let Phase::Handshaking { upgrade } = self.phase {
+            self.phase = Phase::Open;
+            self.early_plaintext = false;
+            self.connect_at = None;
+            if !upgrade {
+                self.arm_read(cx);
+                self.conn.on_connected();
+            }
+        }
+    }
+
+    /// Reads until the socket would block (edge-triggered), or the read budget
+    /// is spent, feeding plaintext to the connection.
+    fn read_ready(&mut self, cx: &mut Cx<'_>) -> Result<bool, Closing> {
+        let mut progress = false;
+        let mut budget = READ_BUDGET;
+        loop {
+            if budget == 0 {
+                self.read_again = true;
+                return Ok(progress);
+            }
+            let Some(stream) = self.stream.as_mut() else { return Ok(progress) };
+            let Some(tls) = self.tls.as_deref_mut() else {
+                // Plain. After each `receive`, a transport request is taken
+                // before the next read, so no plaintext follows a StartTls.
+                match stream.read(cx.buf) {
+                    Ok(0) => return Err(Closing::clean()),
+                    Ok(n) => {
+                        progress = true;
+                        budget = budget.saturating_sub(n);
+                        self.last_activity = cx.now;
+                        self.conn.receive(&cx.buf[..n]);
+                        if let Some(request) = self.conn.take_transport_request() {
+                            // For StartTls the loop goes on with TLS from the next raw byte.
+                            self.handle_request(cx, request)?;
+                        }
+                    }
+                    Err(e) if is(&e, io::ErrorKind::WouldBlock) => return Ok(progress),
+                    Err(e) if is(&e, io::ErrorKind::Interrupted) => {}
+                    Err(e) => return Err(Closing::err(e)),
+                }
+                continue;
+            };
+            let eof = match tls.read_tls(stream) {
+                Ok(0) => true,
+                Ok(n) => {
+                    budget = budget.saturating_sub(n);
+                    false
+                }
+                Err(e) if is(&e, io::ErrorKind::WouldBlock) => return Ok(progress),
+                Err(e) if is(&e, io::ErrorKind::Interrupted) => continue,
+                Err(e) => return Err(Closing::err(e)),
+            };
+            progress = true;
+            self.last_activity = cx.now;
+            if let Err(err) = tls.process_new_packets() {
+                // Best effort to tell the server why (the alert rustls queued).
+                let _ = tls.write_tls(stream);
+                return Err(Closing::err(tls_io_error(err)));
+            }
+            if !tls.is_handshaking() {
+                self.handshake_done(cx);
+            }
+            self.drain_plaintext(cx)?;
+            if eof {
+                // rustls reports EOF itself through the reader (Ok(0) after
+                // close_notify, UnexpectedEof without); this is the fallback.
+                let what = if matches!(self.phase, Phase::Handshaking { .. }) {
+                    "connection closed during the TLS handshake"
+                } else {
+                    "connection closed without TLS close_notify"
+                };
+                return Err(Closing::err(io::Error::new(io::ErrorKind::UnexpectedEof, what)));
+            }
+        }
+    }
+
+    fn drain_plaintext(&mut self, cx: &mut Cx<'_>) -> Result<(), Closing> {
+        loop {
+            let Some(tls) = self.tls.as_deref_mut() else { return Ok(()) };
+            match tls.reader().read(cx.buf) {
+                Ok(0) => return Err(Closing::clean()), // close_notify
+                Ok(n) => {
+                    self.conn.receive(&cx.buf[..n]);
+                    if let Some(request) = self.conn.take_transport_request() {
+                        self.handle_request(cx, request)?;
+                    }
+                }
+                Err(e) if is(&e, io::ErrorKind::WouldBlock) => return Ok(()),
+                Err(e) if is(&e, io::ErrorKind::Interrupted) => {}
+                // UnexpectedEof: TCP closed without close_notify.
+                Err(e) => return Err(Closing::err(e)),
+            }
+        }
+    }
+
+    /// Writes pending output until it is all written or the socket would block.
+    /// One `write` per call of the plain path takes the whole pending slice;
+    /// with TLS, the whole slice goes to rustls (up to its buffer limit) and
+    /// the records leave in vectored writes.
+    fn flush(&mut self, cx: &mut Cx<'_>) -> Result<bool, Closing> {
+        if !matches!(self.phase, Phase::Open | Phase::Handshaking { .. }) {
+            return Ok(false);
+        }
+        let Some(stream) = self.stream.as_mut() else { return Ok(false) };
+        let mut progress = false;
+        match self.tls.as_deref_mut() {
+            None => loop {
+                let out = self.conn.pending_output();
+                if out.is_empty() {
+                    break;
+                }
+                match stream.write(out) {
+                    Ok(0) => return Err(Closing::err(io::ErrorKind::WriteZero.into())),
+                    Ok(n) => {
+                        self.conn.sent(n);
+                        progress = true;
+                    }
+                    Err(e) if is(&e, io::ErrorKind::WouldBlock) => break,
+                    Err(e) if is(&e, io::ErrorKind::Interrupted) => {}
+                    Err(e) => return Err(Closing::err(e)),
+                }
+            },
+            Some(tls) => loop {
+                let out = self.conn.pending_output();
+                let mut accepted = 0;
+                if !out.is_empty() {
+                    accepted = tls.writer().write(out).map_err(Closing::err)?;
+                    if accepted > 0 {
+                        self.conn.sent(accepted);
+                        progress = true;
+                        if tls.is_handshaking() {
+                            self.early_plaintext = true;
+                        }
+                    }
+                }
+                let mut blocked = false;
+                while tls.wants_write() {
+                    match tls.write_tls(stream) {
+                        Ok(0) => return Err(Closing::err(io::ErrorKind::WriteZero.into())),
+                        Ok(_) => progress = true,
+                        Err(e) if is(&e, io::ErrorKind::WouldBlock) => {
+                            blocked = true;
+                            break;
+                        }
+                        Err(e) if is(&e, io::ErrorKind::Interrupted) => {}
+                        Err(e) => return Err(Closing::err(e)),
+                    }
+                }
+                if blocked || accepted == 0 || self.conn.pending_output().is_empty() {
+                    break;
+                }
+            },
+        }
+        if progress {
+            self.last_activity = cx.now;
+        }
+        Ok(progress)
+    }
+
+    /// Whether the socket has something to send right now.
+    fn wants_write(&self) -> bool {
+        match &self.tls {
+            Some(tls) => tls.wants_write(),
+            None => !self.conn.pending_output().is_empty(),
+        }
+    }
+
+    fn output_drained(&self) -> bool {
+        match self.phase {
+            Phase::Connecting | Phase::Closed => true,
+            Phase::Handshaking { .. } | Phase::Open => {
+                !self.early_plaintext && !self.wants_write() && self.conn.pending_output().is_empty()
+            }
+        }
+    }
+
+    /// TLS close_notify (best effort), then a FIN.
+    fn shutdown_gracefully(&mut self) {
+        if !matches!(self.phase, Phase::Open | Phase::Handshaking { .. }) {
+            return;
+        }
+        let Some(stream) = self.stream.as_mut() else { return };
+        if let Some(tls) = self.tls.as_deref_mut() {
+            tls.send_close_notify();
+            while tls.wants_write() {
+                match tls.write_tls(stream) {
+                    Ok(n) if n > 0 => {}
+                    _ => break,
+                }
+            }
+        }
+        let _ = stream.shutdown(Shutdown::Write);
+    }
+
+    fn update_interest(&mut self, registry: &Registry, id: ConnId) -> io::Result<()> {
+        let want = match self.phase {
+            Phase::Connecting => Interest::READABLE | Interest::WRITABLE,
+            _ if self.wants_write() => Interest::READABLE | Interest::WRITABLE,
+            _ => Interest::READABLE,
+        };
+        let Some(stream) = self.stream.as_mut() else { return Ok(()) };
+        if self.interest != Some(want) {
+            registry.reregister(stream, Token(id.index as usize), want)?;
+            self.interest = Some(want);
+        }
+        Ok(())
+    }
+
+    fn set_connect_deadline(&mut self, cx: &mut Cx<'_>, at: Option<Instant>) {
+        self.connect_at = at;
+        if let Some(at) = at {
+            cx.push(at, TimerKind::Connect);
+        }
+    }
+
+    fn arm_read(&mut self, cx: &mut Cx<'_>) {
+        self.last_activity = cx.now;
+        if let Some(at) = self.timeouts.read.and_then(|limit| cx.now.checked_add(limit)) {
+            self.read_at = Some(at);
+            cx.push(at, TimerKind::Read);
+        }
+    }
+
+    /// Pushes the connection's deadline if it is earlier than the one already
+    /// in the heap (a later one is found when the earlier fires).
+    fn schedule_conn(&mut self, cx: &mut Cx<'_>) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        if let Some(at) = self.conn.next_deadline() {
+            if self.conn_at.is_none_or(|s| at < s) {
+                self.conn_at = Some(at);
+                cx.push(at, TimerKind::Conn);
+            }
+        }
+    }
+}
