@@ -29,6 +29,7 @@
 // The derive writes `::imap_core::...` paths; this makes them resolve here too.
 extern crate self as imap_core;
 
+pub mod client;
 pub mod command;
 pub mod convert;
 pub mod parse;

@@ -63,6 +63,9 @@ pub enum Error {
     Closed(String),
     /// No answer in time.
     Timeout,
+    /// A password would travel in clear: the connection has no TLS and
+    /// plaintext logins were not allowed. Names the command.
+    Insecure(&'static str),
 }
 
 impl Error {
@@ -104,9 +107,14 @@ impl fmt::Display for Error {
             }
             Error::Encode(e) => write!(f, "cannot encode the command: {e}"),
             Error::Protocol(e) => write!(f, "protocol error: {e}"),
-            Error::StartTlsInjection => f.write_str("plaintext received after STARTTLS was accepted: connection closed"),
+            Error::StartTlsInjection => {
+                f.write_str("plaintext received after STARTTLS was accepted: connection closed")
+            }
             Error::Closed(why) => write!(f, "connection closed: {why}"),
             Error::Timeout => f.write_str("timed out waiting for the server"),
+            Error::Insecure(command) => {
+                write!(f, "{command} refused: the connection is not encrypted (use TLS or allow plaintext logins)")
+            }
         }
     }
 }

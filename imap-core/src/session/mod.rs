@@ -4,7 +4,7 @@
 //! come out ([`Session::pending_output`]); what happened comes out as
 //! [`Event`]s. No sockets here: the [reactor](crate::reactor) (or a test)
 //! moves the bytes, which is why a session also implements
-//! [`Connection`](crate::reactor::Connection).
+//! [`Connection`].
 //!
 //! What the session takes care of:
 //! - tags, unique per session, and the matching of completions to commands;
@@ -441,8 +441,18 @@ impl Session {
         let needs = match command {
             Capability | Noop | Logout | Id(_) => None,
             StartTls | Authenticate { .. } | Login { .. } => Some("not authenticated"),
-            Check | Close | Expunge | Unselect | UidExpunge(_) | Search { .. } | Fetch { .. } | Store { .. }
-            | Copy { .. } | Move { .. } | Sort { .. } | Thread { .. } => Some("selected"),
+            Check
+            | Close
+            | Expunge
+            | Unselect
+            | UidExpunge(_)
+            | Search { .. }
+            | Fetch { .. }
+            | Store { .. }
+            | Copy { .. }
+            | Move { .. }
+            | Sort { .. }
+            | Thread { .. } => Some("selected"),
             _ => Some("authenticated"),
         };
         let allowed = match needs {
@@ -599,9 +609,8 @@ impl Session {
 
     fn continuation(&mut self, text: IString<'static>) {
         let Some(tag) = self.awaiting_continuation.take() else {
-            self.events.push_back(Event::Malformed(Error::Protocol(format!(
-                "unexpected continuation request: {text}"
-            ))));
+            self.events
+                .push_back(Event::Malformed(Error::Protocol(format!("unexpected continuation request: {text}"))));
             return;
         };
         let Some(i) = self.in_flight.iter().position(|c| c.tag == tag) else { return };
@@ -759,9 +768,10 @@ impl Session {
             }
             "ENABLE" => {
                 let enabled = command.data.iter().any(|r| match r {
-                    Response::Data(Data::Other(values)) => values.iter().skip(1).any(
-                        |v| matches!(v, Value::Atom(a) if a.eq_ignore_ascii_case("UTF8=ACCEPT")),
-                    ),
+                    Response::Data(Data::Other(values)) => values
+                        .iter()
+                        .skip(1)
+                        .any(|v| matches!(v, Value::Atom(a) if a.eq_ignore_ascii_case("UTF8=ACCEPT"))),
                     _ => false,
                 });
                 self.utf8_accept |= enabled;

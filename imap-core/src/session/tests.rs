@@ -59,7 +59,12 @@ fn selected() -> Session {
 }
 
 fn fetch_flags(set: &str) -> Command {
-    Command::Fetch { set: set.parse::<SeqSet>().unwrap(), items: FetchAttr::Flags.into(), changed_since: None, uid: false }
+    Command::Fetch {
+        set: set.parse::<SeqSet>().unwrap(),
+        items: FetchAttr::Flags.into(),
+        changed_since: None,
+        uid: false,
+    }
 }
 
 #[test]
@@ -113,8 +118,7 @@ fn missing_capabilities_are_named() {
 fn pipelined_commands_get_their_own_data_and_unsolicited_stays_out() {
     let mut s = selected();
     let fetch = s.submit(fetch_flags("1:2")).unwrap();
-    let search =
-        s.submit(Command::Search { charset: None, criteria: SearchKey::Unseen, uid: false }).unwrap();
+    let search = s.submit(Command::Search { charset: None, criteria: SearchKey::Unseen, uid: false }).unwrap();
     let noop = s.submit(Command::Noop).unwrap();
     assert_eq!(written(&mut s), format!("{fetch} FETCH 1:2 FLAGS\r\n{search} SEARCH UNSEEN\r\n{noop} NOOP\r\n"));
     s.receive(
@@ -155,9 +159,7 @@ fn failed_select_leaves_no_mailbox_selected() {
 #[test]
 fn no_and_bad_carry_text_and_code() {
     let mut s = selected();
-    let tag = s
-        .submit(Command::Copy { set: "1".parse().unwrap(), mailbox: "Archive".into(), uid: false })
-        .unwrap();
+    let tag = s.submit(Command::Copy { set: "1".parse().unwrap(), mailbox: "Archive".into(), uid: false }).unwrap();
     written(&mut s);
     s.receive(format!("{tag} NO [TRYCREATE] no such mailbox\r\n").as_bytes());
     let err = completion(&events(&mut s), &tag).unwrap_err();

@@ -1,0 +1,187 @@
+//! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL.
+
+use super::results::{value_bytes, value_text};
+use super::{Client, Namespace, Quota};
+use crate::command::Command;
+use crate::session::{Error, Event};
+use crate::types::{Data, Response, Value};
+use std::time::{Duration, Instant};
+
+/// Longest IDLE before it must be renewed: servers may drop a client idle for
+/// 30 minutes (RFC 2177), so [`Client::idle_wait`] never waits longer.
+pub const IDLE_RENEW: Duration = Duration::from_secs(29 * 60);
+
+impl Client {
+    /// Starts IDLE (RFC 2177): returns once the server accepted it.
+    pub fn idle(&mut self) -> Result<(), Error> {
+        let tag = self.send(Command::Idle)?;
+        let deadline = Instant::now() + self.options.command_timeout;
+        loop {
+            while let Some(event) = self.session_mut().poll_event() {
+                match event {
+                    Event::Idling(t) if t == tag => {
+                        self.idle_tag = Some(tag);
+                        return Ok(());
+                    }
+                    Event::Completed { tag: t, result } if t == tag => {
+                        // The server refused IDLE (or the connection ended).
+                        result?;
+                        return Err(Error::Protocol("IDLE completed without starting".into()));
+                    }
+                    other => self.keep(other),
+                }
+            }
+            if let Some(error) = self.closed_error() {
+                return Err(error);
+            }
+            self.turn(deadline)?;
+        }
+    }
+
+    /// While idling: waits up to `timeout` (at most [`IDLE_RENEW`]) for the
+    /// server to say something, and returns what it said (possibly nothing).
+    pub fn idle_wait(&mut self, timeout: Duration) -> Result<Vec<Response<'static>>, Error> {
+        if self.idle_tag.is_none() {
+            return Err(Error::WrongState { command: "idle_wait", needs: "idling", state: "not idling" });
+        }
+        let deadline = Instant::now() + timeout.min(IDLE_RENEW);
+        loop {
+            self.drain_events();
+            if !self.unsolicited.is_empty() {
+                return Ok(self.unsolicited.drain(..).collect());
+            }
+            if let Some(error) = self.closed_error() {
+                return Err(error);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(Vec::new());
+            }
+            self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        }
+    }
+
+    /// Ends IDLE (DONE) and returns what the server said until it completed.
+    pub fn idle_done(&mut self) -> Result<Vec<Response<'static>>, Error> {
+        let tag = self.idle_tag.take().ok_or(Error::WrongState {
+            command: "idle_done",
+            needs: "idling",
+            state: "not idling",
+        })?;
+        self.session_mut().idle_done()?;
+        self.wait(&tag)?;
+        Ok(self.unsolicited.drain(..).collect())
+    }
+
+    /// NAMESPACE (RFC 2342).
+    pub fn namespace(&mut self) -> Result<Namespace, Error> {
+        let done = self.run(Command::Namespace)?;
+        other_values(&done.data, "NAMESPACE")
+            .and_then(|values| Namespace::from_values(values))
+            .ok_or_else(|| Error::Protocol("NAMESPACE response of an unknown shape".into()))
+    }
+
+    /// ID (RFC 2971): sends the client's fields (or NIL) and returns the server's.
+    pub fn id(
+        &mut self,
+        fields: Option<Vec<(String, Option<String>)>>,
+    ) -> Result<Vec<(String, Option<String>)>, Error> {
+        let done = self.run(Command::Id(fields))?;
+        // `* ID NIL` or `* ID ("name" "value" ...)`.
+        let Some([_, Value::List(items)]) = other_values(&done.data, "ID") else { return Ok(Vec::new()) };
+        Ok(items
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [key, value] => Some((value_text(key)?, value_text(value))),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// ENABLE (RFC 5161): returns the capabilities the server enabled.
+    pub fn enable(&mut self, capabilities: &[&str]) -> Result<Vec<String>, Error> {
+        let done = self.run(Command::Enable(capabilities.iter().map(|c| c.to_string()).collect()))?;
+        Ok(other_values(&done.data, "ENABLED")
+            .map(|values| values.iter().skip(1).filter_map(value_text).collect())
+            .unwrap_or_default())
+    }
+
+    /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.
+    pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
+        let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;
+        let roots = other_values(&done.data, "QUOTAROOT")
+            .map(|values| values.iter().skip(2).filter_map(value_text).collect())
+            .unwrap_or_default();
+        Ok((roots, quotas(&done.data)))
+    }
+
+    /// GETQUOTA (RFC 9208): the resources of a quota root.
+    pub fn get_quota(&mut self, root: &str) -> Result<Vec<Quota>, Error> {
+        let done = self.run(Command::GetQuota { root: root.into() })?;
+        Ok(quotas(&done.data))
+    }
+
+    /// GETACL (RFC 4314): `(identifier, rights)` pairs of a mailbox.
+    pub fn get_acl(&mut self, mailbox: &str) -> Result<Vec<(String, String)>, Error> {
+        let done = self.run(Command::GetAcl { mailbox: mailbox.into() })?;
+        Ok(other_values(&done.data, "ACL")
+            .map(|values| {
+                values[2..].chunks(2).filter_map(|p| Some((value_text(p.first()?)?, value_text(p.get(1)?)?))).collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// SETACL (RFC 4314).
+    pub fn set_acl(&mut self, mailbox: &str, identifier: &str, rights: &str) -> Result<(), Error> {
+        self.run(Command::SetAcl { mailbox: mailbox.into(), identifier: identifier.into(), rights: rights.into() })
+            .map(drop)
+    }
+
+    /// DELETEACL (RFC 4314).
+    pub fn delete_acl(&mut self, mailbox: &str, identifier: &str) -> Result<(), Error> {
+        self.run(Command::DeleteAcl { mailbox: mailbox.into(), identifier: identifier.into() }).map(drop)
+    }
+
+    /// MYRIGHTS (RFC 4314): the rights the user has on a mailbox.
+    pub fn my_rights(&mut self, mailbox: &str) -> Result<String, Error> {
+        let done = self.run(Command::MyRights { mailbox: mailbox.into() })?;
+        other_values(&done.data, "MYRIGHTS")
+            .and_then(|values| values.get(2))
+            .and_then(value_bytes)
+            .map(|r| r.to_str_lossy().into_owned())
+            .ok_or_else(|| Error::Protocol("MYRIGHTS response of an unknown shape".into()))
+    }
+
+    /// LISTRIGHTS (RFC 4314): rights always granted, then the optional groups.
+    pub fn list_rights(&mut self, mailbox: &str, identifier: &str) -> Result<Vec<String>, Error> {
+        let done = self.run(Command::ListRights { mailbox: mailbox.into(), identifier: identifier.into() })?;
+        Ok(other_values(&done.data, "LISTRIGHTS")
+            .map(|values| values.iter().skip(3).filter_map(value_text).collect())
+            .unwrap_or_default())
+    }
+}
+
+/// The values of the first `* NAME ...` response among `data`.
+fn other_values<'d>(data: &'d [Response<'static>], name: &str) -> Option<&'d [Value<'static>]> {
+    data.iter().find_map(|r| match r {
+        Response::Data(Data::Other(values))
+            if matches!(values.first(), Some(Value::Atom(a)) if a.eq_ignore_ascii_case(name)) =>
+        {
+            Some(values.as_slice())
+        }
+        _ => None,
+    })
+}
+
+fn quotas(data: &[Response<'static>]) -> Vec<Quota> {
+    data.iter()
+        .filter_map(|r| match r {
+            Response::Data(Data::Other(values))
+                if matches!(values.first(), Some(Value::Atom(a)) if a.eq_ignore_ascii_case("QUOTA")) =>
+            {
+                Quota::from_values(values)
+            }
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,229 @@
+//! Message operations: search, sort, thread, fetch, store, copy, move,
+//! append, expunge. Message numbers are UIDs throughout (as IMAPClient's
+//! default), except where a method says otherwise.
+
+use super::results::ThreadNode;
+use super::{AppendUid, Client, CopyUid};
+use crate::command::{
+    AppendMessage, Command, FetchItems, SearchKey, SeqSet, SortCriterion, StoreMode, ThreadAlgorithm,
+};
+use crate::session::Error;
+use crate::types::{Data, DateTime, Fetch, Flag, Response, Value};
+
+impl Client {
+    /// UID SEARCH: the UIDs of the messages matching `criteria`.
+    pub fn search(&mut self, criteria: SearchKey) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::Search { charset: None, criteria, uid: true })?;
+        Ok(done
+            .data
+            .into_iter()
+            .filter_map(|r| match r {
+                Response::Data(Data::Search(ids)) => Some(ids),
+                _ => None,
+            })
+            .flatten()
+            .collect())
+    }
+
+    /// UID SORT (RFC 5256): matching UIDs in the order of `criteria`.
+    pub fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::Sort { criteria, charset: None, search, uid: true })?;
+        Ok(done
+            .data
+            .iter()
+            .filter_map(|r| match r {
+                Response::Data(Data::Other(values)) => Some(values),
+                _ => None,
+            })
+            .flat_map(|values| values.iter().skip(1))
+            .filter_map(|v| match v {
+                Value::Number(n) => u32::try_from(*n).ok(),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// UID THREAD (RFC 5256): the matching messages as threads of UIDs.
+    pub fn thread(&mut self, algorithm: ThreadAlgorithm, search: SearchKey) -> Result<Vec<ThreadNode>, Error> {
+        let done = self.run(Command::Thread { algorithm, charset: None, search, uid: true })?;
+        let mut threads = Vec::new();
+        for response in &done.data {
+            if let Response::Data(Data::Other(values)) = response {
+                threads.extend(
+                    ThreadNode::from_values(values)
+                        .ok_or_else(|| Error::Protocol("THREAD response of an unknown shape".into()))?,
+                );
+            }
+        }
+        Ok(threads)
+    }
+
+    /// UID FETCH: typed results, one per message, in the server's order.
+    pub fn fetch(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        items: impl Into<FetchItems>,
+    ) -> Result<Vec<Fetch<'static>>, Error> {
+        let done =
+            self.run(Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: true })?;
+        Ok(fetches(done.data))
+    }
+
+    /// UID FETCH of a large set in chunks of `chunk` UIDs with up to
+    /// `in_flight` commands pipelined: the way to read a big mailbox fast.
+    pub fn fetch_pipelined(
+        &mut self,
+        uids: &[u32],
+        items: FetchItems,
+        chunk: usize,
+        in_flight: usize,
+    ) -> Result<Vec<Fetch<'static>>, Error> {
+        let mut chunks = uids.chunks(chunk.max(1)).map(|c| c.iter().copied().collect::<SeqSet>());
+        let mut pending = std::collections::VecDeque::new();
+        let mut out = Vec::new();
+        loop {
+            while pending.len() < in_flight.max(1) {
+                let Some(set) = chunks.next() else { break };
+                pending.push_back(self.send(Command::Fetch {
+                    set,
+                    items: items.clone(),
+                    changed_since: None,
+                    uid: true,
+                })?);
+            }
+            let Some(tag) = pending.pop_front() else { return Ok(out) };
+            out.extend(fetches(self.wait(&tag)?.data));
+        }
+    }
+
+    /// UID STORE +FLAGS: returns the messages' flags afterwards.
+    pub fn add_flags(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        flags: &[Flag<'static>],
+    ) -> Result<Vec<Fetch<'static>>, Error> {
+        self.store(uids.into(), StoreMode::Add, flags)
+    }
+
+    /// UID STORE -FLAGS: returns the messages' flags afterwards.
+    pub fn remove_flags(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        flags: &[Flag<'static>],
+    ) -> Result<Vec<Fetch<'static>>, Error> {
+        self.store(uids.into(), StoreMode::Remove, flags)
+    }
+
+    /// UID STORE FLAGS: replaces the flags; returns them afterwards.
+    pub fn set_flags(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        flags: &[Flag<'static>],
+    ) -> Result<Vec<Fetch<'static>>, Error> {
+        self.store(uids.into(), StoreMode::Replace, flags)
+    }
+
+    fn store(&mut self, set: SeqSet, mode: StoreMode, flags: &[Flag<'static>]) -> Result<Vec<Fetch<'static>>, Error> {
+        let done = self.run(Command::Store {
+            set,
+            mode,
+            silent: false,
+            flags: flags.to_vec(),
+            unchanged_since: None,
+            uid: true,
+        })?;
+        Ok(fetches(done.data))
+    }
+
+    /// Marks messages `\Deleted` (EXPUNGE removes them).
+    pub fn delete_messages(&mut self, uids: impl Into<SeqSet>) -> Result<(), Error> {
+        self.add_flags(uids, &[Flag::Deleted]).map(drop)
+    }
+
+    /// EXPUNGE: removes every `\Deleted` message; returns the sequence
+    /// numbers the server reported, in order.
+    pub fn expunge(&mut self) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::Expunge)?;
+        Ok(expunged(&done.data))
+    }
+
+    /// UID EXPUNGE (UIDPLUS): removes only these `\Deleted` messages.
+    pub fn uid_expunge(&mut self, uids: impl Into<SeqSet>) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::UidExpunge(uids.into()))?;
+        Ok(expunged(&done.data))
+    }
+
+    /// UID COPY: returns COPYUID when the server has UIDPLUS.
+    pub fn copy(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
+        let done = self.run(Command::Copy { set: uids.into(), mailbox: folder.into(), uid: true })?;
+        Ok(CopyUid::from_code(done.code.as_ref()))
+    }
+
+    /// UID MOVE (RFC 6851), or when the server lacks MOVE: UID COPY, then
+    /// `\Deleted` and UID EXPUNGE of the same UIDs (needs UIDPLUS, so that
+    /// no other deleted message is expunged).
+    pub fn move_messages(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
+        let set = uids.into();
+        if self.has_capability("MOVE")? {
+            let done = self.run(Command::Move { set, mailbox: folder.into(), uid: true })?;
+            let from_untagged = done.data.iter().find_map(|r| match r {
+                Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
+                _ => None,
+            });
+            let unsolicited_code = self.unsolicited.iter().rev().find_map(|r| match r {
+                Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
+                _ => None,
+            });
+            return Ok(CopyUid::from_code(done.code.as_ref()).or(from_untagged).or(unsolicited_code));
+        }
+        if !self.has_capability("UIDPLUS")? {
+            return Err(Error::MissingCapability { command: "MOVE", capability: "MOVE or UIDPLUS" });
+        }
+        let copied = self.copy(set.clone(), folder)?;
+        self.add_flags(set.clone(), &[Flag::Deleted])?;
+        self.uid_expunge(set)?;
+        Ok(copied)
+    }
+
+    /// APPEND one message with flags and an internal date; returns APPENDUID
+    /// when the server has UIDPLUS.
+    pub fn append(
+        &mut self,
+        folder: &str,
+        message: &[u8],
+        flags: &[Flag<'static>],
+        date: Option<DateTime>,
+    ) -> Result<Option<AppendUid>, Error> {
+        let message = AppendMessage { flags: flags.to_vec(), date, ..AppendMessage::new(message.to_vec()) };
+        let done = self.run(Command::Append { mailbox: folder.into(), messages: vec![message] })?;
+        Ok(AppendUid::from_code(done.code.as_ref()))
+    }
+
+    /// APPEND several messages in one command (MULTIAPPEND, RFC 3502), or
+    /// pipelined APPENDs when the server lacks it.
+    pub fn append_many(&mut self, folder: &str, messages: Vec<AppendMessage>) -> Result<(), Error> {
+        if self.has_capability("MULTIAPPEND")? {
+            return self.run(Command::Append { mailbox: folder.into(), messages }).map(drop);
+        }
+        let commands = messages.into_iter().map(|m| Command::Append { mailbox: folder.into(), messages: vec![m] });
+        self.pipeline(commands.collect()).into_iter().try_for_each(|r| r.map(drop))
+    }
+}
+
+fn fetches(data: Vec<Response<'static>>) -> Vec<Fetch<'static>> {
+    data.into_iter()
+        .filter_map(|r| match r {
+            Response::Data(Data::Fetch(fetch)) => Some(fetch),
+            _ => None,
+        })
+        .collect()
+}
+
+fn expunged(data: &[Response<'static>]) -> Vec<u32> {
+    data.iter()
+        .filter_map(|r| match r {
+            Response::Data(Data::Expunge(n)) => Some(*n),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,341 @@
+//! The blocking [`Client`]: one IMAP connection, one method per operation,
+//! typed results. It drives a [`Session`] on the [reactor](crate::reactor)
+//! and waits for each command's completion.
+//!
+//! ```no_run
+//! use imap_core::client::{Client, ClientOptions, TlsMode};
+//! use imap_core::command::SearchKey;
+//!
+//! let mut client = Client::connect("imap.example.com", 993, TlsMode::Implicit, &ClientOptions::default())?;
+//! client.login("user", "password")?;
+//! for entry in client.list_folders("", "*")? {
+//!     println!("{:?} {:?} {}", entry.attributes, entry.delimiter, entry.mailbox.name());
+//! }
+//! let inbox = client.select_folder("INBOX", false)?;
+//! println!("{} messages", inbox.exists);
+//! let unseen = client.search(SearchKey::Unseen)?;
+//! client.logout()?;
+//! # Ok::<(), imap_core::session::Error>(())
+//! ```
+//!
+//! Untagged responses no command asked for (EXISTS, EXPUNGE, alerts, flag
+//! changes by other clients) are kept in order and handed out by
+//! [`Client::take_unsolicited`]; they never mix into a method's result.
+
+mod extensions;
+mod mailboxes;
+mod messages;
+mod results;
+mod sessions;
+
+pub use extensions::IDLE_RENEW;
+pub use results::{AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, ThreadNode};
+pub use sessions::{SessionId, Sessions};
+
+use crate::command::Command;
+use crate::reactor::{ConnId, Reactor, Security, Timeouts, TlsOptions};
+use crate::session::{Completion, Error, Event, Sasl, Session, Tag};
+use crate::types::{Capability, Response};
+use std::collections::VecDeque;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+/// How the connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// TLS from the first byte (port 993).
+    Implicit,
+    /// Plain TCP, then STARTTLS before anything else (port 143). Fails if the
+    /// server does not offer STARTTLS.
+    StartTls,
+    /// No TLS at all. Passwords travel in clear: [`Client::login`] refuses
+    /// unless [`ClientOptions::allow_plaintext_login`] is set.
+    None,
+}
+
+/// Settings of a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Certificate verification (on by default, against the system roots).
+    pub tls: TlsOptions,
+    /// Connect and TLS handshake limit, and the read inactivity limit.
+    pub timeouts: Timeouts,
+    /// How long a command may take before [`Error::Timeout`].
+    pub command_timeout: Duration,
+    /// Allow LOGIN / AUTHENTICATE PLAIN over a connection without TLS.
+    pub allow_plaintext_login: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            tls: TlsOptions::new(),
+            timeouts: Timeouts::default(),
+            command_timeout: Duration::from_secs(120),
+            allow_plaintext_login: false,
+        }
+    }
+}
+
+/// A blocking IMAP client; see the [module docs](self).
+pub struct Client {
+    reactor: Reactor<Session>,
+    id: ConnId,
+    options: ClientOptions,
+    /// Host name, for OAUTHBEARER.
+    host: String,
+    port: u16,
+    tls: bool,
+    unsolicited: VecDeque<Response<'static>>,
+    /// Completions that arrived while waiting for another tag.
+    done: Vec<(Tag, Result<Completion, Error>)>,
+    /// IDLE in progress: its tag.
+    idle_tag: Option<Tag>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("host", &self.host).field("port", &self.port).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Connects, waits for the greeting and, for [`TlsMode::StartTls`],
+    /// upgrades to TLS (refusing a server that does not offer it).
+    pub fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Client, Error> {
+        let addr = resolve(host, port)?;
+        let mut reactor = Reactor::new().map_err(|e| Error::Closed(format!("cannot start the reactor: {e}")))?;
+        let security = match mode {
+            TlsMode::Implicit => Security::Tls { server_name: host.to_owned() },
+            TlsMode::StartTls => Security::StartTls { server_name: host.to_owned() },
+            TlsMode::None => Security::Plain,
+        };
+        let config = match mode {
+            TlsMode::None => None,
+            _ => Some(options.tls.client_config().map_err(|e| Error::Closed(format!("TLS configuration: {e}")))?),
+        };
+        let id = reactor
+            .connect(addr, security, config, options.timeouts, Session::new())
+            .map_err(|e| Error::Closed(format!("cannot connect to {host}:{port}: {e}")))?;
+        let mut client = Client {
+            reactor,
+            id,
+            options: options.clone(),
+            host: host.to_owned(),
+            port,
+            tls: mode == TlsMode::Implicit,
+            unsolicited: VecDeque::new(),
+            done: Vec::new(),
+            idle_tag: None,
+        };
+        client.wait_greeting()?;
+        if mode == TlsMode::StartTls {
+            client.starttls()?;
+        }
+        Ok(client)
+    }
+
+    /// The session underneath (state, capabilities, selected mailbox).
+    pub fn session(&self) -> &Session {
+        self.reactor.get(self.id).expect("the client's session is never removed")
+    }
+
+    fn session_mut(&mut self) -> &mut Session {
+        self.reactor.get_mut(self.id).expect("the client's session is never removed")
+    }
+
+    /// Untagged responses that no command asked for, oldest first.
+    pub fn take_unsolicited(&mut self) -> Vec<Response<'static>> {
+        self.drain_events();
+        self.unsolicited.drain(..).collect()
+    }
+
+    fn wait_greeting(&mut self) -> Result<(), Error> {
+        let deadline = Instant::now() + self.options.timeouts.connect + self.options.command_timeout;
+        loop {
+            if self.session().greeting().is_some() {
+                self.drain_events();
+                return Ok(());
+            }
+            if let Some(error) = self.closed_error() {
+                return Err(error);
+            }
+            self.turn(deadline)?;
+        }
+    }
+
+    /// Why the session closed, if it did.
+    fn closed_error(&mut self) -> Option<Error> {
+        if !self.session().is_closed() {
+            return None;
+        }
+        let mut error = None;
+        while let Some(event) = self.session_mut().poll_event() {
+            match event {
+                Event::Closed(e) => error = Some(e.unwrap_or_else(|| Error::Closed("connection closed".into()))),
+                other => self.keep(other),
+            }
+        }
+        Some(error.unwrap_or_else(|| Error::Closed("connection closed".into())))
+    }
+
+    /// One reactor turn, bounded by `deadline`.
+    fn turn(&mut self, deadline: Instant) -> Result<(), Error> {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Error::Timeout);
+        }
+        self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        Ok(())
+    }
+
+    fn keep(&mut self, event: Event) {
+        match event {
+            Event::Completed { tag, result } => self.done.push((tag, result)),
+            Event::Unsolicited(response) => self.unsolicited.push_back(response),
+            Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) | Event::Closed(_) => {}
+        }
+    }
+
+    fn drain_events(&mut self) {
+        while let Some(event) = self.session_mut().poll_event() {
+            self.keep(event);
+        }
+    }
+
+    /// Submits a command without waiting: the way to pipeline. Collect the
+    /// result with [`Client::wait`].
+    pub fn send(&mut self, command: Command) -> Result<Tag, Error> {
+        self.session_mut().submit(command)
+    }
+
+    /// Waits for the command tagged `tag` to complete.
+    pub fn wait(&mut self, tag: &Tag) -> Result<Completion, Error> {
+        let deadline = Instant::now() + self.options.command_timeout;
+        loop {
+            self.drain_events();
+            if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
+                return self.done.swap_remove(i).1;
+            }
+            if let Some(error) = self.closed_error() {
+                if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
+                    return self.done.swap_remove(i).1;
+                }
+                return Err(error);
+            }
+            self.turn(deadline)?;
+        }
+    }
+
+    /// Sends a command and waits for its completion.
+    pub fn run(&mut self, command: Command) -> Result<Completion, Error> {
+        let tag = self.send(command)?;
+        self.wait(&tag)
+    }
+
+    /// Sends all commands at once (pipelined) and waits for every result, in
+    /// the order given.
+    pub fn pipeline(&mut self, commands: Vec<Command>) -> Vec<Result<Completion, Error>> {
+        let tags: Vec<Result<Tag, Error>> = commands.into_iter().map(|c| self.send(c)).collect();
+        tags.into_iter().map(|tag| tag.and_then(|tag| self.wait(&tag))).collect()
+    }
+
+    fn starttls(&mut self) -> Result<(), Error> {
+        self.ensure_capability("STARTTLS", "STARTTLS")?;
+        self.run(Command::StartTls)?;
+        self.tls = true;
+        // The handshake happens on the next turns; CAPABILITY goes over TLS.
+        self.capabilities()?;
+        Ok(())
+    }
+
+    /// The server's capabilities (asked for if not known).
+    pub fn capabilities(&mut self) -> Result<Vec<Capability<'static>>, Error> {
+        if let Some(caps) = self.session().capabilities() {
+            return Ok(caps.to_vec());
+        }
+        self.run(Command::Capability)?;
+        Ok(self.session().capabilities().map(<[_]>::to_vec).unwrap_or_default())
+    }
+
+    /// Whether the server advertises `name`.
+    pub fn has_capability(&mut self, name: &str) -> Result<bool, Error> {
+        Ok(self.capabilities()?.iter().any(|c| c.is(name)))
+    }
+
+    fn ensure_capability(&mut self, name: &'static str, command: &'static str) -> Result<(), Error> {
+        if self.has_capability(name)? {
+            Ok(())
+        } else {
+            Err(Error::MissingCapability { command, capability: name })
+        }
+    }
+
+    fn check_plaintext(&mut self, command: &'static str) -> Result<(), Error> {
+        if !self.tls && !self.options.allow_plaintext_login {
+            return Err(Error::Insecure(command));
+        }
+        if self.has_capability("LOGINDISABLED")? {
+            return Err(Error::MissingCapability { command, capability: "LOGIN (the server says LOGINDISABLED)" });
+        }
+        Ok(())
+    }
+
+    /// LOGIN with a user name and password.
+    pub fn login(&mut self, user: &str, password: &str) -> Result<(), Error> {
+        self.check_plaintext("LOGIN")?;
+        self.run(Command::Login { user: user.as_bytes().to_vec(), password: password.as_bytes().to_vec() })?;
+        Ok(())
+    }
+
+    /// AUTHENTICATE with a SASL mechanism (PLAIN, XOAUTH2, OAUTHBEARER).
+    pub fn authenticate(&mut self, sasl: Sasl) -> Result<(), Error> {
+        if matches!(sasl, Sasl::Plain { .. }) {
+            self.check_plaintext("AUTHENTICATE PLAIN")?;
+        }
+        let mechanism = format!("AUTH={}", sasl.mechanism());
+        if !self.has_capability(&mechanism)? {
+            return Err(Error::MissingCapability { command: "AUTHENTICATE", capability: sasl.mechanism() });
+        }
+        let tag = self.session_mut().authenticate(sasl)?;
+        self.wait(&tag)?;
+        Ok(())
+    }
+
+    /// AUTHENTICATE XOAUTH2 with an OAuth 2 access token.
+    pub fn oauth2_login(&mut self, user: &str, token: &str) -> Result<(), Error> {
+        self.authenticate(Sasl::XOAuth2 { user: user.into(), token: token.into() })
+    }
+
+    /// AUTHENTICATE OAUTHBEARER (RFC 7628) with an OAuth 2 access token.
+    pub fn oauthbearer_login(&mut self, user: &str, token: &str) -> Result<(), Error> {
+        let (host, port) = (self.host.clone(), self.port);
+        self.authenticate(Sasl::OAuthBearer { user: user.into(), host, port, token: token.into() })
+    }
+
+    /// NOOP: returns what the server had to say meanwhile (also kept for
+    /// [`Client::take_unsolicited`]).
+    pub fn noop(&mut self) -> Result<Vec<Response<'static>>, Error> {
+        self.run(Command::Noop)?;
+        Ok(self.unsolicited.iter().cloned().collect())
+    }
+
+    /// LOGOUT, then closes the connection.
+    pub fn logout(mut self) -> Result<(), Error> {
+        let result = self.run(Command::Logout).map(|_| ());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.reactor.is_closed(self.id) && Instant::now() < deadline {
+            self.reactor.turn(Some(Duration::from_millis(100))).ok();
+        }
+        result
+    }
+}
+
+/// The first address of `host:port` (tests and the demo use 127.0.0.1).
+fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| Error::Closed(format!("cannot resolve {host}: {e}")))?
+        .next()
+        .ok_or_else(|| Error::Closed(format!("{host} has no address")))
+}

@@ -1,0 +1,273 @@
+//! The blocking Client against a real Dovecot on 127.0.0.1.
+
+#[path = "support/dovecot.rs"]
+mod support;
+
+use imap_core::client::{Client, ClientOptions, TlsMode};
+use imap_core::command::{FetchAttr, SearchKey, Section, SeqSet};
+use imap_core::reactor::TlsOptions;
+use imap_core::session::{Error, Sasl};
+use imap_core::types::{Capability, Code, Data, Flag, MailboxAttr, Response, StatusAtt};
+use std::time::Duration;
+use support::dovecot;
+
+fn options() -> ClientOptions {
+    ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() }
+}
+
+/// A logged-in client over implicit TLS.
+fn alice() -> Client {
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options()).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+    c
+}
+
+fn message(subject: &str, body: &str) -> Vec<u8> {
+    format!("From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: {subject}\r\nMessage-ID: <{subject}@test>\r\n\r\n{body}\r\n")
+        .into_bytes()
+}
+
+/// A fresh mailbox for one test, selected.
+fn fresh(c: &mut Client, name: &str) {
+    if c.folder_exists(name).unwrap() {
+        c.delete_folder(name).unwrap();
+    }
+    c.create_folder(name).unwrap();
+    c.select_folder(name, false).unwrap();
+}
+
+#[test]
+fn connect_with_tls_login_and_capabilities() {
+    let mut c = alice();
+    let caps = c.capabilities().unwrap();
+    assert!(caps.contains(&Capability::Imap4Rev1));
+    assert!(c.has_capability("IDLE").unwrap() && c.has_capability("UIDPLUS").unwrap());
+    c.logout().unwrap();
+}
+
+#[test]
+fn starttls_then_login() {
+    let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::StartTls, &options()).unwrap();
+    assert!(!c.has_capability("STARTTLS").unwrap(), "capabilities were asked again over TLS");
+    c.login("alice", "alice-pass").unwrap();
+    c.logout().unwrap();
+}
+
+#[test]
+fn tls_is_verified_by_default() {
+    // Without the private CA the server's certificate is refused.
+    let err = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &ClientOptions::default())
+        .and_then(|mut c| c.capabilities().map(drop))
+        .unwrap_err();
+    assert!(matches!(err, Error::Closed(_)), "{err}");
+}
+
+#[test]
+fn plaintext_login_is_refused_unless_allowed() {
+    let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::None, &options()).unwrap();
+    assert_eq!(c.login("alice", "alice-pass").unwrap_err(), Error::Insecure("LOGIN"));
+    let allowed = ClientOptions { allow_plaintext_login: true, ..options() };
+    let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::None, &allowed).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+}
+
+#[test]
+fn wrong_password_is_a_no_with_its_text() {
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options()).unwrap();
+    match c.login("alice", "wrong").unwrap_err() {
+        Error::No { command, code, text } => {
+            assert_eq!(command, "LOGIN");
+            assert_eq!(code, Some(Code::Other { name: "AUTHENTICATIONFAILED".into(), text: None }));
+            assert!(!text.is_empty());
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn authenticate_plain() {
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options()).unwrap();
+    c.authenticate(Sasl::Plain { authzid: String::new(), user: "alice".into(), password: "alice-pass".into() })
+        .unwrap();
+    assert!(c.folder_exists("INBOX").unwrap());
+}
+
+#[test]
+fn folders_list_create_rename_delete_subscribe_status() {
+    let mut c = alice();
+    let name = "Tëst/Entwürfe";
+    for n in [name, "Tëst/Renamed", "Tëst"] {
+        if c.folder_exists(n).unwrap() {
+            c.delete_folder(n).unwrap();
+        }
+    }
+    c.create_folder(name).unwrap();
+    let listed = c.list_folders("", "Tëst/*").unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].mailbox.name(), name, "decoded from modified UTF-7");
+    assert_eq!(listed[0].mailbox.raw().as_bytes(), b"T&AOs-st/Entw&APw-rfe");
+    assert_eq!(listed[0].delimiter, Some('/'));
+    c.subscribe_folder(name).unwrap();
+    assert!(c.list_subscribed_folders("", "Tëst/*").unwrap().iter().any(|e| e.mailbox.name() == name));
+    c.unsubscribe_folder(name).unwrap();
+    c.rename_folder(name, "Tëst/Renamed").unwrap();
+    assert!(!c.folder_exists(name).unwrap() && c.folder_exists("Tëst/Renamed").unwrap());
+    let status = c.folder_status("Tëst/Renamed", &[StatusAtt::Messages, StatusAtt::UidNext]).unwrap();
+    assert_eq!(status[0].att, StatusAtt::Messages);
+    assert_eq!(status[0].value, 0);
+    c.delete_folder("Tëst/Renamed").unwrap();
+    let err = c.delete_folder("Tëst/Renamed").unwrap_err();
+    assert!(matches!(err, Error::No { command: "DELETE", .. }), "{err}");
+}
+
+#[test]
+fn special_folders_are_found() {
+    let mut c = alice();
+    assert_eq!(c.find_special_folder(MailboxAttr::Sent).unwrap().as_deref(), Some("Sent"));
+    assert_eq!(c.find_special_folder(MailboxAttr::Trash).unwrap().as_deref(), Some("Trash"));
+}
+
+#[test]
+fn append_search_fetch_store_copy_move_expunge() {
+    let mut c = alice();
+    fresh(&mut c, "t-messages");
+    let date = imap_core::types::DateTime::parse("17-Jul-1996 02:44:25 -0700").unwrap();
+    let first = c.append("t-messages", &message("first", "hello"), &[Flag::Seen], Some(date)).unwrap().unwrap();
+    let second = c.append("t-messages", &message("second", "world"), &[], None).unwrap().unwrap();
+    assert_eq!(second.uid, first.uid + 1);
+    c.noop().unwrap();
+    assert_eq!(c.session().mailbox().unwrap().exists, 2, "EXISTS updated the mailbox state");
+
+    assert_eq!(c.search(SearchKey::Unseen).unwrap(), vec![second.uid]);
+    assert_eq!(c.search(SearchKey::Subject(b"first".to_vec())).unwrap(), vec![first.uid]);
+
+    let items = vec![
+        FetchAttr::Uid,
+        FetchAttr::Flags,
+        FetchAttr::InternalDate,
+        FetchAttr::Rfc822Size,
+        FetchAttr::Envelope,
+        FetchAttr::BodyStructure,
+        FetchAttr::peek(Section::full()),
+    ];
+    let fetched = c.fetch(SeqSet::from(first.uid..=second.uid), items).unwrap();
+    assert_eq!(fetched.len(), 2);
+    let f = &fetched[0];
+    assert_eq!(f.uid(), Some(first.uid));
+    assert!(f.flags().unwrap().contains(&Flag::Seen));
+    assert_eq!(f.internal_date().unwrap().unix_timestamp(), date.unix_timestamp(), "the same instant");
+    assert_eq!(f.size(), Some(message("first", "hello").len() as u32));
+    let envelope = f.envelope().unwrap();
+    assert_eq!(envelope.subject.as_ref().unwrap(), "first");
+    assert_eq!(envelope.from[0].email().as_deref(), Some("ann@example.com"));
+    assert_eq!(f.body_structure().unwrap().media_type(), ("TEXT".to_owned(), "PLAIN".to_owned()));
+    assert_eq!(f.section("").unwrap(), &message("first", "hello")[..]);
+
+    let after = c.add_flags(second.uid, &[Flag::Flagged, Flag::Keyword("$Label1".into())]).unwrap();
+    assert!(after[0].flags().unwrap().contains(&Flag::Flagged));
+    let after = c.remove_flags(second.uid, &[Flag::Flagged]).unwrap();
+    assert!(!after[0].flags().unwrap().contains(&Flag::Flagged));
+    c.set_flags(second.uid, &[Flag::Answered]).unwrap();
+
+    fresh_folder_only(&mut c, "t-messages-copy");
+    let copied = c.copy(first.uid, "t-messages-copy").unwrap().unwrap();
+    assert_eq!(copied.source.to_string(), first.uid.to_string());
+    let moved = c.move_messages(second.uid, "t-messages-copy").unwrap();
+    assert!(moved.is_some(), "COPYUID of the MOVE");
+    assert_eq!(c.search(SearchKey::All).unwrap(), vec![first.uid]);
+    c.delete_messages(first.uid).unwrap();
+    assert_eq!(c.expunge().unwrap(), vec![1]);
+    assert_eq!(c.session().mailbox().unwrap().exists, 0);
+    let status = c.folder_status("t-messages-copy", &[StatusAtt::Messages]).unwrap();
+    assert_eq!(status[0].value, 2);
+}
+
+fn fresh_folder_only(c: &mut Client, name: &str) {
+    if c.folder_exists(name).unwrap() {
+        c.delete_folder(name).unwrap();
+    }
+    c.create_folder(name).unwrap();
+}
+
+#[test]
+fn select_reports_mailbox_state_and_examine_is_read_only() {
+    let mut c = alice();
+    fresh(&mut c, "t-select");
+    c.append("t-select", &message("s", "x"), &[], None).unwrap();
+    let selected = c.select_folder("t-select", false).unwrap();
+    assert_eq!(selected.exists, 1);
+    assert!(selected.uid_validity.is_some() && selected.uid_next.is_some());
+    assert!(selected.flags.contains(&Flag::Seen));
+    assert!(!selected.read_only);
+    let examined = c.select_folder("t-select", true).unwrap();
+    assert!(examined.read_only);
+    c.unselect_folder().unwrap();
+    assert!(c.session().mailbox().is_none());
+}
+
+#[test]
+fn sort_and_thread() {
+    let mut c = alice();
+    fresh(&mut c, "t-sort");
+    for subject in ["b", "a", "Re: a"] {
+        c.append("t-sort", &message(subject, "x"), &[], None).unwrap();
+    }
+    let by_subject = c.sort(vec![imap_core::command::SortKey::Subject.into()], SearchKey::All).unwrap();
+    assert_eq!(by_subject.len(), 3);
+    let threads = c.thread(imap_core::command::ThreadAlgorithm::OrderedSubject, SearchKey::All).unwrap();
+    assert_eq!(threads.len(), 2, "{threads:?}");
+}
+
+#[test]
+fn idle_receives_a_message_appended_by_another_connection() {
+    let mut c = alice();
+    fresh(&mut c, "t-idle");
+    c.idle().unwrap();
+    let mut other = alice();
+    other.append("t-idle", &message("new", "x"), &[], None).unwrap();
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !seen.iter().any(|r| matches!(r, Response::Data(Data::Exists(1)))) && std::time::Instant::now() < deadline {
+        seen.extend(c.idle_wait(Duration::from_secs(5)).unwrap());
+    }
+    assert!(seen.iter().any(|r| matches!(r, Response::Data(Data::Exists(1)))), "{seen:?}");
+    c.idle_done().unwrap();
+    c.noop().unwrap();
+}
+
+#[test]
+fn namespace_id_enable_quota_acl() {
+    let mut c = alice();
+    let ns = c.namespace().unwrap();
+    assert_eq!(ns.personal[0].delimiter, Some('/'));
+    let id = c.id(Some(vec![("name".into(), Some("imap-core tests".into()))])).unwrap();
+    assert!(id.iter().any(|(k, _)| k.eq_ignore_ascii_case("name")), "{id:?}");
+    let enabled = c.enable(&["CONDSTORE"]).unwrap();
+    assert_eq!(enabled, vec!["CONDSTORE".to_owned()]);
+    let (roots, _quotas) = c.get_quota_root("INBOX").unwrap();
+    assert!(!roots.is_empty() || c.has_capability("QUOTA").unwrap());
+    let rights = c.my_rights("INBOX").unwrap();
+    assert!(rights.contains('l') && rights.contains('r'), "{rights}");
+}
+
+#[test]
+fn pipelined_fetches_match_one_at_a_time() {
+    let mut c = alice();
+    fresh(&mut c, "t-pipeline");
+    let messages = (0..30).map(|i| imap_core::command::AppendMessage::new(message(&format!("m{i}"), "x"))).collect();
+    c.append_many("t-pipeline", messages).unwrap();
+    c.noop().unwrap();
+    let uids = c.search(SearchKey::All).unwrap();
+    assert_eq!(uids.len(), 30);
+    let one = c.fetch(SeqSet::from(&uids[..]), vec![FetchAttr::Uid, FetchAttr::Envelope]).unwrap();
+    let many = c.fetch_pipelined(&uids, vec![FetchAttr::Uid, FetchAttr::Envelope].into(), 4, 3).unwrap();
+    assert_eq!(one, many);
+}
+
+#[test]
+fn commands_in_the_wrong_state_or_without_capability_say_so() {
+    let mut c = alice();
+    c.unselect_folder().ok();
+    let err = c.fetch(1, FetchAttr::Flags).unwrap_err();
+    assert!(matches!(err, Error::WrongState { command: "UID FETCH", needs: "selected", .. }), "{err}");
+}
