@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The project's demo: a short real IMAP session whose raw server bytes are fed
-# to our parser (`imap-cli parse`), which prints one JSON object per response.
+# The project's demo: imap-cli against a real IMAP server. By default it starts
+# a private Dovecot, seeds a few messages and runs `imap-cli demo` over TLS
+# (verified against the private CA): capabilities, mailboxes, INBOX's status
+# and its messages, all typed.
 #
 #   scripts/demo.sh                      private Dovecot in a temp dir, seeded
 #   scripts/demo.sh --host H --port P --user U --password PW [--tls]
-#   scripts/demo.sh ... --raw            print the server bytes, skip the parser
+#   scripts/demo.sh ... --parse          a fixed raw session instead, whose
+#                                        server bytes go through `imap-cli parse`
+#                                        (one JSON object per response)
+#   scripts/demo.sh ... --raw            the raw session's bytes, unparsed
 #
-# The client side is a few lines of python3 on a plain socket on purpose: it
+# The raw session is a few lines of python3 on a plain socket on purpose: it
 # sends fixed commands and forwards the server's bytes untouched, so what the
 # parser sees is exactly what the server sent (no client library in between).
 set -euo pipefail
@@ -16,16 +21,18 @@ REPO_DIR="$(dirname "$SCRIPT_DIR")"
 
 usage() {
     cat >&2 <<'EOF'
-usage: demo.sh [--host HOST --port PORT --user USER --password PASSWORD] [--tls] [--raw]
+usage: demo.sh [--host HOST --port PORT --user USER --password PASSWORD] [--tls] [--parse|--raw]
   no --host: install Dovecot if needed, start a private one on 127.0.0.1,
-             seed a few messages and run the demo against it
-  --tls:     implicit TLS (IMAPS, default port 993), certificate verified
-  --raw:     print the raw server bytes instead of piping them to imap-cli
+             seed a few messages and run the demo against it (over TLS)
+  --tls:     implicit TLS (IMAPS, default port 993), certificate verified;
+             without it a named server is reached with STARTTLS
+  --parse:   a fixed raw session whose bytes go through `imap-cli parse`
+  --raw:     print that raw session's bytes instead
 EOF
     exit 2
 }
 
-HOST="" PORT="" DEMO_USER="" DEMO_PASSWORD="" TLS=0 RAW=0 CAFILE=""
+HOST="" PORT="" DEMO_USER="" DEMO_PASSWORD="" TLS=0 RAW=0 PARSE=0 CAFILE=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --host) HOST="${2:?}"; shift 2 ;;
@@ -34,6 +41,7 @@ while [[ $# -gt 0 ]]; do
         --password) DEMO_PASSWORD="${2:?}"; shift 2 ;;
         --tls) TLS=1; shift ;;
         --raw) RAW=1; shift ;;
+        --parse) PARSE=1; shift ;;
         -h|--help) usage ;;
         *) printf 'demo.sh: unknown argument %s\n' "$1" >&2; usage ;;
     esac
@@ -53,6 +61,9 @@ cleanup() {
 
 if [[ -z "$HOST" ]]; then
     [[ -z "$PORT$DEMO_USER$DEMO_PASSWORD" ]] || { echo "demo.sh: --port/--user/--password need --host" >&2; usage; }
+    # imap-cli's demo runs over verified TLS; the raw session keeps plain
+    # unless --tls is given.
+    [[ "$RAW$PARSE" != "00" ]] || { TLS=1; TLS_NOTE=" (TLS)"; }
     "$SCRIPT_DIR/install-deps.sh"
     DOVECOT_DIR="$(mktemp -d /tmp/imap-demo.XXXXXX)"
     trap cleanup EXIT
@@ -172,8 +183,16 @@ sock.close()
 printf '# imap demo: %s\n' "$what"
 if [[ "$RAW" -eq 1 ]]; then
     raw_session
-else
+elif [[ "$PARSE" -eq 1 ]]; then
     # Build first (quietly) so compiler output and the session do not interleave.
     (cd "$REPO_DIR" && cargo build -q -p imap-cli >&2)
     raw_session | (cd "$REPO_DIR" && cargo run -q -p imap-cli -- parse)
+else
+    (cd "$REPO_DIR" && cargo build -q -p imap-cli >&2)
+    security=(--tls starttls)
+    [[ "$TLS" -eq 0 ]] || security=(--tls implicit)
+    ca=()
+    [[ -z "$CAFILE" ]] || ca=(--ca-file "$CAFILE")
+    IMAP_PASSWORD="$DEMO_PASSWORD" "$REPO_DIR/target/debug/imap-cli" --host "$HOST" --port "$PORT" \
+        "${security[@]}" "${ca[@]}" --user "$DEMO_USER" demo
 fi

@@ -13,6 +13,11 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "imap-cli", version, about)]
 struct Cli {
+    /// Print results as JSON lines.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(flatten)]
+    server: commands::connect::Server,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +35,8 @@ enum Command {
         /// The file to read; stdin when absent or "-".
         file: Option<std::path::PathBuf>,
     },
+    #[command(flatten)]
+    Server(commands::server::ServerCommand),
 }
 
 fn main() -> ExitCode {
@@ -40,7 +47,14 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    match cli.command {
+    match &cli.command {
         Command::Parse { file } => commands::parse::run(file.as_deref()),
+        Command::Server(command) => match commands::server::run(&cli.server, command, cli.json) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("imap-cli: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }

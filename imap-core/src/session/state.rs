@@ -33,6 +33,7 @@ impl State {
 /// What the session knows about the selected mailbox, kept current by the
 /// server's untagged data (EXISTS, EXPUNGE, FLAGS, response codes).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Mailbox {
     /// The mailbox name, as the user gave it.
     pub name: String,
