@@ -59,7 +59,8 @@ fn tls_is_verified_by_default() {
     let err = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &ClientOptions::default())
         .and_then(|mut c| c.capabilities().map(drop))
         .unwrap_err();
-    assert!(matches!(err, Error::Closed(_)), "{err}");
+    assert!(matches!(err, Error::Tls(_)), "{err}");
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
 }
 
 #[test]
@@ -270,4 +271,13 @@ fn commands_in_the_wrong_state_or_without_capability_say_so() {
     c.unselect_folder().ok();
     let err = c.fetch(1, FetchAttr::Flags).unwrap_err();
     assert!(matches!(err, Error::WrongState { command: "UID FETCH", needs: "selected", .. }), "{err}");
+}
+
+#[test]
+fn a_refused_connection_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let err = Client::connect("127.0.0.1", port, TlsMode::None, &options()).unwrap_err();
+    assert!(matches!(err, Error::Connect(_)), "{err}");
 }

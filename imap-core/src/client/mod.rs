@@ -112,11 +112,11 @@ impl Client {
         };
         let config = match mode {
             TlsMode::None => None,
-            _ => Some(options.tls.client_config().map_err(|e| Error::Closed(format!("TLS configuration: {e}")))?),
+            _ => Some(options.tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))?),
         };
         let id = reactor
             .connect(addr, security, config, options.timeouts, Session::new())
-            .map_err(|e| Error::Closed(format!("cannot connect to {host}:{port}: {e}")))?;
+            .map_err(|e| Error::Connect(format!("{host}:{port}: {e}")))?;
         let mut client = Client {
             reactor,
             id,
@@ -335,7 +335,7 @@ impl Client {
 fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
     (host, port)
         .to_socket_addrs()
-        .map_err(|e| Error::Closed(format!("cannot resolve {host}: {e}")))?
+        .map_err(|e| Error::Connect(format!("cannot resolve {host}: {e}")))?
         .next()
-        .ok_or_else(|| Error::Closed(format!("{host} has no address")))
+        .ok_or_else(|| Error::Connect(format!("{host} has no address")))
 }

@@ -61,6 +61,11 @@ pub enum Error {
     /// The connection ended before the command completed; never a short
     /// result presented as complete.
     Closed(String),
+    /// The server could not be reached (refused, unreachable, no address).
+    Connect(String),
+    /// TLS failed: the certificate was refused (unknown issuer, wrong host,
+    /// expired) or the handshake broke.
+    Tls(String),
     /// No answer in time.
     Timeout,
     /// A password would travel in clear: the connection has no TLS and
@@ -111,6 +116,8 @@ impl fmt::Display for Error {
                 f.write_str("plaintext received after STARTTLS was accepted: connection closed")
             }
             Error::Closed(why) => write!(f, "connection closed: {why}"),
+            Error::Connect(why) => write!(f, "cannot connect: {why}"),
+            Error::Tls(why) => write!(f, "TLS failed: {why}"),
             Error::Timeout => f.write_str("timed out waiting for the server"),
             Error::Insecure(command) => {
                 write!(f, "{command} refused: the connection is not encrypted (use TLS or allow plaintext logins)")

@@ -227,6 +227,8 @@ pub struct Session {
     closed: bool,
     close_requested: bool,
     utf8_accept: bool,
+    /// The transport came up (errors before that are connection failures).
+    connected: bool,
 }
 
 impl Default for Session {
@@ -270,6 +272,7 @@ impl Session {
             closed: false,
             close_requested: false,
             utf8_accept: false,
+            connected: false,
         }
     }
 
@@ -811,11 +814,21 @@ impl Connection for Session {
 
     fn on_timer(&mut self, _now: Instant) {}
 
-    fn on_connected(&mut self) {}
+    fn on_connected(&mut self) {
+        self.connected = true;
+    }
 
     fn on_closed(&mut self, error: Option<std::io::Error>) {
+        use std::io::ErrorKind::*;
         let error = error.map(|e| match e.kind() {
-            std::io::ErrorKind::TimedOut => Error::Timeout,
+            TimedOut => Error::Timeout,
+            // rustls errors (refused certificates, broken handshakes) arrive as InvalidData.
+            InvalidData => Error::Tls(e.to_string()),
+            ConnectionRefused | HostUnreachable | NetworkUnreachable | AddrNotAvailable | NotFound
+                if !self.connected =>
+            {
+                Error::Connect(e.to_string())
+            }
             _ => Error::Closed(e.to_string()),
         });
         self.close(error);

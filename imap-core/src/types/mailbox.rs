@@ -148,6 +148,34 @@ impl<'a> MailboxAttr<'a> {
     }
 }
 
+/// The attribute as written on the wire (`\HasNoChildren`).
+impl fmt::Display for MailboxAttr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use MailboxAttr::*;
+        let name = match self {
+            NoInferiors => "\\Noinferiors",
+            NoSelect => "\\Noselect",
+            Marked => "\\Marked",
+            Unmarked => "\\Unmarked",
+            HasChildren => "\\HasChildren",
+            HasNoChildren => "\\HasNoChildren",
+            NonExistent => "\\NonExistent",
+            Subscribed => "\\Subscribed",
+            Remote => "\\Remote",
+            All => "\\All",
+            Archive => "\\Archive",
+            Drafts => "\\Drafts",
+            Flagged => "\\Flagged",
+            Junk => "\\Junk",
+            Sent => "\\Sent",
+            Trash => "\\Trash",
+            Important => "\\Important",
+            Other(name) => name,
+        };
+        f.write_str(name)
+    }
+}
+
 token_leaf!(MailboxAttr<'a>, "a mailbox attribute", mbx_list_flag, |s| Some(MailboxAttr::from_token(s)));
 
 token_leaf!(char, "a hierarchy delimiter", mbx_list_delimiter, |s| {
