@@ -281,3 +281,87 @@ fn a_refused_connection_is_a_connect_error() {
     let err = Client::connect("127.0.0.1", port, TlsMode::None, &options()).unwrap_err();
     assert!(matches!(err, Error::Connect(_)), "{err}");
 }
+
+#[test]
+fn close_uid_expunge_and_non_ascii_selection() {
+    let mut c = alice();
+    fresh(&mut c, "t-日本語");
+    for subject in ["keep", "drop1", "drop2"] {
+        c.append("t-日本語", &message(subject, "x"), &[], None).unwrap();
+    }
+    let selected = c.select_folder("t-日本語", false).unwrap();
+    assert_eq!(selected.exists, 3);
+    let uids = c.search(SearchKey::All).unwrap();
+    c.delete_messages(SeqSet::from(&uids[..])).unwrap();
+    // Only the last one goes: UID EXPUNGE leaves the other \Deleted messages.
+    assert_eq!(c.uid_expunge(uids[2]).unwrap(), vec![3]);
+    assert_eq!(c.session().mailbox().unwrap().exists, 2);
+    c.remove_flags(uids[0], &[Flag::Deleted]).unwrap();
+    c.close_folder().unwrap();
+    assert!(c.session().mailbox().is_none());
+    let status = c.folder_status("t-日本語", &[StatusAtt::Messages]).unwrap();
+    assert_eq!(status[0].value, 1, "CLOSE expunged the \\Deleted one");
+    c.delete_folder("t-日本語").unwrap();
+}
+
+#[test]
+fn unsolicited_responses_are_kept_apart() {
+    let mut c = alice();
+    fresh(&mut c, "t-unsolicited");
+    let mut other = alice();
+    other.append("t-unsolicited", &message("u", "x"), &[], None).unwrap();
+    c.noop().unwrap();
+    let unsolicited = c.take_unsolicited();
+    assert!(unsolicited.iter().any(|r| matches!(r, Response::Data(Data::Exists(1)))), "{unsolicited:?}");
+    assert!(c.take_unsolicited().is_empty(), "taken once");
+}
+
+#[test]
+fn pipelined_batch_api_returns_results_in_order() {
+    use imap_core::command::Command;
+    let mut c = alice();
+    let results = c.pipeline(vec![
+        Command::Noop,
+        Command::Status { mailbox: "INBOX".into(), atts: vec![StatusAtt::Messages] },
+        Command::Select { mailbox: "does-not-exist".into(), condstore: false },
+        Command::Capability,
+    ]);
+    assert_eq!(results.len(), 4);
+    assert!(results[0].is_ok());
+    assert_eq!(results[1].as_ref().unwrap().data.len(), 1, "the STATUS response went to STATUS");
+    assert!(matches!(results[2], Err(Error::No { command: "SELECT", .. })));
+    assert!(results[3].is_ok());
+}
+
+#[test]
+fn many_sessions_on_one_thread() {
+    use imap_core::client::Sessions;
+    use imap_core::command::Command;
+    use imap_core::session::Event;
+    let mut sessions = Sessions::new().unwrap();
+    let ids: Vec<_> = (0..20)
+        .map(|_| sessions.connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options()).unwrap())
+        .collect();
+    let mut logged_in = std::collections::HashSet::new();
+    let mut login_tags = std::collections::HashMap::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while logged_in.len() < ids.len() && std::time::Instant::now() < deadline {
+        for (id, event) in sessions.poll(Some(Duration::from_millis(200))).unwrap() {
+            match event {
+                Event::Greeting(_) => {
+                    let command = Command::Login { user: b"alice".to_vec(), password: b"alice-pass".to_vec() };
+                    login_tags.insert(id, sessions.submit(id, command).unwrap());
+                }
+                Event::Completed { tag, result } if login_tags.get(&id) == Some(&tag) => {
+                    result.unwrap();
+                    logged_in.insert(id);
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(logged_in.len(), 20);
+    for id in ids {
+        assert_eq!(sessions.session(id).unwrap().state(), &imap_core::session::State::Authenticated);
+    }
+}
