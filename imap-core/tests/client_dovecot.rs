@@ -365,3 +365,53 @@ fn many_sessions_on_one_thread() {
         assert_eq!(sessions.session(id).unwrap().state(), &imap_core::session::State::Authenticated);
     }
 }
+
+#[test]
+fn sequence_numbers_when_use_uid_is_off() {
+    let mut c = alice();
+    fresh(&mut c, "t-seq");
+    for subject in ["one", "two"] {
+        c.append("t-seq", &message(subject, "x"), &[], None).unwrap();
+    }
+    c.noop().unwrap();
+    c.set_use_uid(false);
+    assert_eq!(c.search(SearchKey::All).unwrap(), vec![1, 2]);
+    let fetched = c.fetch(2, FetchAttr::Envelope).unwrap();
+    assert_eq!((fetched[0].seq, fetched[0].envelope().unwrap().subject.as_ref().unwrap().as_str()), (2, Some("two")));
+    let flagged = c.add_flags(1, &[Flag::Flagged]).unwrap();
+    assert_eq!(flagged[0].seq, 1);
+    assert!(matches!(c.move_by_copy(1, "INBOX"), Err(Error::MissingCapability { .. })), "needs UIDs");
+}
+
+#[test]
+fn move_by_copy_without_the_move_extension() {
+    let mut c = alice();
+    fresh_folder_only(&mut c, "t-moved-to");
+    fresh(&mut c, "t-move-from");
+    let kept = c.append("t-move-from", &message("kept", "x"), &[Flag::Deleted], None).unwrap().unwrap();
+    let moved = c.append("t-move-from", &message("moved", "x"), &[], None).unwrap().unwrap();
+    c.noop().unwrap();
+    let copy = c.move_by_copy(moved.uid, "t-moved-to").unwrap().unwrap();
+    assert_eq!(copy.source.to_string(), moved.uid.to_string());
+    assert_eq!(c.search(SearchKey::All).unwrap(), vec![kept.uid], "the other \\Deleted message stays");
+    assert_eq!(c.folder_status("t-moved-to", &[StatusAtt::Messages]).unwrap()[0].value, 1);
+}
+
+#[test]
+fn quota_and_acl_calls() {
+    let mut c = alice();
+    let (roots, quotas) = c.get_quota_root("INBOX").unwrap();
+    for root in &roots {
+        let by_root = c.get_quota(root).unwrap();
+        assert_eq!(by_root.iter().map(|q| &q.root).collect::<Vec<_>>(), vec![root]);
+    }
+    assert_eq!(quotas.len(), roots.len());
+    fresh_folder_only(&mut c, "t-acl");
+    c.set_acl("t-acl", "bob", "lr").unwrap();
+    let acl = c.get_acl("t-acl").unwrap();
+    assert!(acl.iter().any(|(who, rights)| who == "bob" && rights == "lr"), "{acl:?}");
+    let rights = c.list_rights("t-acl", "bob").unwrap();
+    assert!(!rights.is_empty());
+    c.delete_acl("t-acl", "bob").unwrap();
+    assert!(!c.get_acl("t-acl").unwrap().iter().any(|(who, _)| who == "bob"));
+}

@@ -1,6 +1,6 @@
 //! Message operations: search, sort, thread, fetch, store, copy, move,
-//! append, expunge. Message numbers are UIDs throughout (as IMAPClient's
-//! default), except where a method says otherwise.
+//! append, expunge. Message numbers are UIDs (the `UID` form of each command)
+//! unless [`Client::set_use_uid`] turned that off, as in IMAPClient.
 
 use super::results::ThreadNode;
 use super::{AppendUid, Client, CopyUid};
@@ -11,9 +11,15 @@ use crate::session::Error;
 use crate::types::{Data, DateTime, Fetch, Flag, Response, Value};
 
 impl Client {
-    /// UID SEARCH: the UIDs of the messages matching `criteria`.
+    /// Whether message numbers are UIDs (the default) or sequence numbers,
+    /// for every method of this module.
+    pub fn set_use_uid(&mut self, use_uid: bool) {
+        self.use_uid = use_uid;
+    }
+
+    /// UID SEARCH (or SEARCH): the messages matching `criteria`.
     pub fn search(&mut self, criteria: SearchKey) -> Result<Vec<u32>, Error> {
-        let done = self.run(Command::Search { charset: None, criteria, uid: true })?;
+        let done = self.run(Command::Search { charset: None, criteria, uid: self.use_uid })?;
         Ok(done
             .data
             .into_iter()
@@ -27,7 +33,7 @@ impl Client {
 
     /// UID SORT (RFC 5256): matching UIDs in the order of `criteria`.
     pub fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
-        let done = self.run(Command::Sort { criteria, charset: None, search, uid: true })?;
+        let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid })?;
         Ok(done
             .data
             .iter()
@@ -45,7 +51,7 @@ impl Client {
 
     /// UID THREAD (RFC 5256): the matching messages as threads of UIDs.
     pub fn thread(&mut self, algorithm: ThreadAlgorithm, search: SearchKey) -> Result<Vec<ThreadNode>, Error> {
-        let done = self.run(Command::Thread { algorithm, charset: None, search, uid: true })?;
+        let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid })?;
         let mut threads = Vec::new();
         for response in &done.data {
             if let Response::Data(Data::Other(values)) = response {
@@ -65,7 +71,7 @@ impl Client {
         items: impl Into<FetchItems>,
     ) -> Result<Vec<Fetch<'static>>, Error> {
         let done =
-            self.run(Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: true })?;
+            self.run(Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid })?;
         Ok(fetches(done.data))
     }
 
@@ -88,7 +94,7 @@ impl Client {
                     set,
                     items: items.clone(),
                     changed_since: None,
-                    uid: true,
+                    uid: self.use_uid,
                 })?);
             }
             let Some(tag) = pending.pop_front() else { return Ok(out) };
@@ -130,7 +136,7 @@ impl Client {
             silent: false,
             flags: flags.to_vec(),
             unchanged_since: None,
-            uid: true,
+            uid: self.use_uid,
         })?;
         Ok(fetches(done.data))
     }
@@ -155,30 +161,37 @@ impl Client {
 
     /// UID COPY: returns COPYUID when the server has UIDPLUS.
     pub fn copy(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
-        let done = self.run(Command::Copy { set: uids.into(), mailbox: folder.into(), uid: true })?;
+        let done = self.run(Command::Copy { set: uids.into(), mailbox: folder.into(), uid: self.use_uid })?;
         Ok(CopyUid::from_code(done.code.as_ref()))
     }
 
-    /// UID MOVE (RFC 6851), or when the server lacks MOVE: UID COPY, then
-    /// `\Deleted` and UID EXPUNGE of the same UIDs (needs UIDPLUS, so that
-    /// no other deleted message is expunged).
+    /// UID MOVE (RFC 6851), or when the server lacks MOVE,
+    /// [`move_by_copy`](Client::move_by_copy).
     pub fn move_messages(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
         let set = uids.into();
-        if self.has_capability("MOVE")? {
-            let done = self.run(Command::Move { set, mailbox: folder.into(), uid: true })?;
-            let from_untagged = done.data.iter().find_map(|r| match r {
-                Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
-                _ => None,
-            });
-            let unsolicited_code = self.unsolicited.iter().rev().find_map(|r| match r {
-                Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
-                _ => None,
-            });
-            return Ok(CopyUid::from_code(done.code.as_ref()).or(from_untagged).or(unsolicited_code));
+        if !self.has_capability("MOVE")? {
+            return self.move_by_copy(set, folder);
         }
-        if !self.has_capability("UIDPLUS")? {
-            return Err(Error::MissingCapability { command: "MOVE", capability: "MOVE or UIDPLUS" });
+        let done = self.run(Command::Move { set, mailbox: folder.into(), uid: self.use_uid })?;
+        // COPYUID comes in an untagged OK before the EXPUNGEs (RFC 6851 4.3).
+        let from_untagged = done.data.iter().find_map(|r| match r {
+            Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
+            _ => None,
+        });
+        let unsolicited_code = self.unsolicited.iter().rev().find_map(|r| match r {
+            Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
+            _ => None,
+        });
+        Ok(CopyUid::from_code(done.code.as_ref()).or(from_untagged).or(unsolicited_code))
+    }
+
+    /// A move without MOVE: UID COPY, then `\Deleted` and UID EXPUNGE of the
+    /// same UIDs (UIDPLUS, so that no other deleted message is expunged).
+    pub fn move_by_copy(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
+        if !self.use_uid || !self.has_capability("UIDPLUS")? {
+            return Err(Error::MissingCapability { command: "MOVE", capability: "MOVE or UIDPLUS (with UIDs)" });
         }
+        let set = uids.into();
         let copied = self.copy(set.clone(), folder)?;
         self.add_flags(set.clone(), &[Flag::Deleted])?;
         self.uid_expunge(set)?;

@@ -91,6 +91,8 @@ pub struct Client {
     done: Vec<(Tag, Result<Completion, Error>)>,
     /// IDLE in progress: its tag.
     idle_tag: Option<Tag>,
+    /// Message numbers are UIDs (see [`Client::set_use_uid`]).
+    use_uid: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -127,6 +129,7 @@ impl Client {
             unsolicited: VecDeque::new(),
             done: Vec::new(),
             idle_tag: None,
+            use_uid: true,
         };
         client.wait_greeting()?;
         if mode == TlsMode::StartTls {
