@@ -7,15 +7,13 @@ use crate::session::{Error, Event};
 use crate::types::{Data, Response, Value};
 use std::time::{Duration, Instant};
 
-/// Longest IDLE before it must be renewed: servers may drop a client idle for
-/// 30 minutes (RFC 2177), so [`Client::idle_wait`] never waits longer.
-pub const IDLE_RENEW: Duration = Duration::from_secs(29 * 60);
+pub use crate::session::IDLE_RENEW;
 
 impl Client {
     /// Starts IDLE (RFC 2177): returns once the server accepted it.
     pub fn idle(&mut self) -> Result<(), Error> {
         let tag = self.send(Command::Idle)?;
-        let deadline = Instant::now() + self.options.command_timeout;
+        let deadline = super::deadline_after(self.options.command_timeout);
         loop {
             while let Some(event) = self.session_mut().poll_event() {
                 match event {
@@ -38,13 +36,14 @@ impl Client {
         }
     }
 
-    /// While idling: waits up to `timeout` (at most [`IDLE_RENEW`]) for the
-    /// server to say something, and returns what it said (possibly nothing).
+    /// While idling: waits up to `timeout` for the server to say something,
+    /// and returns what it said (possibly nothing). The session renews the
+    /// IDLE every [`IDLE_RENEW`] by itself, so any timeout is fine.
     pub fn idle_wait(&mut self, timeout: Duration) -> Result<Vec<Response<'static>>, Error> {
         if self.idle_tag.is_none() {
             return Err(Error::WrongState { command: "idle_wait", needs: "idling", state: "not idling" });
         }
-        let deadline = Instant::now() + timeout.min(IDLE_RENEW);
+        let deadline = super::deadline_after(timeout);
         loop {
             self.drain_events();
             if !self.unsolicited.is_empty() {

@@ -154,7 +154,7 @@ impl Client {
     }
 
     fn wait_greeting(&mut self) -> Result<(), Error> {
-        let deadline = Instant::now() + self.options.timeouts.connect + self.options.command_timeout;
+        let deadline = deadline_after(self.options.timeouts.connect.saturating_add(self.options.command_timeout));
         loop {
             if self.session().greeting().is_some() {
                 self.drain_events();
@@ -196,6 +196,8 @@ impl Client {
         match event {
             Event::Completed { tag, result } => self.done.push((tag, result)),
             Event::Unsolicited(response) => self.unsolicited.push_back(response),
+            // A renewed IDLE (see Session::set_idle_renew) has a new tag.
+            Event::Idling(tag) if self.idle_tag.is_some() => self.idle_tag = Some(tag),
             Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) | Event::Closed(_) => {}
         }
     }
@@ -214,7 +216,7 @@ impl Client {
 
     /// Waits for the command tagged `tag` to complete.
     pub fn wait(&mut self, tag: &Tag) -> Result<Completion, Error> {
-        let deadline = Instant::now() + self.options.command_timeout;
+        let deadline = deadline_after(self.options.command_timeout);
         loop {
             self.drain_events();
             if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
@@ -332,6 +334,13 @@ impl Client {
         }
         result
     }
+}
+
+/// `now + after`, or a century away when that does not fit (a caller's
+/// `Duration::MAX` means "no limit", not a panic).
+fn deadline_after(after: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(after).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// The first address of `host:port` (tests and the demo use 127.0.0.1).

@@ -57,7 +57,11 @@ use crate::types::{Capability, Code, Condition, Data, IString, IntoStatic, Respo
 use crate::wire::{Framer, Limits};
 use std::collections::VecDeque;
 use std::fmt;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long an IDLE runs before the session renews it: servers may drop a
+/// client that has been idle for 30 minutes (RFC 2177).
+pub const IDLE_RENEW: Duration = Duration::from_secs(29 * 60);
 
 /// A command's tag, unique within its session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -217,8 +221,13 @@ pub struct Session {
     started: usize,
     /// The command whose next chunk or answer waits for a `+`, if any.
     awaiting_continuation: Option<Tag>,
-    /// IDLE is running: its tag.
+    /// IDLE is running: its tag, and since when.
     idling: Option<Tag>,
+    idle_since: Option<Instant>,
+    /// How long an IDLE may run before the session renews it (DONE, IDLE).
+    idle_renew: Duration,
+    /// An IDLE the session ended itself to renew it: started again on its OK.
+    renewing: Option<Tag>,
     events: VecDeque<Event>,
     capabilities: Option<Vec<Capability<'static>>>,
     greeting: Option<Condition<'static>>,
@@ -265,6 +274,9 @@ impl Session {
             started: 0,
             awaiting_continuation: None,
             idling: None,
+            idle_since: None,
+            idle_renew: IDLE_RENEW,
+            renewing: None,
             events: VecDeque::new(),
             capabilities: None,
             greeting: None,
@@ -347,11 +359,31 @@ impl Session {
 
     /// Ends IDLE: sends `DONE`. The IDLE command then completes.
     pub fn idle_done(&mut self) -> Result<(), Error> {
-        if self.idling.take().is_none() {
-            return Err(Error::WrongState { command: "DONE", needs: "idling", state: self.state.name() });
+        if self.idling.take().is_some() {
+            self.out.extend_from_slice(b"DONE\r\n");
+            return Ok(());
         }
-        self.out.extend_from_slice(b"DONE\r\n");
-        Ok(())
+        if self.renewing.take().is_some() {
+            // DONE is already on its way for a renewal: let that IDLE just
+            // complete, and do not start another.
+            return Ok(());
+        }
+        Err(Error::WrongState { command: "DONE", needs: "idling", state: self.state.name() })
+    }
+
+    /// How long an IDLE may run before the session renews it (default
+    /// [`IDLE_RENEW`]); the reactor's timer calls [`Connection::on_timer`].
+    pub fn set_idle_renew(&mut self, after: Duration) {
+        self.idle_renew = after;
+    }
+
+    /// Renews a long IDLE: DONE now, IDLE again once it completes.
+    fn renew_idle(&mut self, now: Instant) {
+        let due = self.idle_since.is_some_and(|since| now >= since + self.idle_renew);
+        if let (true, Some(tag)) = (due, self.idling.take()) {
+            self.out.extend_from_slice(b"DONE\r\n");
+            self.renewing = Some(tag);
+        }
     }
 
     /// Bytes from the server, in order, after TLS and decompression.
@@ -629,6 +661,7 @@ impl Session {
             }
         } else if command.name == "IDLE" {
             self.idling = Some(tag.clone());
+            self.idle_since = Some(Instant::now());
             self.events.push_back(Event::Idling(tag));
             return;
         } else if let Some((sasl, first_pending)) = &mut command.sasl {
@@ -713,6 +746,16 @@ impl Session {
         let mut command = self.remove_in_flight(i);
         if self.idling.as_ref() == Some(&command.tag) {
             self.idling = None;
+        }
+        if self.renewing.as_ref() == Some(&command.tag) {
+            // A renewal: start IDLE again; the caller still sees one IDLE.
+            self.renewing = None;
+            if condition.status == Status::Ok {
+                let tag = self.new_tag();
+                let encoded = Command::Idle.encode(tag.as_str(), &self.encode_options()).expect("IDLE encodes");
+                self.enqueue(&Command::Idle, tag, encoded, None);
+                return;
+            }
         }
         let ok = condition.status == Status::Ok;
         if ok {
@@ -809,10 +852,12 @@ impl Connection for Session {
     }
 
     fn next_deadline(&self) -> Option<Instant> {
-        None
+        self.idling.as_ref().and(self.idle_since).map(|since| since + self.idle_renew)
     }
 
-    fn on_timer(&mut self, _now: Instant) {}
+    fn on_timer(&mut self, now: Instant) {
+        self.renew_idle(now);
+    }
 
     fn on_connected(&mut self) {
         self.connected = true;

@@ -317,3 +317,30 @@ fn tags_are_unique() {
     let tags: std::collections::HashSet<Tag> = (0..100).map(|_| s.submit(Command::Noop).unwrap()).collect();
     assert_eq!(tags.len(), 100);
 }
+
+#[test]
+fn a_long_idle_is_renewed_and_still_ends_with_one_done() {
+    let mut s = selected();
+    s.set_idle_renew(std::time::Duration::ZERO);
+    let first = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.receive(b"+ idling\r\n");
+    assert!(matches!(&events(&mut s)[..], [Event::Idling(t)] if *t == first));
+    assert!(Connection::next_deadline(&s).is_some(), "a renewal is scheduled");
+    Connection::on_timer(&mut s, Instant::now());
+    assert_eq!(written(&mut s), "DONE\r\n");
+    s.receive(format!("{first} OK idle ended\r\n").as_bytes());
+    let second = match written(&mut s).split_once(' ') {
+        Some((tag, "IDLE\r\n")) => tag.to_owned(),
+        other => panic!("IDLE again: {other:?}"),
+    };
+    assert!(events(&mut s).is_empty(), "the renewal is invisible: no completion of the first IDLE");
+    s.receive(b"+ idling again\r\n* 9 EXISTS\r\n");
+    let e = events(&mut s);
+    assert!(matches!(&e[0], Event::Idling(t) if t.as_str() == second));
+    assert!(matches!(&e[1], Event::Unsolicited(_)));
+    s.idle_done().unwrap();
+    assert_eq!(written(&mut s), "DONE\r\n");
+    s.receive(format!("{second} OK done\r\n").as_bytes());
+    assert!(matches!(&events(&mut s)[..], [Event::Completed { result: Ok(_), .. }]));
+}
