@@ -189,8 +189,8 @@ elif [[ "$PARSE" -eq 1 ]]; then
     raw_session | (cd "$REPO_DIR" && cargo run -q -p imap-cli -- parse)
 else
     (cd "$REPO_DIR" && cargo build -q -p imap-cli >&2)
-    security=(--tls starttls)
-    [[ "$TLS" -eq 0 ]] || security=(--tls implicit)
+    security=(--starttls)
+    [[ "$TLS" -eq 0 ]] || security=(--tls)
     ca=()
     [[ -z "$CAFILE" ]] || ca=(--ca-file "$CAFILE")
     IMAP_PASSWORD="$DEMO_PASSWORD" "$REPO_DIR/target/debug/imap-cli" --host "$HOST" --port "$PORT" \

@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 """Append N small but varied test messages to a user's INBOX (used by dovecot.sh seed).
 
+Besides: creates the folders of FOLDERS (non-ASCII and nested names, encoded
+to modified UTF-7 here since imaplib does not) unless they exist, and appends
+the EXTRAS to them on every run: a UTF-8 (8bit) body to Entwürfe, a Latin-1
+(ISO-8859-1, 8bit) body to Projekte/Köln and a ~1 MB message to Archive/2024.
+INBOX keeps exactly the N messages described below.
+
 The messages are deterministic (same N -> same bytes), so tests can assert on
 them: message i (1-based, in APPEND order) has the header `X-Seed-Index: i`,
 Message-ID <seed-i@imap-test.invalid>, and its kind and flags are chosen by
@@ -179,6 +185,99 @@ def message(i):
     return text.encode("ascii"), FLAGS[i % len(FLAGS)], when
 
 
+# Created when missing (parents first), with "/" as the hierarchy delimiter
+# (replaced by the server's own).
+FOLDERS = ["Entwürfe", "日本語", "Projekte", "Projekte/Köln", "Archive", "Archive/2024"]
+
+
+def mutf7(name):
+    """A mailbox name in modified UTF-7 (RFC 3501 5.1.3)."""
+    out, pending = [], []
+
+    def flush():
+        if pending:
+            b = base64.b64encode("".join(pending).encode("utf-16-be")).decode()
+            out.append("&" + b.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            pending.append(ch)
+    flush()
+    return "".join(out)
+
+
+def quoted(name):
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def utf8_body():
+    w = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
+    subject = Header("Entwurf: Grüße ✓ 日本語", "utf-8").encode()
+    return (extra_headers("utf8", subject, w)
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+            "Schöne Grüße aus Köln: naïve café, Ελληνικά, 日本語.\r\n").encode("utf-8"), w
+
+
+def latin1_body():
+    w = dt.datetime(2024, 3, 2, 12, 0, 0, tzinfo=dt.timezone.utc)
+    subject = "=?iso-8859-1?q?Gr=FC=DFe_aus_K=F6ln?="
+    return (extra_headers("latin1", subject, w)
+            + "Content-Type: text/plain; charset=iso-8859-1\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+            "Schöne Grüße aus Köln: naïve café, ½ Maß, ¤ 5.\r\n").encode("iso-8859-1"), w
+
+
+def large_body():
+    w = dt.datetime(2024, 3, 3, 12, 0, 0, tzinfo=dt.timezone.utc)
+    line = "".join(chr(0x21 + (k % 94)) for k in range(76)) + "\r\n"  # 78 bytes
+    lines = "".join(f"{k:06d} " + line[7:] for k in range(13_500))  # ~1 MB
+    return (extra_headers("large", "A large message (about 1 MB)", w)
+            + "Content-Type: text/plain; charset=us-ascii\r\n"
+            "Content-Transfer-Encoding: 7bit\r\n\r\n" + lines).encode("ascii"), w
+
+
+def extra_headers(name, subject, when):
+    return (f"From: {PEOPLE[2]}\r\n"
+            f"To: {PEOPLE[0]}\r\n"
+            f"Subject: {subject}\r\n"
+            f"Date: {when.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\n"
+            f"Message-ID: <seed-{name}@imap-test.invalid>\r\n"
+            f"X-Seed-Extra: {name}\r\n"
+            "MIME-Version: 1.0\r\n")
+
+
+EXTRAS = [("Entwürfe", utf8_body), ("Projekte/Köln", latin1_body), ("Archive/2024", large_body)]
+
+
+def delimiter(imap):
+    typ, data = imap.list('""', '""')
+    if typ == "OK" and data and data[0]:
+        # (\Noselect) "/" ""
+        parts = data[0].decode().split('"')
+        if len(parts) >= 3 and len(parts[1]) in (1, 2):
+            return parts[1].replace("\\\\", "\\")
+    return "/"
+
+
+def create_folders(imap):
+    sep = delimiter(imap)
+    for name in FOLDERS:
+        typ, data = imap.create(quoted(mutf7(name.replace("/", sep))))
+        text = b" ".join(d for d in data if d).decode(errors="replace")
+        if typ != "OK" and "ALREADYEXISTS" not in text.upper() and "exists" not in text.lower():
+            sys.exit(f"seed.py: CREATE {name} failed: {text}")
+    for name, make in EXTRAS:
+        raw, when = make()
+        typ, data = imap.append(quoted(mutf7(name.replace("/", sep))), r"(\Seen)", when, raw)
+        if typ != "OK":
+            sys.exit(f"seed.py: APPEND to {name} failed: {data!r}")
+
+
 def read_tagged(imap, tag):
     while True:
         line = imap.readline()
@@ -234,8 +333,10 @@ def main():
                 sys.exit(f"seed.py: APPEND failed: {data!r}")
         i = end + 1
 
+    create_folders(imap)
     imap.logout()
-    print(f"seeded {a.n} messages into {a.user}/{a.mailbox}", file=sys.stderr)
+    print(f"seeded {a.n} messages into {a.user}/{a.mailbox}, and the folders {', '.join(FOLDERS)}",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,40 @@
 //! imap-cli: the command-line tool on imap-core.
 //!
 //! One module per subcommand under `commands/`; this file only reads the
-//! command line and maps outcomes to exit statuses.
+//! command line and maps outcomes to exit statuses (see [`failure`]).
 #![forbid(unsafe_code)]
 
 mod commands;
+mod failure;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// What `imap-cli --help` says after the one-line summary.
+const LONG_ABOUT: &str = "\
+An IMAP client on the command line.
+
+Connects with implicit TLS to port 993 unless told otherwise (--starttls or
+--plain: port 143), verifying the server's certificate against the system roots
+and --ca-file. With --user it logs in; the password comes from the environment
+variable IMAP_PASSWORD or, when that is unset and stdin is a terminal, from a
+prompt that does not echo. --json prints one JSON object per line.
+
+Exit status:
+  0  success
+  1  any other error (protocol error, connection closed, ...)
+  2  usage or I/O error (bad arguments, unreadable file, no password)
+  3  the server could not be reached (connection refused, unreachable, no address)
+  4  TLS failed (untrusted or wrong certificate, broken handshake)
+  5  login failed (LOGIN/AUTHENTICATE refused, or a password would go in clear)
+  6  the server refused a command (NO or BAD), e.g. a mailbox that does not exist
+  7  timed out waiting for the server
+
+Errors are printed on stderr, starting with \"imap-cli: \".";
+
 /// An IMAP client on the command line.
 #[derive(Parser)]
-#[command(name = "imap-cli", version, about)]
+#[command(name = "imap-cli", version, about, long_about = LONG_ABOUT)]
 struct Cli {
     /// Print results as JSON lines.
     #[arg(long, global = true)]
@@ -44,7 +67,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() { ExitCode::from(failure::USAGE) } else { ExitCode::SUCCESS };
         }
     };
     match &cli.command {
@@ -53,7 +76,7 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("imap-cli: {e}");
-                ExitCode::from(1)
+                ExitCode::from(e.exit_code())
             }
         },
     }

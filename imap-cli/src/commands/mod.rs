@@ -1,5 +1,6 @@
-//! The subcommands, one module each.
+//! The subcommands, one module each, and how their results are printed.
 
 pub mod connect;
+pub mod output;
 pub mod parse;
 pub mod server;

@@ -1,32 +1,46 @@
 //! The subcommands that talk to a server: capabilities, list, status,
-//! search, fetch, idle, and the demo that strings them together.
+//! select, search, fetch, idle, append, move, and the demo.
 
 use super::connect::Server;
+use super::output::{describe, list_line, status_line, table, Out};
+use crate::failure::Failure;
 use clap::Subcommand;
-use imap_core::client::Client;
+use imap_core::client::{Client, IDLE_RENEW};
 use imap_core::command::{FetchAttr, SearchKey, SeqSet};
-use imap_core::session::Error;
-use imap_core::types::{Fetch, StatusAtt};
+use imap_core::types::{Flag, IntoStatic, StatusAtt};
 use serde::Serialize;
-use std::time::Duration;
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// A command against a server.
 #[derive(Subcommand, Debug)]
 pub enum ServerCommand {
+    /// The seed script's tour: capabilities, every mailbox, then INBOX's
+    /// status and its latest messages.
+    Demo,
     /// Print the server's capabilities.
     Capabilities,
-    /// List mailboxes matching a pattern.
+    /// List mailboxes matching a pattern: attributes, delimiter, decoded name.
     List {
         /// `*` for all, `%` for one level.
         #[arg(default_value = "*")]
         pattern: String,
     },
-    /// Print a mailbox's counters.
+    /// Print a mailbox's counters (STATUS).
     Status {
-        /// The mailbox.
+        /// The mailbox (UTF-8; encoded to modified UTF-7 on the wire).
         mailbox: String,
     },
-    /// Search a mailbox; prints matching UIDs.
+    /// Select a mailbox and print its state: counts, UIDVALIDITY, flags.
+    Select {
+        /// The mailbox.
+        mailbox: String,
+        /// Open it read-only (EXAMINE): leaves \Recent alone.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// Search a mailbox; prints the matching UIDs.
     Search {
         /// The mailbox.
         mailbox: String,
@@ -40,7 +54,7 @@ pub enum ServerCommand {
         #[arg(long)]
         subject: Option<String>,
     },
-    /// Fetch the envelope, flags, size and date of messages by UID.
+    /// Print messages as a table: UID, date, size, flags, from, subject.
     Fetch {
         /// The mailbox.
         mailbox: String,
@@ -48,27 +62,87 @@ pub enum ServerCommand {
         #[arg(default_value = "1:*")]
         uids: String,
     },
-    /// Wait in IDLE and print what the server reports.
+    /// Wait in IDLE and print what the server reports (new messages,
+    /// expunges, flag changes) until interrupted or for --seconds.
     Idle {
         /// The mailbox.
         #[arg(default_value = "INBOX")]
         mailbox: String,
-        /// How long to wait.
-        #[arg(long, default_value_t = 30)]
-        seconds: u64,
+        /// Stop after this many seconds (default: run until interrupted).
+        #[arg(long)]
+        seconds: Option<u64>,
     },
-    /// A tour: capabilities, mailboxes, INBOX's status and its messages.
-    Demo,
+    /// Append a message (RFC 5322, from FILE or stdin) to a mailbox; prints
+    /// its UID when the server reports APPENDUID. Bare LF line ends are sent
+    /// as CRLF.
+    Append {
+        /// The mailbox.
+        mailbox: String,
+        /// The message file; stdin when absent or "-".
+        file: Option<PathBuf>,
+        /// A flag to set, such as `\Seen` or `$Label1` (repeatable).
+        #[arg(long = "flag", value_name = "FLAG")]
+        flags: Vec<String>,
+    },
+    /// Move messages by UID to another mailbox; prints their new UIDs when
+    /// the server reports COPYUID.
+    Move {
+        /// The mailbox the messages are in.
+        mailbox: String,
+        /// UIDs: `4`, `4,7:9`, ...
+        uids: String,
+        /// The mailbox to move them to.
+        target: String,
+    },
 }
 
+/// How many of INBOX's latest messages the demo shows.
+const DEMO_MESSAGES: usize = 10;
+
 /// Runs `command` on a connection made from `server`.
-pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), Error> {
+pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), Failure> {
+    // Check what needs no server before connecting.
+    let set = match command {
+        ServerCommand::Fetch { uids, .. } | ServerCommand::Move { uids, .. } => Some(parse_set(uids)?),
+        _ => None,
+    };
+    let message = match command {
+        ServerCommand::Append { file, .. } => Some(read_message(file.as_deref())?),
+        _ => None,
+    };
     let mut client = server.connect()?;
     let out = Out { json };
     match command {
-        ServerCommand::Capabilities => capabilities(&mut client, &out)?,
-        ServerCommand::List { pattern } => list(&mut client, pattern, &out)?,
+        ServerCommand::Demo => demo(&mut client, &out)?,
+        ServerCommand::Capabilities => {
+            let caps = client.capabilities()?;
+            out.print(&caps, || caps.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" "));
+        }
+        ServerCommand::List { pattern } => {
+            for entry in client.list_folders("", pattern)? {
+                out.print(&entry, || list_line(&entry));
+            }
+        }
         ServerCommand::Status { mailbox } => status(&mut client, mailbox, &out)?,
+        ServerCommand::Select { mailbox, read_only } => {
+            let state = client.select_folder(mailbox, *read_only)?;
+            out.print(&state, || {
+                let flags = |flags: &[Flag<'_>]| flags.iter().map(Flag::to_string).collect::<Vec<_>>().join(" ");
+                let number = |n: Option<u32>| n.map_or("-".to_owned(), |n| n.to_string());
+                [
+                    format!("mailbox:         {}", state.name),
+                    format!("read-only:       {}", if state.read_only { "yes" } else { "no" }),
+                    format!("exists:          {}", state.exists),
+                    format!("recent:          {}", state.recent),
+                    format!("first unseen:    {}", number(state.unseen)),
+                    format!("uidvalidity:     {}", number(state.uid_validity)),
+                    format!("uidnext:         {}", number(state.uid_next)),
+                    format!("flags:           {}", flags(&state.flags)),
+                    format!("permanent flags: {}", flags(&state.permanent_flags)),
+                ]
+                .join("\n")
+            });
+        }
         ServerCommand::Search { mailbox, unseen, from, subject } => {
             let mut keys = Vec::new();
             if *unseen {
@@ -85,103 +159,149 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), E
             let uids = client.search(criteria)?;
             out.print(&uids, || uids.iter().map(u32::to_string).collect::<Vec<_>>().join(" "));
         }
-        ServerCommand::Fetch { mailbox, uids } => {
-            let set: SeqSet = uids.parse().map_err(|e| Error::Protocol(format!("bad UID set {uids:?}: {e}")))?;
+        ServerCommand::Fetch { mailbox, .. } => {
             client.select_folder(mailbox, true)?;
-            fetch(&mut client, set, &out)?;
+            fetch(&mut client, set.expect("parsed above"), &out)?;
         }
         ServerCommand::Idle { mailbox, seconds } => {
             client.select_folder(mailbox, true)?;
-            client.idle()?;
-            let deadline = std::time::Instant::now() + Duration::from_secs(*seconds);
-            while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
-                for response in client.idle_wait(left)? {
-                    out.print(&response, || format!("{response:?}"));
-                }
-            }
-            client.idle_done()?;
+            idle(&mut client, mailbox, seconds.map(Duration::from_secs), &out)?;
         }
-        ServerCommand::Demo => {
-            capabilities(&mut client, &out)?;
-            list(&mut client, "*", &out)?;
-            status(&mut client, "INBOX", &out)?;
-            let inbox = client.select_folder("INBOX", true)?;
-            out.print(&inbox, || {
-                format!("INBOX selected: {} messages, UIDVALIDITY {:?}", inbox.exists, inbox.uid_validity)
+        ServerCommand::Append { mailbox, flags, .. } => {
+            let flags: Vec<Flag<'static>> = flags.iter().map(|f| Flag::from_token(f).into_static()).collect();
+            let appended = client.append(mailbox, &message.expect("read above"), &flags, None)?;
+            let value = appended.map(|a| AppendedUid { uid_validity: a.uid_validity, uid: a.uid });
+            out.print(&value, || match value {
+                Some(a) => format!("appended to {mailbox}: UID {} (UIDVALIDITY {})", a.uid, a.uid_validity),
+                None => format!("appended to {mailbox} (the server gave no APPENDUID)"),
             });
-            fetch(&mut client, SeqSet::from(1..), &out)?;
+        }
+        ServerCommand::Move { mailbox, target, .. } => {
+            client.select_folder(mailbox, false)?;
+            let moved = client.move_messages(set.expect("parsed above"), target)?;
+            let value = moved.map(|c| MovedUids {
+                uid_validity: c.uid_validity,
+                source: c.source.to_string(),
+                target: c.target.to_string(),
+            });
+            out.print(&value, || match &value {
+                Some(m) => format!(
+                    "moved {mailbox} UIDs {} to {target} as UIDs {} (UIDVALIDITY {})",
+                    m.source, m.target, m.uid_validity
+                ),
+                None => format!("moved to {target} (the server gave no COPYUID)"),
+            });
         }
     }
-    client.logout()
+    Ok(client.logout()?)
 }
 
-fn capabilities(client: &mut Client, out: &Out) -> Result<(), Error> {
+/// APPENDUID, as `append` prints it with `--json`.
+#[derive(Serialize, Clone, Copy)]
+struct AppendedUid {
+    uid_validity: u32,
+    uid: u32,
+}
+
+/// COPYUID, as `move` prints it with `--json`.
+#[derive(Serialize)]
+struct MovedUids {
+    uid_validity: u32,
+    source: String,
+    target: String,
+}
+
+fn parse_set(uids: &str) -> Result<SeqSet, Failure> {
+    uids.parse().map_err(|e| Failure::Usage(format!("bad UID set {uids:?}: {e}")))
+}
+
+/// The message for `append`: the file's bytes (stdin for none or `-`),
+/// with bare LF line ends turned into CRLF as IMAP requires.
+fn read_message(file: Option<&std::path::Path>) -> Result<Vec<u8>, Failure> {
+    let mut raw = Vec::new();
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            raw = std::fs::read(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+        }
+        _ => {
+            std::io::stdin().read_to_end(&mut raw).map_err(|e| Failure::Usage(format!("stdin: {e}")))?;
+        }
+    }
+    if raw.is_empty() {
+        return Err(Failure::Usage("the message is empty".into()));
+    }
+    let mut message = Vec::with_capacity(raw.len() + raw.len() / 32);
+    for (i, &byte) in raw.iter().enumerate() {
+        if byte == b'\n' && (i == 0 || raw[i - 1] != b'\r') {
+            message.push(b'\r');
+        }
+        message.push(byte);
+    }
+    Ok(message)
+}
+
+/// Python IMAPClient's example, then INBOX's status and latest messages.
+fn demo(client: &mut Client, out: &Out) -> Result<(), Failure> {
     let caps = client.capabilities()?;
-    out.print(&caps, || format!("capabilities: {}", caps.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")));
-    Ok(())
-}
-
-fn list(client: &mut Client, pattern: &str, out: &Out) -> Result<(), Error> {
-    for entry in client.list_folders("", pattern)? {
-        out.print(&entry, || {
-            let attrs: Vec<String> = entry.attributes.iter().map(|a| format!("{a:?}")).collect();
-            let delimiter = entry.delimiter.map_or("NIL".to_owned(), String::from);
-            format!("{:<30} {} {}", attrs.join(" "), delimiter, entry.mailbox.name())
-        });
+    out.print(&caps, || format!("Capabilities: {}", caps.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")));
+    out.text(|| "Listing mailboxes:".to_owned());
+    for entry in client.list_folders("", "*")? {
+        out.print(&entry, || format!("  {}", list_line(&entry)));
+    }
+    status(client, "INBOX", out)?;
+    client.select_folder("INBOX", true)?;
+    let uids = client.search(SearchKey::All)?;
+    let latest = &uids[uids.len().saturating_sub(DEMO_MESSAGES)..];
+    if !latest.is_empty() {
+        out.text(|| format!("Latest {} messages in INBOX:", latest.len()));
+        fetch(client, SeqSet::from(latest), out)?;
     }
     Ok(())
 }
 
-fn status(client: &mut Client, mailbox: &str, out: &Out) -> Result<(), Error> {
-    let atts = [StatusAtt::Messages, StatusAtt::Unseen, StatusAtt::UidNext, StatusAtt::UidValidity];
+fn status(client: &mut Client, mailbox: &str, out: &Out) -> Result<(), Failure> {
+    let atts = [StatusAtt::Messages, StatusAtt::Recent, StatusAtt::Unseen, StatusAtt::UidNext, StatusAtt::UidValidity];
     let items = client.folder_status(mailbox, &atts)?;
-    out.print(&items, || {
-        let items: Vec<String> = items.iter().map(|i| format!("{:?}={}", i.att, i.value)).collect();
-        format!("{mailbox}: {}", items.join(" "))
-    });
+    out.print(&items, || status_line(mailbox, &items));
     Ok(())
 }
 
-fn fetch(client: &mut Client, set: SeqSet, out: &Out) -> Result<(), Error> {
+fn fetch(client: &mut Client, set: SeqSet, out: &Out) -> Result<(), Failure> {
     let items =
         vec![FetchAttr::Uid, FetchAttr::Flags, FetchAttr::InternalDate, FetchAttr::Rfc822Size, FetchAttr::Envelope];
-    for message in client.fetch(set, items)? {
-        out.print(&message, || summary(&message));
+    let messages = client.fetch(set, items)?;
+    if out.json {
+        messages.iter().for_each(|m| out.print(m, String::new));
+    } else if !messages.is_empty() {
+        println!("{}", table(&messages));
     }
     Ok(())
 }
 
-/// One line per message: UID, date, size, flags, sender, subject.
-fn summary(message: &Fetch<'_>) -> String {
-    let envelope = message.envelope();
-    let from = envelope
-        .and_then(|e| e.from.first())
-        .map(|a| a.name.as_ref().map(|n| n.to_string()).or_else(|| a.email()).unwrap_or_default())
-        .unwrap_or_default();
-    let subject = envelope.and_then(|e| e.subject.as_ref()).map(|s| s.to_string()).unwrap_or_default();
-    let flags: Vec<String> = message.flags().unwrap_or_default().iter().map(|f| f.to_string()).collect();
-    format!(
-        "{:>6} {} {:>7} {:<24} {:<28} {}",
-        message.uid().unwrap_or(0),
-        message.internal_date().map(|d| d.to_string()).unwrap_or_default(),
-        message.size().unwrap_or(0),
-        flags.join(" "),
-        from,
-        subject
-    )
-}
-
-/// Prints values as JSON lines or as text.
-struct Out {
-    json: bool,
-}
-
-impl Out {
-    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
-        if self.json {
-            println!("{}", serde_json::to_string(value).expect("typed values serialize"));
-        } else {
-            println!("{}", text());
+/// IDLE until `limit` (forever when `None`), renewing it before servers drop
+/// an idle client, and prints each response as it arrives.
+fn idle(client: &mut Client, mailbox: &str, limit: Option<Duration>, out: &Out) -> Result<(), Failure> {
+    let deadline = limit.map(|limit| Instant::now() + limit);
+    let mut announced = false;
+    loop {
+        client.idle()?;
+        if !announced {
+            let until = limit.map_or("until interrupted".to_owned(), |l| format!("for {} s", l.as_secs()));
+            eprintln!("imap-cli: idling in {mailbox} {until}");
+            announced = true;
+        }
+        let renew = Instant::now() + IDLE_RENEW;
+        let stop = deadline.map_or(renew, |d| d.min(renew));
+        while let Some(left) = stop.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
+            for response in client.idle_wait(left)? {
+                out.print(&response, || describe(&response));
+            }
+        }
+        for response in client.idle_done()? {
+            out.print(&response, || describe(&response));
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(());
         }
     }
 }

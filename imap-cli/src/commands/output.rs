@@ -1,0 +1,255 @@
+//! How results are printed: JSON lines, or text lines and tables.
+
+use imap_core::types::{Address, Data, Fetch, ListEntry, Response, Status, StatusAtt, StatusItem};
+use serde::Serialize;
+
+/// Prints values as JSON lines or as text.
+pub struct Out {
+    /// JSON lines instead of text.
+    pub json: bool,
+}
+
+impl Out {
+    /// Prints `value` as one JSON line, or the text `text` makes.
+    pub fn print<T: Serialize + ?Sized>(&self, value: &T, text: impl FnOnce() -> String) {
+        if self.json {
+            println!("{}", serde_json::to_string(value).expect("typed values serialize"));
+        } else {
+            println!("{}", text());
+        }
+    }
+
+    /// Prints a line that only the text output has (a heading).
+    pub fn text(&self, text: impl FnOnce() -> String) {
+        if !self.json {
+            println!("{}", text());
+        }
+    }
+}
+
+/// A LIST entry as Python's IMAPClient example prints it:
+/// `'%-30s%s %s' % (' '.join(flags), delimiter, folder_name)`.
+pub fn list_line(entry: &ListEntry<'_>) -> String {
+    let attrs: Vec<String> = entry.attributes.iter().map(|a| a.to_string()).collect();
+    let delimiter = entry.delimiter.map_or("NIL".to_owned(), String::from);
+    format!("{:<30}{} {}", attrs.join(" "), delimiter, entry.mailbox.name())
+}
+
+/// `INBOX: messages=5 recent=0 unseen=3 uidnext=6 uidvalidity=1700000000`.
+pub fn status_line(mailbox: &str, items: &[StatusItem<'_>]) -> String {
+    let items: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let name = match &i.att {
+                StatusAtt::Messages => "messages",
+                StatusAtt::Recent => "recent",
+                StatusAtt::UidNext => "uidnext",
+                StatusAtt::UidValidity => "uidvalidity",
+                StatusAtt::Unseen => "unseen",
+                StatusAtt::Other(name) => name,
+            };
+            format!("{name}={}", i.value)
+        })
+        .collect();
+    format!("{mailbox}: {}", items.join(" "))
+}
+
+/// A response met while idling, in a line a person reads.
+pub fn describe(response: &Response<'_>) -> String {
+    match response {
+        Response::Data(Data::Exists(n)) => format!("* {n} EXISTS"),
+        Response::Data(Data::Expunge(n)) => format!("* {n} EXPUNGE"),
+        Response::Data(Data::Recent(n)) => format!("* {n} RECENT"),
+        Response::Data(Data::Fetch(fetch)) => {
+            let mut line = format!("* {} FETCH", fetch.seq);
+            if let Some(uid) = fetch.uid() {
+                line += &format!(" UID {uid}");
+            }
+            if let Some(flags) = fetch.flags() {
+                line += &format!(" FLAGS ({})", flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(" "));
+            }
+            line
+        }
+        Response::Data(Data::Condition(c)) => {
+            let word = match c.status {
+                Status::Ok => "OK",
+                Status::No => "NO",
+                Status::Bad => "BAD",
+                Status::PreAuth => "PREAUTH",
+                Status::Bye => "BYE",
+            };
+            format!("* {word} {}", c.text)
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Messages as an aligned table: UID, date, size, flags, from, subject.
+pub fn table(messages: &[Fetch<'_>]) -> String {
+    let mut rows = vec![["UID", "DATE", "SIZE", "FLAGS", "FROM", "SUBJECT"].map(String::from)];
+    rows.extend(messages.iter().map(|message| {
+        let envelope = message.envelope();
+        let from = envelope.and_then(|e| e.from.first()).map(sender).unwrap_or_default();
+        let subject = envelope.and_then(|e| e.subject.as_ref()).map(|s| decode_words(&s.to_str_lossy()));
+        let flags: Vec<String> = message.flags().unwrap_or_default().iter().map(|f| f.to_string()).collect();
+        let date = message.internal_date().map(|d| {
+            let sign = if d.offset_minutes < 0 { '-' } else { '+' };
+            let offset = d.offset_minutes.unsigned_abs();
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02} {sign}{:02}{:02}",
+                d.year,
+                d.month,
+                d.day,
+                d.hour,
+                d.minute,
+                offset / 60,
+                offset % 60
+            )
+        });
+        [
+            message.uid().map(|u| u.to_string()).unwrap_or_default(),
+            date.unwrap_or_default(),
+            message.size().map(|s| s.to_string()).unwrap_or_default(),
+            flags.join(" "),
+            from,
+            subject.unwrap_or_default(),
+        ]
+    }));
+    let width = |column: usize| rows.iter().map(|r| r[column].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..6).map(width).collect();
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let line = format!(
+                "{:>w0$}  {:<w1$}  {:>w2$}  {:<w3$}  {:<w4$}  {}",
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2],
+                w3 = widths[3],
+                w4 = widths[4],
+            );
+            line.trim_end().to_owned()
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// The From column: the display name, else the address; at most 30 characters.
+fn sender(address: &Address<'_>) -> String {
+    let name = address.name.as_ref().map(|n| decode_words(&n.to_str_lossy())).filter(|n| !n.is_empty());
+    let text = name.or_else(|| address.email()).unwrap_or_default();
+    if text.chars().count() > 30 {
+        text.chars().take(29).chain(['…']).collect()
+    } else {
+        text
+    }
+}
+
+/// Decodes RFC 2047 encoded words (`=?utf-8?q?...?=`) in UTF-8, US-ASCII
+/// and ISO-8859-1; words in other charsets, or malformed, stay as they are.
+/// White space between two encoded words is dropped, as the RFC says.
+pub fn decode_words(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut after_word = false;
+    while let Some(start) = rest.find("=?") {
+        let decoded = rest[start..].split_once("?=").and_then(|(word, _)| {
+            let word_end = start + word.len() + 2;
+            decode_word(&word[2..]).map(|d| (d, word_end))
+        });
+        match decoded {
+            Some((word, end)) => {
+                let gap = &rest[..start];
+                if !(after_word && gap.chars().all(char::is_whitespace)) {
+                    out.push_str(gap);
+                }
+                out.push_str(&word);
+                rest = &rest[end..];
+                after_word = true;
+            }
+            None => {
+                out.push_str(&rest[..start + 2]);
+                rest = &rest[start + 2..];
+                after_word = false;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `charset?encoding?text` (without `=?` and `?=`) decoded.
+fn decode_word(word: &str) -> Option<String> {
+    let mut parts = word.splitn(3, '?');
+    let (charset, encoding, text) = (parts.next()?, parts.next()?, parts.next()?);
+    let charset = charset.split('*').next()?.to_ascii_lowercase(); // RFC 2231 language suffix
+    let bytes = match encoding {
+        "q" | "Q" => quoted_printable(text)?,
+        "b" | "B" => base64(text)?,
+        _ => return None,
+    };
+    match charset.as_str() {
+        "utf-8" | "us-ascii" => String::from_utf8(bytes).ok(),
+        "iso-8859-1" | "latin1" => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+        _ => None,
+    }
+}
+
+fn quoted_printable(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'_' => out.push(b' '),
+            b'=' => {
+                let hex = [bytes.next()?, bytes.next()?];
+                out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+            }
+            _ => out.push(b),
+        }
+    }
+    Some(out)
+}
+
+fn base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in text.bytes().take_while(|&b| b != b'=') {
+        let value = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_words;
+
+    #[test]
+    fn encoded_words_decode() {
+        assert_eq!(decode_words("=?utf-8?q?Zo=C3=AB_=C3=9Cn=C3=AFcode?="), "Zoë Ünïcode");
+        assert_eq!(decode_words("=?UTF-8?B?R3LDvMOfZQ==?= =?utf-8?b?IGF1cw==?= x"), "Grüße aus x");
+        assert_eq!(decode_words("=?iso-8859-1?q?K=F6ln?="), "Köln");
+        assert_eq!(decode_words("plain =? text"), "plain =? text");
+        assert_eq!(decode_words("=?koi8-r?q?x?= y"), "=?koi8-r?q?x?= y");
+    }
+}
