@@ -29,9 +29,15 @@
 //! Enum variants: `#[imap(rule = "r")]` builds the variant's fields from the
 //! children of a pair of rule `r` (a unit variant takes none); a variant
 //! without a rule has one field whose type decides which pairs it accepts.
+//!
+//! When the grammar is found (a `grammar/imap.pest` above the crate), a
+//! rule it lacks, or fields that cannot take the number of children the rule
+//! produces, are compile errors pointing at the declaration.
 #![forbid(unsafe_code)]
 
+mod check;
 mod expand;
+mod grammar;
 mod into_static;
 mod model;
 
@@ -42,7 +48,7 @@ use proc_macro::TokenStream;
 pub fn derive_from_pair(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     model::Container::from_input(&input)
-        .map(|container| expand::from_pair(&container))
+        .and_then(|container| check::fits_grammar(&container).map(|()| expand::from_pair(&container)))
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

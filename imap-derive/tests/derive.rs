@@ -30,24 +30,6 @@ fn a_derived_struct_converts_its_rule() {
 }
 
 #[test]
-fn a_struct_that_does_not_fit_its_rule_is_a_conversion_error() {
-    /// One field too few for `address`: the leftover child is reported.
-    #[derive(Debug, FromPair)]
-    #[imap(rule = "address")]
-    #[allow(dead_code)]
-    struct Short<'a> {
-        name: Option<IString<'a>>,
-    }
-    let input = b"* 1 FETCH (ENVELOPE (NIL NIL ((\"Ann\" NIL \"ann\" \"x.org\")) NIL NIL NIL NIL NIL NIL NIL))\r\n";
-    let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
-    let cx = Cx::new(&frame);
-    let pairs = ImapParser::parse(Rule::response, frame.skeleton()).unwrap();
-    let address = pairs.flatten().find(|p| p.as_rule() == Rule::address).unwrap();
-    let err = Short::from_pair(address, &cx).unwrap_err();
-    assert!(err.expected.starts_with("Short"), "{err}");
-}
-
-#[test]
 fn mistakes_are_compile_errors_with_spans() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");

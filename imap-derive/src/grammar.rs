@@ -1,0 +1,169 @@
+//! The grammar the derived types are built from, read at compile time so a
+//! type that cannot fit its rule is a compile error, not a runtime one.
+//!
+//! The grammar is found by walking up from the deriving crate's directory to
+//! a `grammar/imap.pest` (with `grammar/hooks.pest`, as `imap-core` compiles
+//! them). Where there is none (a crate outside this workspace), the checks
+//! are skipped and rustc still refuses unknown rule names.
+
+use pest_meta::ast::{Expr, Rule, RuleType};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// How many child pairs something produces: at least `min`, at most `max`
+/// (`None`: no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+impl Count {
+    pub const ZERO: Count = Count { min: 0, max: Some(0) };
+    pub const ONE: Count = Count { min: 1, max: Some(1) };
+    pub const ANY: Count = Count { min: 0, max: None };
+
+    pub fn then(self, other: Count) -> Count {
+        Count { min: self.min + other.min, max: self.max.zip(other.max).map(|(a, b)| a + b) }
+    }
+
+    fn or(self, other: Count) -> Count {
+        Count { min: self.min.min(other.min), max: self.max.zip(other.max).map(|(a, b)| a.max(b)) }
+    }
+
+    fn optional(self) -> Count {
+        Count { min: 0, max: self.max }
+    }
+
+    fn repeated(self, at_least_once: bool) -> Count {
+        let max = if self.max == Some(0) { Some(0) } else { None };
+        Count { min: if at_least_once { self.min } else { 0 }, max }
+    }
+
+    /// Whether a type taking `self` children can take what a rule producing
+    /// `rule` children gives.
+    pub fn fits(self, rule: Count) -> bool {
+        let too_few_fields = matches!(self.max, Some(max) if rule.min > max);
+        let too_many_fields = matches!(rule.max, Some(max) if self.min > max);
+        !too_few_fields && !too_many_fields
+    }
+}
+
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.max {
+            Some(max) if max == self.min => write!(f, "exactly {max}"),
+            Some(max) => write!(f, "{} to {max}", self.min),
+            None => write!(f, "at least {}", self.min),
+        }
+    }
+}
+
+/// The rules of a grammar, by name.
+pub struct Grammar {
+    pub path: PathBuf,
+    rules: HashMap<String, Rule>,
+}
+
+impl Grammar {
+    /// The grammar of the crate being compiled, if one is found (read once
+    /// per compilation).
+    pub fn current() -> Option<&'static Grammar> {
+        static GRAMMAR: OnceLock<Option<Grammar>> = OnceLock::new();
+        GRAMMAR.get_or_init(|| Grammar::find(Path::new(&std::env::var("CARGO_MANIFEST_DIR").ok()?))).as_ref()
+    }
+
+    fn find(start: &Path) -> Option<Grammar> {
+        let dir = start.ancestors().map(|d| d.join("grammar")).find(|d| d.join("imap.pest").is_file())?;
+        let mut text = std::fs::read_to_string(dir.join("imap.pest")).ok()?;
+        text.push('\n');
+        text.push_str(&std::fs::read_to_string(dir.join("hooks.pest")).ok()?);
+        let pairs = pest_meta::parser::parse(pest_meta::parser::Rule::grammar_rules, &text).ok()?;
+        let rules = pest_meta::parser::consume_rules(pairs).ok()?;
+        Some(Grammar { path: dir.join("imap.pest"), rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.rules.contains_key(name)
+    }
+
+    /// The rule name closest to `name`, for "did you mean".
+    pub fn closest(&self, name: &str) -> Option<&str> {
+        self.rules
+            .keys()
+            .map(String::as_str)
+            .min_by_key(|candidate| edit_distance(name, candidate))
+            .filter(|c| edit_distance(name, c) <= 3)
+    }
+
+    /// How many child pairs a pair of rule `name` has.
+    pub fn children(&self, name: &str) -> Count {
+        match self.rules.get(name) {
+            Some(rule) if rule.ty == RuleType::Atomic => Count::ZERO,
+            Some(rule) => self.count(&rule.expr, &mut HashSet::from([name.to_owned()])),
+            None => Count::ANY,
+        }
+    }
+
+    fn count(&self, expr: &Expr, silent_seen: &mut HashSet<String>) -> Count {
+        match expr {
+            Expr::Str(_) | Expr::Insens(_) | Expr::Range(..) | Expr::PeekSlice(..) | Expr::Skip(_) => Count::ZERO,
+            Expr::PosPred(_) | Expr::NegPred(_) => Count::ZERO,
+            Expr::Ident(name) => match self.rules.get(name) {
+                Some(rule) if rule.ty == RuleType::Silent => {
+                    if !silent_seen.insert(name.clone()) {
+                        return Count::ANY; // recursion through silent rules
+                    }
+                    let count = self.count(&rule.expr, silent_seen);
+                    silent_seen.remove(name);
+                    count
+                }
+                Some(_) => Count::ONE,
+                None if name == "EOI" => Count::ONE,
+                None => Count::ZERO, // SOI, ANY, ASCII_DIGIT, ...
+            },
+            Expr::Seq(a, b) => self.count(a, silent_seen).then(self.count(b, silent_seen)),
+            Expr::Choice(a, b) => self.count(a, silent_seen).or(self.count(b, silent_seen)),
+            Expr::Opt(a) => self.count(a, silent_seen).optional(),
+            Expr::Rep(a) => self.count(a, silent_seen).repeated(false),
+            Expr::RepOnce(a) => self.count(a, silent_seen).repeated(true),
+            Expr::RepExact(a, n) => {
+                let c = self.count(a, silent_seen);
+                Count { min: c.min * n, max: c.max.map(|m| m * n) }
+            }
+            Expr::RepMin(a, n) => {
+                let c = self.count(a, silent_seen);
+                Count { min: c.min * n, max: if c.max == Some(0) { Some(0) } else { None } }
+            }
+            Expr::RepMax(a, n) => {
+                let c = self.count(a, silent_seen);
+                Count { min: 0, max: c.max.map(|m| m * n) }
+            }
+            Expr::RepMinMax(a, lo, hi) => {
+                let c = self.count(a, silent_seen);
+                Count { min: c.min * lo, max: c.max.map(|m| m * hi) }
+            }
+            Expr::Push(a) => self.count(a, silent_seen),
+            // pest_meta's `grammar-extras` (node tags), if another crate
+            // turns it on: no claim about the count.
+            #[allow(unreachable_patterns)]
+            _ => Count::ANY,
+        }
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}

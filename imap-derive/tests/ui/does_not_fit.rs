@@ -1,0 +1,23 @@
+use imap_core::parse::Rule;
+use imap_core::types::IString;
+use imap_derive::FromPair;
+
+/// `address` always has four children: one field cannot take them.
+#[derive(FromPair)]
+#[imap(rule = "address")]
+struct Short<'a> {
+    name: Option<IString<'a>>,
+}
+
+/// Five required fields are more than `address` ever has.
+#[derive(FromPair)]
+#[imap(rule = "address")]
+struct Long<'a> {
+    a: IString<'a>,
+    b: IString<'a>,
+    c: IString<'a>,
+    d: IString<'a>,
+    e: IString<'a>,
+}
+
+fn main() {}
