@@ -62,6 +62,22 @@ fn missing_text_after_a_response_code() {
 }
 
 #[test]
+fn response_codes_display_in_wire_form() {
+    for line in [
+        "* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] x",
+        "* OK [UIDVALIDITY 3857529045] x",
+        "* OK [APPENDUID 38505 3955] x",
+        "* NO [BADCHARSET (UTF-8 US-ASCII)] x",
+        "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] x",
+        "* OK [READ-ONLY] x",
+    ] {
+        let c = condition(parse_one(format!("{line}\r\n").as_bytes()));
+        let start = line.find('[').unwrap() + 1;
+        assert_eq!(c.code.unwrap().to_string(), line[start..line.find(']').unwrap()]);
+    }
+}
+
+#[test]
 fn unknown_response_codes_keep_their_text() {
     let c = condition(parse_one(b"* OK [HIGHESTMODSEQ 715194045007] Highest\r\n"));
     assert_eq!(c.code, Some(Code::Other { name: "HIGHESTMODSEQ".into(), text: Some("715194045007".into()) }));

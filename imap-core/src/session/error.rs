@@ -99,7 +99,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = |code: &Option<Code<'static>>| code.as_ref().map(|c| format!(" [{c:?}]")).unwrap_or_default();
+        let code = |code: &Option<Code<'static>>| code.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
         match self {
             Error::No { command, code: c, text } => write!(f, "{command} failed (NO{}): {text}", code(c)),
             Error::Bad { command, code: c, text } => write!(f, "{command} rejected (BAD{}): {text}", code(c)),

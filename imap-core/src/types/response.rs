@@ -190,3 +190,35 @@ pub enum Data<'a> {
     #[imap(rule = "response_data_other")]
     Other(Vec<Value<'a>>),
 }
+
+/// The code as written inside `[...]` on the wire.
+impl std::fmt::Display for Code<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |f: &mut std::fmt::Formatter<'_>, items: Vec<String>| write!(f, "({})", items.join(" "));
+        match self {
+            Code::Alert => f.write_str("ALERT"),
+            Code::BadCharset(charsets) if charsets.is_empty() => f.write_str("BADCHARSET"),
+            Code::BadCharset(charsets) => {
+                f.write_str("BADCHARSET ")?;
+                list(f, charsets.iter().map(|c| c.to_string()).collect())
+            }
+            Code::Capability(caps) => {
+                f.write_str("CAPABILITY")?;
+                caps.iter().try_for_each(|c| write!(f, " {c}"))
+            }
+            Code::Parse => f.write_str("PARSE"),
+            Code::PermanentFlags(flags) => {
+                f.write_str("PERMANENTFLAGS ")?;
+                list(f, flags.iter().map(|c| c.to_string()).collect())
+            }
+            Code::ReadOnly => f.write_str("READ-ONLY"),
+            Code::ReadWrite => f.write_str("READ-WRITE"),
+            Code::TryCreate => f.write_str("TRYCREATE"),
+            Code::UidNext(n) => write!(f, "UIDNEXT {n}"),
+            Code::UidValidity(n) => write!(f, "UIDVALIDITY {n}"),
+            Code::Unseen(n) => write!(f, "UNSEEN {n}"),
+            Code::Other { name, text: None } => f.write_str(name),
+            Code::Other { name, text: Some(text) } => write!(f, "{name} {text}"),
+        }
+    }
+}
