@@ -64,6 +64,15 @@ pub struct ClientOptions {
     pub command_timeout: Duration,
     /// Allow LOGIN / AUTHENTICATE PLAIN over a connection without TLS.
     pub allow_plaintext_login: bool,
+    /// Most unsolicited responses kept for [`Client::take_unsolicited`]
+    /// (default 10,000). A server may send untagged responses without end (a
+    /// flood during one NOOP, or a long IDLE): beyond this many, the oldest
+    /// are dropped and counted ([`Client::unsolicited_dropped`]), so memory
+    /// stays bounded (the session holds at most as many more between two
+    /// drains: [`Session::set_max_unsolicited`]). Nothing of the mailbox's
+    /// state is lost: the session applies every EXISTS, EXPUNGE, FLAGS, ...
+    /// to [`Session::mailbox`] before the response is queued.
+    pub max_unsolicited: usize,
 }
 
 impl Default for ClientOptions {
@@ -73,6 +82,7 @@ impl Default for ClientOptions {
             timeouts: Timeouts::default(),
             command_timeout: Duration::from_secs(120),
             allow_plaintext_login: false,
+            max_unsolicited: 10_000,
         }
     }
 }
@@ -87,6 +97,8 @@ pub struct Client {
     port: u16,
     tls: bool,
     unsolicited: VecDeque<Response<'static>>,
+    /// Unsolicited responses dropped to keep `unsolicited` bounded.
+    unsolicited_dropped: u64,
     /// Completions that arrived while waiting for another tag.
     done: Vec<(Tag, Result<Completion, Error>)>,
     /// IDLE in progress: its tag.
@@ -116,8 +128,11 @@ impl Client {
             TlsMode::None => None,
             _ => Some(options.tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))?),
         };
+        let mut session = Session::new();
+        // The same bound inside a reactor turn as between turns (see `keep`).
+        session.set_max_unsolicited(options.max_unsolicited);
         let id = reactor
-            .connect(addr, security, config, options.timeouts, Session::new())
+            .connect(addr, security, config, options.timeouts, session)
             .map_err(|e| Error::Connect(format!("{host}:{port}: {e}")))?;
         let mut client = Client {
             reactor,
@@ -127,6 +142,7 @@ impl Client {
             port,
             tls: mode == TlsMode::Implicit,
             unsolicited: VecDeque::new(),
+            unsolicited_dropped: 0,
             done: Vec::new(),
             idle_tag: None,
             use_uid: true,
@@ -151,6 +167,12 @@ impl Client {
     pub fn take_unsolicited(&mut self) -> Vec<Response<'static>> {
         self.drain_events();
         self.unsolicited.drain(..).collect()
+    }
+
+    /// How many unsolicited responses were dropped, oldest first, because
+    /// more than [`ClientOptions::max_unsolicited`] were waiting.
+    pub fn unsolicited_dropped(&self) -> u64 {
+        self.unsolicited_dropped + self.session().unsolicited_dropped()
     }
 
     fn wait_greeting(&mut self) -> Result<(), Error> {
@@ -195,7 +217,15 @@ impl Client {
     fn keep(&mut self, event: Event) {
         match event {
             Event::Completed { tag, result } => self.done.push((tag, result)),
-            Event::Unsolicited(response) => self.unsolicited.push_back(response),
+            Event::Unsolicited(response) => {
+                // Bounded: a flood of 1,000,000 untagged responses during one
+                // NOOP took 821 MiB here (tests/faults.rs); drop the oldest.
+                self.unsolicited.push_back(response);
+                while self.unsolicited.len() > self.options.max_unsolicited {
+                    self.unsolicited.pop_front();
+                    self.unsolicited_dropped += 1;
+                }
+            }
             // A renewed IDLE (see Session::set_idle_renew) has a new tag.
             Event::Idling(tag) if self.idle_tag.is_some() => self.idle_tag = Some(tag),
             Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) | Event::Closed(_) => {}

@@ -51,10 +51,10 @@ pub use error::Error;
 pub use sasl::Sasl;
 pub use state::{Mailbox, State};
 
-use crate::command::{encode::base64, Command, EncodeOptions, Encoded};
+use crate::command::{encode::base64, Command, EncodeOptions, Encoded, SeqSet};
 use crate::reactor::{Connection, TransportRequest};
-use crate::types::{Capability, Code, Condition, Data, IString, IntoStatic, Response, Status, Value};
-use crate::wire::{Framer, Limits};
+use crate::types::{Capability, Code, Condition, Data, Fetch, IString, IntoStatic, Response, Status, Value};
+use crate::wire::{FrameErrorKind, Framer, Limits};
 use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -141,6 +141,8 @@ struct InFlight {
     sasl: Option<(Sasl, bool)>,
     /// For SELECT/EXAMINE: the mailbox being selected.
     selecting: Option<Mailbox>,
+    /// For FETCH/STORE: the set, and whether it holds UIDs.
+    set: Option<(SeqSet, bool)>,
 }
 
 /// Which untagged responses a command collects as its result.
@@ -238,6 +240,11 @@ pub struct Session {
     utf8_accept: bool,
     /// The transport came up (errors before that are connection failures).
     connected: bool,
+    /// `Event::Unsolicited` waiting in `events`: at most `max_unsolicited`,
+    /// the oldest dropped (and counted) beyond that.
+    pending_unsolicited: usize,
+    max_unsolicited: usize,
+    unsolicited_dropped: u64,
 }
 
 impl Default for Session {
@@ -285,6 +292,9 @@ impl Session {
             close_requested: false,
             utf8_accept: false,
             connected: false,
+            pending_unsolicited: 0,
+            max_unsolicited: 10_000,
+            unsolicited_dropped: 0,
         }
     }
 
@@ -329,7 +339,41 @@ impl Session {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if matches!(event, Some(Event::Unsolicited(_))) {
+            self.pending_unsolicited -= 1;
+        }
+        event
+    }
+
+    /// Most [`Event::Unsolicited`] kept waiting for [`poll_event`](Session::poll_event)
+    /// (default 10,000); beyond it the oldest of them are dropped and counted
+    /// ([`unsolicited_dropped`](Session::unsolicited_dropped)). Other events
+    /// are never dropped, and the mailbox's state has already taken every
+    /// response in. A server can send untagged responses without end, and
+    /// parsed ones take about 20 times their wire size.
+    pub fn set_max_unsolicited(&mut self, max: usize) {
+        self.max_unsolicited = max;
+    }
+
+    /// How many [`Event::Unsolicited`] were dropped; see
+    /// [`set_max_unsolicited`](Session::set_max_unsolicited).
+    pub fn unsolicited_dropped(&self) -> u64 {
+        self.unsolicited_dropped
+    }
+
+    /// Queues an unsolicited response, within `max_unsolicited`: a flood of
+    /// 1,000,000 small untagged responses, read 2 MiB per reactor turn, made
+    /// this queue alone take ~100 MiB between two drains (tests/faults.rs).
+    fn push_unsolicited(&mut self, response: Response<'static>) {
+        self.events.push_back(Event::Unsolicited(response));
+        self.pending_unsolicited += 1;
+        while self.pending_unsolicited > self.max_unsolicited {
+            let Some(i) = self.events.iter().position(|e| matches!(e, Event::Unsolicited(_))) else { break };
+            self.events.remove(i);
+            self.pending_unsolicited -= 1;
+            self.unsolicited_dropped += 1;
+        }
     }
 
     /// Queues a command: checks the state it needs, encodes it and writes it
@@ -554,6 +598,10 @@ impl Session {
             exclusive: matches!(command, Command::StartTls | Command::Authenticate { .. } | Command::Idle),
             sasl,
             selecting,
+            set: match command {
+                Command::Fetch { set, uid, .. } | Command::Store { set, uid, .. } => Some((set.clone(), *uid)),
+                _ => None,
+            },
         });
         self.pump();
     }
@@ -591,6 +639,15 @@ impl Session {
                     Ok(response) => Ok(response.into_static()),
                     Err(e) => Err((e.to_string(), tag_of(frame.bytes()))),
                 },
+                // A literal over the limit is not skipped (its size cannot be
+                // trusted), so the bytes after its header are payload, not
+                // responses: framing them would let the payload complete a
+                // command with a short result (found by tests/faults.rs).
+                // The stream cannot be resynchronised: close.
+                Err(e) if matches!(e.kind, FrameErrorKind::LiteralTooLarge { .. }) => {
+                    self.close(Some(Error::Protocol(e.to_string())));
+                    break;
+                }
                 Err(e) => Err((e.to_string(), None)),
             };
             match response {
@@ -602,6 +659,12 @@ impl Session {
                 // plaintext after it was injected by someone on the path.
                 if self.framer.next_frame().is_some() || self.framer.buffered() > 0 {
                     self.transport_request = None;
+                    // The STARTTLS completion just queued must not read as a
+                    // success: a caller would go on as if TLS were coming
+                    // (found by tests/faults.rs).
+                    if let Some(Event::Completed { result: result @ Ok(_), .. }) = self.events.back_mut() {
+                        *result = Err(Error::StartTlsInjection);
+                    }
                     self.close(Some(Error::StartTlsInjection));
                 }
                 break;
@@ -685,7 +748,7 @@ impl Session {
                 let logging_out = self.state == State::Logout || self.in_flight.iter().any(|c| c.name == "LOGOUT");
                 if !logging_out {
                     let error = Error::Bye { code: condition.code.clone(), text: condition.text.to_str_lossy().into() };
-                    self.events.push_back(Event::Unsolicited(Response::Data(data)));
+                    self.push_unsolicited(Response::Data(data));
                     self.close(Some(error));
                 } else {
                     self.close_requested = true;
@@ -711,10 +774,30 @@ impl Session {
             }
         }
         let Response::Data(data) = &response else { unreachable!() };
-        let owner = self.in_flight.iter_mut().filter(|c| c.written).find(|c| c.collects.wants(data));
-        match owner {
+        // With several FETCH/STORE in flight, a FETCH response goes to the
+        // one whose set names the message, not blindly to the oldest: a
+        // server may answer pipelined commands out of order (found by
+        // tests/faults.rs). A FETCH of a message no set names is another
+        // client's change: unsolicited, not part of a result (module docs).
+        // Only when that cannot be told (a UID command, a response without
+        // UID) does the oldest command that wants it take it, as before.
+        let wants = |c: &InFlight| c.written && c.collects.wants(data);
+        let names_it = |c: &InFlight| match (data, &c.set) {
+            (Data::Fetch(fetch), Some((set, uid))) => names(set, *uid, fetch),
+            _ => false,
+        };
+        let decides = |c: &InFlight| match (data, &c.set) {
+            (Data::Fetch(fetch), Some((_, uid))) => !uid || fetch.uid().is_some(),
+            _ => false,
+        };
+        let owner = self
+            .in_flight
+            .iter()
+            .position(|c| wants(c) && names_it(c))
+            .or_else(|| self.in_flight.iter().position(|c| wants(c) && !decides(c)));
+        match owner.map(|i| &mut self.in_flight[i]) {
             Some(command) => command.data.push(response),
-            None => self.events.push_back(Event::Unsolicited(response)),
+            None => self.push_unsolicited(response),
         }
     }
 
@@ -825,6 +908,14 @@ impl Session {
             _ => {}
         }
     }
+}
+
+/// Whether a FETCH response is about a message of `set` (UIDs when `uid`);
+/// a range with `*` names every message, a UID FETCH response without a
+/// UID none.
+fn names(set: &SeqSet, uid: bool, fetch: &Fetch<'_>) -> bool {
+    let Some(n) = (if uid { fetch.uid() } else { Some(fetch.seq) }) else { return false };
+    set.ranges().iter().any(|r| r.bounds().is_none_or(|(lo, hi)| (lo..=hi).contains(&n)))
 }
 
 /// The tag of a raw response line, if it starts with one of ours.
