@@ -4,11 +4,13 @@
 //! runs one parser over a whole corpus, building each parser's full typed
 //! model of every response (passed through [`std::hint::black_box`]) and
 //! counting the responses. Both the criterion bench (`benches/parse.rs`) and
-//! the `compare` binary use them; see `README.md`.
+//! the `compare` binary use them; see `README.md`. [`e2e`] holds the
+//! end-to-end benchmark against a real Dovecot (`src/bin/e2e.rs`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod corpus;
+pub mod e2e;
 
 use std::fmt;
 use std::hint::black_box;
