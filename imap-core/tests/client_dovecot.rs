@@ -415,3 +415,30 @@ fn quota_and_acl_calls() {
     c.delete_acl("t-acl", "bob").unwrap();
     assert!(!c.get_acl("t-acl").unwrap().iter().any(|(who, _)| who == "bob"));
 }
+
+#[test]
+fn fetch_each_streams_the_same_messages_without_keeping_them() {
+    use imap_core::types::IntoStatic;
+    let mut c = alice();
+    fresh(&mut c, "t-stream");
+    let big = "x".repeat(300_000);
+    let messages = (0..12)
+        .map(|i| {
+            imap_core::command::AppendMessage::new(message(&format!("s{i}"), if i % 4 == 0 { &big } else { "small" }))
+        })
+        .collect();
+    c.append_many("t-stream", messages).unwrap();
+    c.noop().unwrap();
+    let items = vec![FetchAttr::Uid, FetchAttr::Envelope, FetchAttr::peek(Section::full())];
+    let kept = c.fetch(SeqSet::from(1..), items.clone()).unwrap();
+    let mut streamed = Vec::new();
+    let n = c.fetch_each(SeqSet::from(1..), items, |f| streamed.push(f.clone().into_static())).unwrap();
+    assert_eq!(n, 12);
+    assert_eq!(streamed, kept);
+    // Unsolicited data during a streaming fetch still arrives, apart.
+    let mut other = alice();
+    other.append("t-stream", &message("late", "x"), &[], None).unwrap();
+    c.fetch_each(1, FetchAttr::Uid, |_| {}).unwrap();
+    c.noop().unwrap();
+    assert!(c.take_unsolicited().iter().any(|r| matches!(r, Response::Data(Data::Exists(13)))));
+}

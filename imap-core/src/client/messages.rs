@@ -75,6 +75,28 @@ impl Client {
         Ok(fetches(done.data))
     }
 
+    /// UID FETCH (or FETCH) without keeping the results: `each` gets every
+    /// message as it arrives, borrowed from the read buffer. Nothing is
+    /// copied, and memory stays bounded by one read however large the result;
+    /// returns how many messages came.
+    pub fn fetch_each(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        items: impl Into<FetchItems>,
+        mut each: impl FnMut(&Fetch<'_>),
+    ) -> Result<usize, Error> {
+        let command = Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid };
+        let tag = self.session_mut().submit_streaming(command)?;
+        let mut count = 0;
+        let result = self.wait_streaming(&tag, &mut |response| {
+            if let Response::Data(Data::Fetch(fetch)) = response {
+                count += 1;
+                each(fetch);
+            }
+        });
+        result.map(|_| count)
+    }
+
     /// UID FETCH of a large set in chunks of `chunk` UIDs with up to
     /// `in_flight` commands pipelined: the way to read a big mailbox fast.
     pub fn fetch_pipelined(

@@ -262,6 +262,26 @@ impl Client {
         }
     }
 
+    /// Waits for a command sent with `Session::submit_streaming`, handing its
+    /// data to `sink` as it arrives.
+    fn wait_streaming(&mut self, tag: &Tag, sink: &mut dyn FnMut(&Response<'_>)) -> Result<Completion, Error> {
+        let deadline = deadline_after(self.options.command_timeout);
+        loop {
+            self.session_mut().process_with(sink);
+            self.drain_events();
+            if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
+                return self.done.swap_remove(i).1;
+            }
+            if let Some(error) = self.closed_error() {
+                if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
+                    return self.done.swap_remove(i).1;
+                }
+                return Err(error);
+            }
+            self.turn(deadline)?;
+        }
+    }
+
     /// Sends a command and waits for its completion.
     pub fn run(&mut self, command: Command) -> Result<Completion, Error> {
         let tag = self.send(command)?;

@@ -240,6 +240,8 @@ pub struct Session {
     utf8_accept: bool,
     /// The transport came up (errors before that are connection failures).
     connected: bool,
+    /// The streaming command running, if any (see `submit_streaming`).
+    streaming: Option<Tag>,
     /// `Event::Unsolicited` waiting in `events`: at most `max_unsolicited`,
     /// the oldest dropped (and counted) beyond that.
     pending_unsolicited: usize,
@@ -292,6 +294,7 @@ impl Session {
             close_requested: false,
             utf8_accept: false,
             connected: false,
+            streaming: None,
             pending_unsolicited: 0,
             max_unsolicited: 10_000,
             unsolicited_dropped: 0,
@@ -436,7 +439,33 @@ impl Session {
             return;
         }
         self.framer.feed(bytes);
-        self.process();
+        if self.streaming.is_none() {
+            self.process(None);
+        }
+    }
+
+    /// Queues a command whose untagged data is not kept but handed, borrowed
+    /// from the read buffer, to the sink of [`process_with`](Session::process_with):
+    /// no copy, and memory bounded by what one read brings, however large
+    /// the result. While it runs, [`receive`](Session::receive) only buffers:
+    /// the owner calls `process_with` after feeding bytes.
+    pub fn submit_streaming(&mut self, command: Command) -> Result<Tag, Error> {
+        if self.streaming.is_some() {
+            return Err(Error::WrongState {
+                command: command.name(),
+                needs: "no other streaming command",
+                state: "streaming",
+            });
+        }
+        let tag = self.submit(command)?;
+        self.streaming = Some(tag.clone());
+        Ok(tag)
+    }
+
+    /// Handles what [`receive`](Session::receive) buffered while a streaming
+    /// command runs: its data goes to `sink`, everything else as usual.
+    pub fn process_with(&mut self, sink: &mut dyn FnMut(&Response<'_>)) {
+        self.process(Some(sink));
     }
 
     /// Bytes waiting to be written to the server.
@@ -464,6 +493,7 @@ impl Session {
         self.closed = true;
         let reason = error.clone().unwrap_or_else(|| Error::Closed("the server closed the connection".into()));
         let clean_logout = error.is_none() && self.state == State::Logout && self.in_flight.is_empty();
+        self.streaming = None;
         for command in self.in_flight.drain(..) {
             self.events.push_back(Event::Completed { tag: command.tag, result: Err(reason.clone()) });
         }
@@ -631,13 +661,19 @@ impl Session {
     }
 
     /// Frames and handles everything buffered.
-    fn process(&mut self) {
+    /// Frames and handles everything buffered. Responses that a streaming
+    /// command collects go to `sink`, borrowed; everything else is detached
+    /// (`into_static`) where it is kept.
+    fn process<'s>(&mut self, mut sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
+        // The framer is taken out while its frames are borrowed, so that
+        // handling a response can change the rest of the session.
+        let mut framer = std::mem::replace(&mut self.framer, Framer::new(Limits::default()));
         while !self.closed {
-            let Some(frame) = self.framer.next_frame() else { break };
-            let response = match frame {
+            let Some(frame) = framer.next_frame() else { break };
+            match frame {
                 Ok(frame) => match crate::parse(&frame) {
-                    Ok(response) => Ok(response.into_static()),
-                    Err(e) => Err((e.to_string(), tag_of(frame.bytes()))),
+                    Ok(response) => self.handle(response, sink.as_deref_mut()),
+                    Err(e) => self.malformed(e.to_string(), tag_of(frame.bytes())),
                 },
                 // A literal over the limit is not skipped (its size cannot be
                 // trusted), so the bytes after its header are payload, not
@@ -648,16 +684,12 @@ impl Session {
                     self.close(Some(Error::Protocol(e.to_string())));
                     break;
                 }
-                Err(e) => Err((e.to_string(), None)),
-            };
-            match response {
-                Ok(response) => self.handle(response),
-                Err((message, tag)) => self.malformed(message, tag),
+                Err(e) => self.malformed(e.to_string(), None),
             }
             if self.transport_request == Some(TransportRequest::StartTls) {
                 // Nothing may follow the OK to STARTTLS before the handshake:
                 // plaintext after it was injected by someone on the path.
-                if self.framer.next_frame().is_some() || self.framer.buffered() > 0 {
+                if framer.next_frame().is_some() || framer.buffered() > 0 {
                     self.transport_request = None;
                     // The STARTTLS completion just queued must not read as a
                     // success: a caller would go on as if TLS were coming
@@ -669,7 +701,12 @@ impl Session {
                 }
                 break;
             }
+            if self.streaming.is_some() && sink.is_none() {
+                // A streaming command started: its data waits for process_with.
+                break;
+            }
         }
+        self.framer = framer;
     }
 
     /// A response that did not parse: fails its command if it was tagged
@@ -688,6 +725,9 @@ impl Session {
 
     fn remove_in_flight(&mut self, i: usize) -> InFlight {
         let command = self.in_flight.remove(i).expect("index in range");
+        if self.streaming.as_ref() == Some(&command.tag) {
+            self.streaming = None;
+        }
         if i < self.started {
             self.started -= 1;
         }
@@ -697,11 +737,11 @@ impl Session {
         command
     }
 
-    fn handle(&mut self, response: Response<'static>) {
+    fn handle<'s>(&mut self, response: Response<'_>, sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
         match response {
-            Response::Continue(cont) => self.continuation(cont.text),
-            Response::Tagged(tagged) => self.completed(tagged.tag.as_ref(), tagged.condition),
-            Response::Data(data) => self.untagged(data),
+            Response::Continue(cont) => self.continuation(cont.text.into_static()),
+            Response::Tagged(tagged) => self.completed(tagged.tag.as_ref(), tagged.condition.into_static()),
+            Response::Data(data) => self.untagged(data, sink),
         }
     }
 
@@ -739,16 +779,19 @@ impl Session {
         self.pump();
     }
 
-    fn untagged(&mut self, data: Data<'static>) {
+    fn untagged<'s>(&mut self, data: Data<'_>, sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
         if let Data::Condition(condition) = &data {
             if self.state == State::Greeting {
-                return self.greeted(condition.clone());
+                return self.greeted(condition.clone().into_static());
             }
             if condition.status == Status::Bye {
                 let logging_out = self.state == State::Logout || self.in_flight.iter().any(|c| c.name == "LOGOUT");
                 if !logging_out {
-                    let error = Error::Bye { code: condition.code.clone(), text: condition.text.to_str_lossy().into() };
-                    self.push_unsolicited(Response::Data(data));
+                    let error = Error::Bye {
+                        code: condition.code.clone().into_static(),
+                        text: condition.text.to_str_lossy().into(),
+                    };
+                    self.push_unsolicited(Response::Data(data.into_static()));
                     self.close(Some(error));
                 } else {
                     self.close_requested = true;
@@ -756,11 +799,11 @@ impl Session {
                 return;
             }
             if let Some(Code::Capability(caps)) = &condition.code {
-                self.capabilities = Some(caps.clone());
+                self.capabilities = Some(caps.clone().into_static());
             }
         }
         if let Data::Capability(caps) = &data {
-            self.capabilities = Some(caps.clone());
+            self.capabilities = Some(caps.clone().into_static());
         }
         let response = Response::Data(data);
         // The mailbox being selected, or the selected one, follows its data.
@@ -795,9 +838,11 @@ impl Session {
             .iter()
             .position(|c| wants(c) && names_it(c))
             .or_else(|| self.in_flight.iter().position(|c| wants(c) && !decides(c)));
-        match owner.map(|i| &mut self.in_flight[i]) {
-            Some(command) => command.data.push(response),
-            None => self.push_unsolicited(response),
+        match (owner, sink) {
+            // A streaming command's data goes out borrowed, never stored.
+            (Some(i), Some(sink)) if self.streaming.as_ref() == Some(&self.in_flight[i].tag) => sink(&response),
+            (Some(i), _) => self.in_flight[i].data.push(response.into_static()),
+            (None, _) => self.push_unsolicited(response.into_static()),
         }
     }
 
