@@ -34,7 +34,7 @@ struct Args {
     clients: Vec<ClientKind>,
 }
 
-const USAGE: &str = "usage: e2e [--reps N] [--workload envelope|bodies|all] [--clients raw,imap-core,imap-core-pipelined,imap,imapclient]";
+const USAGE: &str = "usage: e2e [--reps N] [--workload envelope|bodies|all] [--clients raw,imap-core,imap-core-pipelined,imap-core-each,imap,imapclient]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args { reps: 5, workloads: Workload::ALL.to_vec(), clients: ClientKind::ALL.to_vec() };
@@ -279,6 +279,18 @@ fn report(
         for peer in ["raw", "imap", "imapclient"] {
             if let Some(&p) = walls.get(&(w.name(), peer)) {
                 println!("ratio {} vs {peer}: {:.2}", w.name(), p.as_secs_f64() / core.as_secs_f64().max(1e-9));
+            }
+        }
+    }
+    for &w in &args.workloads {
+        let Some(&each) = walls.get(&(w.name(), "imap-core-each")) else { continue };
+        for peer in ["raw", "imap", "imapclient"] {
+            if let Some(&p) = walls.get(&(w.name(), peer)) {
+                println!(
+                    "ratio {} streaming vs {peer}: {:.2}",
+                    w.name(),
+                    p.as_secs_f64() / each.as_secs_f64().max(1e-9)
+                );
             }
         }
     }

@@ -76,6 +76,9 @@ pub enum ClientKind {
     ImapCore,
     /// imap-core's [`Client::fetch_pipelined`]: chunks of 1,000 UIDs, 4 in flight.
     ImapCorePipelined,
+    /// imap-core's [`Client::fetch_each`]: the same command, each message
+    /// handed over borrowed from the read buffer instead of kept.
+    ImapCoreEach,
     /// The `imap` crate (rust-imap 2.4.1): `Session::uid_fetch("1:*", ...)`.
     ImapCrate,
     /// Python IMAPClient in a subprocess (`benches/imapclient_fetch.py`).
@@ -84,10 +87,11 @@ pub enum ClientKind {
 
 impl ClientKind {
     /// Every client, in table order.
-    pub const ALL: [ClientKind; 5] = [
+    pub const ALL: [ClientKind; 6] = [
         ClientKind::Raw,
         ClientKind::ImapCore,
         ClientKind::ImapCorePipelined,
+        ClientKind::ImapCoreEach,
         ClientKind::ImapCrate,
         ClientKind::ImapClient,
     ];
@@ -98,6 +102,7 @@ impl ClientKind {
             ClientKind::Raw => "raw",
             ClientKind::ImapCore => "imap-core",
             ClientKind::ImapCorePipelined => "imap-core-pipelined",
+            ClientKind::ImapCoreEach => "imap-core-each",
             ClientKind::ImapCrate => "imap",
             ClientKind::ImapClient => "imapclient",
         }
@@ -150,6 +155,7 @@ pub fn run(kind: ClientKind, workload: Workload, target: &Target, python: Option
         ClientKind::Raw => raw(workload, target),
         ClientKind::ImapCore => imap_core(workload, target, false),
         ClientKind::ImapCorePipelined => imap_core(workload, target, true),
+        ClientKind::ImapCoreEach => imap_core_each(workload, target),
         ClientKind::ImapCrate => imap_crate(workload, target),
         ClientKind::ImapClient => python.ok_or("Python IMAPClient is not set up")?.run(workload, target),
     }
@@ -341,6 +347,37 @@ fn imap_core(workload: Workload, t: &Target, pipelined: bool) -> Result<Sample, 
     }
     let (wall, cpu) = stop(clock);
     drop(fetches);
+    client.logout().ok();
+    Ok(Sample { wall, cpu, messages, body_bytes, ..Sample::default() })
+}
+
+/// [`Client::fetch_each`]: counts and sizes are taken in the callback, while
+/// each message is still borrowed from the read buffer.
+fn imap_core_each(workload: Workload, t: &Target) -> Result<Sample, String> {
+    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    let mut client = Client::connect("127.0.0.1", t.port, TlsMode::None, &options).map_err(|e| e.to_string())?;
+    client.login(&t.user, &t.password).map_err(|e| format!("LOGIN: {e}"))?;
+    client.select_folder(workload.mailbox(), false).map_err(|e| format!("SELECT: {e}"))?;
+    let clock = start();
+    let mut messages = 0;
+    let mut body_bytes = 0u64;
+    client
+        .fetch_each(SeqSet::all(), workload.core_items(), |fetch| {
+            let mut has = false;
+            for item in &fetch.items {
+                match item {
+                    FetchItem::Envelope(_) if workload == Workload::Envelope => has = true,
+                    FetchItem::BodySection { data, .. } if workload == Workload::Bodies => {
+                        has = true;
+                        body_bytes += data.as_ref().map_or(0, |d| d.as_bytes().len() as u64);
+                    }
+                    _ => {}
+                }
+            }
+            messages += usize::from(has);
+        })
+        .map_err(|e| format!("FETCH: {e}"))?;
+    let (wall, cpu) = stop(clock);
     client.logout().ok();
     Ok(Sample { wall, cpu, messages, body_bytes, ..Sample::default() })
 }
