@@ -48,6 +48,8 @@ pub enum Token {
     Number,
     /// Human-readable text up to the end of the line.
     Text,
+    /// A mailbox name (an astring inside).
+    Mailbox,
     /// Any other rule.
     Other,
 }
@@ -320,4 +322,41 @@ impl<'a, R: RuleType, T: FromPair<'a, R>> FromPair<'a, R> for Box<T> {
     fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         T::from_pair(pair, cx).map(Box::new)
     }
+}
+
+/// Implements [`ImapRule`] for the `Rule` enum of a parser built on the core
+/// grammar (imap-core's own, or one declared with [`imap_parser!`](crate::imap_parser)),
+/// so that the leaf conversions ([`IString`], numbers, atoms) work on its pairs.
+///
+/// ```ignore
+/// imap_core::imap_parser! {
+///     #[grammar_inline = "ext_response_data = _{ never } ext_msg_att = _{ never } ..."]
+///     pub struct MyParser;
+/// }
+/// imap_core::impl_imap_rule!(Rule);
+/// ```
+#[macro_export]
+macro_rules! impl_imap_rule {
+    ($rule:ident) => {
+        impl $crate::convert::ImapRule for $rule {
+            fn token(self) -> $crate::convert::Token {
+                use $crate::convert::Token;
+                match self {
+                    $rule::nil => Token::Nil,
+                    $rule::quoted => Token::Quoted,
+                    $rule::literal => Token::Literal,
+                    $rule::astring_atom => Token::AstringAtom,
+                    $rule::atom | $rule::tag | $rule::value_atom | $rule::msg_att_other_name => Token::Atom,
+                    $rule::number
+                    | $rule::nz_number
+                    | $rule::value_number
+                    | $rule::body_fld_octets
+                    | $rule::body_fld_lines => Token::Number,
+                    $rule::text | $rule::resp_text_code_text => Token::Text,
+                    $rule::mailbox => Token::Mailbox,
+                    _ => Token::Other,
+                }
+            }
+        }
+    };
 }

@@ -2,9 +2,10 @@
 //! type that cannot fit its rule is a compile error, not a runtime one.
 //!
 //! The grammar is found by walking up from the deriving crate's directory to
-//! a `grammar/imap.pest` (with `grammar/hooks.pest`, as `imap-core` compiles
-//! them). Where there is none (a crate outside this workspace), the checks
-//! are skipped and rustc still refuses unknown rule names.
+//! a `grammar/imap.pest`, joined with the crate's own `src/*.pest` files (an
+//! extension grammar with its hooks) or else with `grammar/hooks.pest`, as
+//! `imap-core` compiles them. Where there is none (a crate outside this
+//! workspace), the checks are skipped and rustc still refuses unknown rules.
 
 use pest_meta::ast::{Expr, Rule, RuleType};
 use std::collections::{HashMap, HashSet};
@@ -77,8 +78,26 @@ impl Grammar {
     fn find(start: &Path) -> Option<Grammar> {
         let dir = start.ancestors().map(|d| d.join("grammar")).find(|d| d.join("imap.pest").is_file())?;
         let mut text = std::fs::read_to_string(dir.join("imap.pest")).ok()?;
+        // A crate that extends the grammar keeps its .pest files in src/,
+        // with its own hooks (as `imap_parser!` compiles them).
+        let mut local = String::new();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(start.join("src"))
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "pest"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        entries.sort();
+        for path in entries {
+            local.push('\n');
+            local.push_str(&std::fs::read_to_string(path).ok()?);
+        }
         text.push('\n');
-        text.push_str(&std::fs::read_to_string(dir.join("hooks.pest")).ok()?);
+        if !local.contains("ext_response_data") {
+            text.push_str(&std::fs::read_to_string(dir.join("hooks.pest")).ok()?);
+        }
+        text.push_str(&local);
         let pairs = pest_meta::parser::parse(pest_meta::parser::Rule::grammar_rules, &text).ok()?;
         let rules = pest_meta::parser::consume_rules(pairs).ok()?;
         Some(Grammar { path: dir.join("imap.pest"), rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })

@@ -34,7 +34,7 @@ pub use sessions::{SessionId, Sessions};
 
 use crate::command::Command;
 use crate::reactor::{ConnId, Reactor, Security, Timeouts, TlsOptions};
-use crate::session::{Completion, Error, Event, Sasl, Session, Tag};
+use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Sasl, Session, Tag};
 use crate::types::{Capability, Response};
 use std::collections::VecDeque;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -105,6 +105,8 @@ pub struct Client {
     idle_tag: Option<Tag>,
     /// Message numbers are UIDs (see [`Client::set_use_uid`]).
     use_uid: bool,
+    /// Extension values no command was waiting for.
+    extension_values: Vec<ExtensionValue>,
 }
 
 impl std::fmt::Debug for Client {
@@ -146,6 +148,7 @@ impl Client {
             done: Vec::new(),
             idle_tag: None,
             use_uid: true,
+            extension_values: Vec::new(),
         };
         client.wait_greeting()?;
         if mode == TlsMode::StartTls {
@@ -161,6 +164,19 @@ impl Client {
 
     fn session_mut(&mut self) -> &mut Session {
         self.reactor.get_mut(self.id).expect("the client's session is never removed")
+    }
+
+    /// Adds a parser for a server extension imap-core does not know (see
+    /// [`Extension`]): its values come in [`Completion::extensions`] of the
+    /// command they answer, or from [`Client::take_extension_values`].
+    pub fn add_extension(&mut self, extension: Box<dyn Extension>) {
+        self.session_mut().add_extension(extension);
+    }
+
+    /// Extension values that no command was waiting for, oldest first.
+    pub fn take_extension_values(&mut self) -> Vec<ExtensionValue> {
+        self.drain_events();
+        std::mem::take(&mut self.extension_values)
     }
 
     /// Untagged responses that no command asked for, oldest first.
@@ -226,6 +242,7 @@ impl Client {
                     self.unsolicited_dropped += 1;
                 }
             }
+            Event::Extension(value) => self.extension_values.push(value),
             // A renewed IDLE (see Session::set_idle_renew) has a new tag.
             Event::Idling(tag) if self.idle_tag.is_some() => self.idle_tag = Some(tag),
             Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) | Event::Closed(_) => {}

@@ -203,6 +203,9 @@ pub enum FetchAttr {
     GmMsgId,
     /// `X-GM-THRID` (Gmail).
     GmThrId,
+    /// An item of an extension this crate does not name (`PREVIEW`,
+    /// `SNIPPET`, ...): printable ASCII without spaces, checked when encoded.
+    Other(String),
 }
 
 impl FetchAttr {
@@ -259,6 +262,7 @@ impl FetchAttr {
             GmLabels => _ = e.keyword("X-GM-LABELS"),
             GmMsgId => _ = e.keyword("X-GM-MSGID"),
             GmThrId => _ = e.keyword("X-GM-THRID"),
+            Other(name) => _ = e.token(name)?,
         }
         Ok(())
     }
@@ -405,9 +409,17 @@ mod tests {
             (GmLabels, "X-GM-LABELS"),
             (GmMsgId, "X-GM-MSGID"),
             (GmThrId, "X-GM-THRID"),
+            (Other("PREVIEW".into()), "PREVIEW"),
         ];
         for (a, want) in cases {
             assert_eq!(enc(&a).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn other_items_cannot_inject() {
+        for bad in ["PREVIEW\r\nA1 LOGOUT", "X Y", ""] {
+            assert!(enc(&FetchAttr::Other(bad.into())).is_err(), "{bad:?}");
         }
     }
 

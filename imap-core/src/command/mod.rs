@@ -406,6 +406,61 @@ pub enum Command {
     },
     /// `COMPRESS DEFLATE` (RFC 4978).
     Compress,
+    /// A command of an extension this crate does not name (`GETMETADATA`,
+    /// `XLIST`, ...): its name, an atom, and its arguments, each written by
+    /// the one string encoder, so user data cannot break out of them.
+    Other {
+        /// The command's name, an atom.
+        name: String,
+        /// Its arguments, separated by spaces.
+        args: Vec<Arg>,
+    },
+}
+
+/// One argument of a [`Command::Other`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// An atom (checked).
+    Atom(String),
+    /// An astring: atom, quoted or literal as needed.
+    AString(Vec<u8>),
+    /// A string: quoted or literal.
+    String(Vec<u8>),
+    /// NIL or a string.
+    NString(Option<Vec<u8>>),
+    /// A number.
+    Number(u64),
+    /// A mailbox name (modified UTF-7 unless UTF8=ACCEPT).
+    Mailbox(String),
+    /// A sequence set.
+    SeqSet(SeqSet),
+    /// A parenthesised list.
+    List(Vec<Arg>),
+}
+
+impl Arg {
+    fn encode(&self, e: &mut Encoder<'_>) -> Result<(), EncodeError> {
+        match self {
+            Arg::Atom(a) => _ = e.atom(a)?,
+            Arg::AString(s) => _ = e.astring(s)?,
+            Arg::String(s) => _ = e.string(s)?,
+            Arg::NString(s) => _ = e.nstring(s.as_deref())?,
+            Arg::Number(n) => _ = e.number(*n),
+            Arg::Mailbox(m) => _ = e.mailbox(m)?,
+            Arg::SeqSet(set) => _ = e.token(&set.to_string())?,
+            Arg::List(items) => {
+                e.keyword("(");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        e.sp();
+                    }
+                    item.encode(e)?;
+                }
+                e.keyword(")");
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Command {
@@ -456,6 +511,7 @@ impl Command {
             Sort { uid, .. } => pick(*uid, "UID SORT", "SORT"),
             Thread { uid, .. } => pick(*uid, "UID THREAD", "THREAD"),
             Compress => "COMPRESS",
+            Other { .. } => "EXTENSION",
         }
     }
 
@@ -792,6 +848,13 @@ impl Command {
                 search.encode(e, true)?;
             }
             Compress => _ = e.keyword("COMPRESS DEFLATE"),
+            Other { name, args } => {
+                e.atom(name)?;
+                for arg in args {
+                    e.sp();
+                    arg.encode(e)?;
+                }
+            }
         }
         Ok(())
     }

@@ -891,3 +891,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn other_commands_encode_every_argument_safely() {
+    use super::Arg;
+    let cmd = Command::Other {
+        name: "SETMETADATA".into(),
+        args: vec![
+            Arg::Mailbox("Entwürfe".into()),
+            Arg::List(vec![Arg::AString(b"/private/comment".to_vec()), Arg::NString(Some(b"a\r\nA2 LOGOUT".to_vec()))]),
+        ],
+    };
+    let encoded = cmd.encode("A1", &EncodeOptions::default()).unwrap();
+    assert_eq!(encoded.chunks[0], b"A1 SETMETADATA Entw&APw-rfe (/private/comment {12}\r\n");
+    assert_eq!(encoded.chunks[1], b"a\r\nA2 LOGOUT)\r\n");
+    let bad = Command::Other { name: "X\r\nY".into(), args: vec![] };
+    assert!(bad.encode("A1", &EncodeOptions::default()).is_err());
+}

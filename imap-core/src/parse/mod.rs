@@ -11,7 +11,7 @@ mod error;
 pub use batch::{parse_buffer, Error};
 pub use error::ParseError;
 
-use crate::convert::{Cx, FromPair, ImapRule, Token};
+use crate::convert::{Cx, FromPair};
 use crate::types::Response;
 use crate::wire::Frame;
 use pest::Parser;
@@ -32,22 +32,7 @@ pub use generated::ImapParser;
 /// The grammar's rules, named after RFC 3501's ABNF rules (see grammar/imap.pest).
 pub use generated::Rule;
 
-impl ImapRule for Rule {
-    fn token(self) -> Token {
-        match self {
-            Rule::nil => Token::Nil,
-            Rule::quoted => Token::Quoted,
-            Rule::literal => Token::Literal,
-            Rule::astring_atom => Token::AstringAtom,
-            Rule::atom | Rule::tag | Rule::value_atom | Rule::msg_att_other_name => Token::Atom,
-            Rule::number | Rule::nz_number | Rule::value_number | Rule::body_fld_octets | Rule::body_fld_lines => {
-                Token::Number
-            }
-            Rule::text | Rule::resp_text_code_text => Token::Text,
-            _ => Token::Other,
-        }
-    }
-}
+crate::impl_imap_rule!(Rule);
 
 /// Parses one framed response into its typed form.
 ///

@@ -44,10 +44,12 @@
 //! ```
 
 mod error;
+mod extension;
 mod sasl;
 mod state;
 
 pub use error::Error;
+pub use extension::{Extension, ExtensionValue};
 pub use sasl::Sasl;
 pub use state::{Mailbox, State};
 
@@ -93,6 +95,8 @@ pub struct Completion {
     pub text: IString<'static>,
     /// The untagged responses that answered this command, in order.
     pub data: Vec<Response<'static>>,
+    /// Values made by [`Extension`]s from responses while it ran.
+    pub extensions: Vec<ExtensionValue>,
 }
 
 /// Something that happened on a session.
@@ -111,6 +115,8 @@ pub enum Event {
     /// A response no command asked for: EXISTS, EXPUNGE, RECENT, FETCH of
     /// other messages, an untagged OK/NO/BAD (alerts), capability changes.
     Unsolicited(Response<'static>),
+    /// A value an [`Extension`] made from a response no command was waiting for.
+    Extension(ExtensionValue),
     /// The server accepted IDLE: untagged responses now come as they happen,
     /// until [`Session::idle_done`].
     Idling(Tag),
@@ -132,6 +138,8 @@ struct InFlight {
     chunks: VecDeque<Vec<u8>>,
     /// Untagged data collected so far.
     data: Vec<Response<'static>>,
+    /// Extension values made while it ran.
+    extensions: Vec<ExtensionValue>,
     /// Whether any of it has been written: only then can the server answer it.
     written: bool,
     /// Exclusive commands hold back later commands until they complete
@@ -242,6 +250,8 @@ pub struct Session {
     connected: bool,
     /// The streaming command running, if any (see `submit_streaming`).
     streaming: Option<Tag>,
+    /// Parsers for responses the core grammar does not type.
+    extensions: Vec<Box<dyn Extension>>,
     /// `Event::Unsolicited` waiting in `events`: at most `max_unsolicited`,
     /// the oldest dropped (and counted) beyond that.
     pending_unsolicited: usize,
@@ -295,6 +305,7 @@ impl Session {
             utf8_accept: false,
             connected: false,
             streaming: None,
+            extensions: Vec::new(),
             pending_unsolicited: 0,
             max_unsolicited: 10_000,
             unsolicited_dropped: 0,
@@ -442,6 +453,13 @@ impl Session {
         if self.streaming.is_none() {
             self.process(None);
         }
+    }
+
+    /// Adds a parser for responses of a server extension imap-core does not
+    /// know; its values come in [`Completion::extensions`] or as
+    /// [`Event::Extension`].
+    pub fn add_extension(&mut self, extension: Box<dyn Extension>) {
+        self.extensions.push(extension);
     }
 
     /// Queues a command whose untagged data is not kept but handed, borrowed
@@ -624,6 +642,7 @@ impl Session {
             collects: Collects::for_command(command),
             chunks: encoded.chunks.into(),
             data: Vec::new(),
+            extensions: Vec::new(),
             written: false,
             exclusive: matches!(command, Command::StartTls | Command::Authenticate { .. } | Command::Idle),
             sasl,
@@ -671,10 +690,28 @@ impl Session {
         while !self.closed {
             let Some(frame) = framer.next_frame() else { break };
             match frame {
-                Ok(frame) => match crate::parse(&frame) {
-                    Ok(response) => self.handle(response, sink.as_deref_mut()),
-                    Err(e) => self.malformed(e.to_string(), tag_of(frame.bytes())),
-                },
+                Ok(frame) => {
+                    let parsed = crate::parse(&frame);
+                    // Extensions see what the core grammar kept generic or refused.
+                    let unknown = parsed.as_ref().map_or(true, Response::has_unknown);
+                    let value = match unknown {
+                        true => self.extensions.iter().find_map(|e| e.parse(&frame)),
+                        false => None,
+                    };
+                    let understood = value.is_some();
+                    if let Some(value) = value {
+                        let tag = match &parsed {
+                            Ok(Response::Tagged(t)) => Some(t.tag.to_string()),
+                            _ => None,
+                        };
+                        self.extension_value(value, tag);
+                    }
+                    match parsed {
+                        Ok(response) => self.handle(response, sink.as_deref_mut()),
+                        Err(_) if understood => {}
+                        Err(e) => self.malformed(e.to_string(), tag_of(frame.bytes())),
+                    }
+                }
                 // A literal over the limit is not skipped (its size cannot be
                 // trusted), so the bytes after its header are payload, not
                 // responses: framing them would let the payload complete a
@@ -707,6 +744,19 @@ impl Session {
             }
         }
         self.framer = framer;
+    }
+
+    /// Gives an extension value to the command it answers: the one tagged, or
+    /// else the oldest one running (IDLE aside); an event when there is none.
+    fn extension_value(&mut self, value: ExtensionValue, tag: Option<String>) {
+        let owner = match tag {
+            Some(tag) => self.in_flight.iter_mut().find(|c| c.tag.0 == tag),
+            None => self.in_flight.iter_mut().find(|c| c.written && c.name != "IDLE"),
+        };
+        match owner {
+            Some(command) => command.extensions.push(value),
+            None => self.events.push_back(Event::Extension(value)),
+        }
     }
 
     /// A response that did not parse: fails its command if it was tagged
@@ -901,6 +951,7 @@ impl Session {
                 code: condition.code,
                 text: condition.text,
                 data: command.data,
+                extensions: command.extensions,
             })
         } else {
             Err(Error::from_status(command.name, condition.status, condition.code, &condition.text))

@@ -1,7 +1,7 @@
 //! Mailboxes: names, LIST entries, STATUS items.
 
 use super::token_leaf;
-use crate::convert::{Children, ConvError, Cx, FromPair, Pair};
+use crate::convert::{Children, ConvError, Cx, FromPair, ImapRule, Pair, Token};
 use crate::parse::Rule;
 use crate::types::IString;
 use imap_derive::{FromPair, IntoStatic};
@@ -65,12 +65,14 @@ impl fmt::Display for Mailbox<'_> {
     }
 }
 
-impl<'a> FromPair<'a, Rule> for Mailbox<'a> {
-    fn accepts(rule: Rule) -> bool {
-        rule == Rule::mailbox
+/// Generic over the grammar, so extension grammars built on the core one
+/// (see `imap_parser!`) can use mailbox names too.
+impl<'a, R: ImapRule> FromPair<'a, R> for Mailbox<'a> {
+    fn accepts(rule: R) -> bool {
+        rule.token() == Token::Mailbox
     }
 
-    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         let mut children = Children::new(pair, cx);
         let raw: IString<'a> = children.required("mailbox name")?;
         children.finish("mailbox")?;

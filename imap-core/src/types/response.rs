@@ -23,6 +23,23 @@ pub enum Response<'a> {
 }
 
 impl Response<'_> {
+    /// Whether the grammar kept part of this response as generic values:
+    /// unknown untagged data, a FETCH item or a response code it does not
+    /// name (which an extension may understand).
+    pub fn has_unknown(&self) -> bool {
+        let unknown_code = |c: &Option<Code<'_>>| matches!(c, Some(Code::Other { .. }));
+        match self {
+            Response::Data(Data::Other(_)) => true,
+            Response::Data(Data::Fetch(fetch)) => {
+                fetch.items.iter().any(|i| matches!(i, crate::types::FetchItem::Other { .. }))
+            }
+            Response::Data(Data::Condition(c)) => unknown_code(&c.code),
+            Response::Tagged(t) => unknown_code(&t.condition.code),
+            Response::Continue(c) => unknown_code(&c.code),
+            _ => false,
+        }
+    }
+
     /// Whether this is an untagged `BYE`: the server is closing the connection.
     pub fn is_bye(&self) -> bool {
         matches!(self, Response::Data(Data::Condition(c)) if c.status == Status::Bye)

@@ -36,7 +36,13 @@ impl Dovecot {
 }
 
 fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/dovecot.sh")
+    // The workspace's scripts/, found above whichever crate includes this file.
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .map(|dir| dir.join("scripts/dovecot.sh"))
+        .find(|path| path.is_file())
+        .expect("scripts/dovecot.sh above the crate")
 }
 
 /// The instance of this test binary.
