@@ -344,3 +344,22 @@ fn a_long_idle_is_renewed_and_still_ends_with_one_done() {
     s.receive(format!("{second} OK done\r\n").as_bytes());
     assert!(matches!(&events(&mut s)[..], [Event::Completed { result: Ok(_), .. }]));
 }
+
+#[test]
+fn the_unsolicited_backlog_limit_at_the_edge_and_one_past() {
+    let mut s = selected();
+    s.set_max_unsolicited(3);
+    s.receive(b"* 4 EXISTS\r\n* 5 EXISTS\r\n* 6 EXISTS\r\n");
+    assert_eq!(s.unsolicited_dropped(), 0, "at the limit nothing is dropped");
+    s.receive(b"* 7 EXISTS\r\n");
+    assert_eq!(s.unsolicited_dropped(), 1, "one past it, the oldest goes");
+    let kept: Vec<_> = events(&mut s)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Unsolicited(Response::Data(Data::Exists(n))) => Some(n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kept, vec![5, 6, 7]);
+    assert_eq!(s.mailbox().unwrap().exists, 7, "the mailbox state saw every response");
+}
