@@ -36,6 +36,7 @@ use crate::command::Command;
 use crate::reactor::{ConnId, Reactor, Security, Timeouts, TlsOptions};
 use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Sasl, Session, Tag};
 use crate::types::{Capability, Response};
+use crate::wire::Limits;
 use std::collections::VecDeque;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::{Duration, Instant};
@@ -73,6 +74,9 @@ pub struct ClientOptions {
     /// state is lost: the session applies every EXISTS, EXPUNGE, FLAGS, ...
     /// to [`Session::mailbox`] before the response is queued.
     pub max_unsolicited: usize,
+    /// What the framer accepts from the server (line, literal and response
+    /// sizes, nesting depth); see [`Limits`].
+    pub limits: Limits,
 }
 
 impl Default for ClientOptions {
@@ -83,6 +87,7 @@ impl Default for ClientOptions {
             command_timeout: Duration::from_secs(120),
             allow_plaintext_login: false,
             max_unsolicited: 10_000,
+            limits: Limits::default(),
         }
     }
 }
@@ -130,7 +135,7 @@ impl Client {
             TlsMode::None => None,
             _ => Some(options.tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))?),
         };
-        let mut session = Session::new();
+        let mut session = Session::with_limits(options.limits);
         // The same bound inside a reactor turn as between turns (see `keep`).
         session.set_max_unsolicited(options.max_unsolicited);
         let id = reactor

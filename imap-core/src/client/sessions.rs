@@ -65,7 +65,7 @@ impl Sessions {
         };
         let id = self
             .reactor
-            .connect(addr, security, config, options.timeouts, Session::new())
+            .connect(addr, security, config, options.timeouts, Session::with_limits(options.limits))
             .map_err(|e| Error::Closed(format!("cannot connect to {host}:{port}: {e}")))?;
         self.ids.push(id);
         Ok(id)
