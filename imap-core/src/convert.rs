@@ -170,6 +170,16 @@ impl<'a, 'c, R: ImapRule> Children<'a, 'c, R> {
         Ok(out)
     }
 
+    /// Whether the next child is a pair of `rule` (taken if so): a keyword
+    /// that is there or not, such as VANISHED's `(EARLIER)`.
+    pub fn present(&mut self, rule: R) -> bool {
+        let here = self.pairs.peek().is_some_and(|p| p.as_rule() == rule);
+        if here {
+            self.pairs.next();
+        }
+        here
+    }
+
     /// The next child is a list (of any rule, NIL included): all its
     /// children become `T`. No next child is an empty list.
     pub fn list<T: FromPair<'a, R>>(&mut self, field: &'static str) -> Result<Vec<T>, ConvError> {

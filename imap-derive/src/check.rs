@@ -31,6 +31,16 @@ fn check(grammar: &Grammar, rule: &Ident, shape: &Shape, what: &str) -> syn::Res
         let hint = grammar.closest(&name).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
         return Err(syn::Error::new(rule.span(), format!("no rule `{name}` in {}{hint}", grammar.path.display())));
     }
+    for field in &shape.fields {
+        if let FieldKind::Present(present) = &field.kind {
+            if !grammar.has(&present.to_string()) {
+                return Err(syn::Error::new(
+                    present.span(),
+                    format!("no rule `{present}` in {}", grammar.path.display()),
+                ));
+            }
+        }
+    }
     let produced = grammar.children(&name);
     let taken = shape.fields.iter().map(|f| taken(&f.kind)).fold(Count::ZERO, Count::then);
     if taken.fits(produced) {
@@ -49,7 +59,7 @@ fn check(grammar: &Grammar, rule: &Ident, shape: &Shape, what: &str) -> syn::Res
 fn taken(kind: &FieldKind) -> Count {
     match kind {
         FieldKind::Required => Count::ONE,
-        FieldKind::Optional(_) | FieldKind::List(_) => Count { min: 0, max: Some(1) },
+        FieldKind::Optional(_) | FieldKind::List(_) | FieldKind::Present(_) => Count { min: 0, max: Some(1) },
         FieldKind::Repeated(_) => Count::ANY,
         FieldKind::Skip => Count::ZERO,
     }

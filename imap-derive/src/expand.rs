@@ -138,6 +138,7 @@ fn take_field(field: &Field, binding: &syn::Ident) -> TokenStream {
         FieldKind::Optional(inner) => quote_spanned!(span=> children.optional::<#inner>(#label)?),
         FieldKind::Repeated(inner) => quote_spanned!(span=> children.repeated::<#inner>(#label)?),
         FieldKind::List(inner) => quote_spanned!(span=> children.list::<#inner>(#label)?),
+        FieldKind::Present(ref rule) => quote_spanned!(span=> children.present(Rule::#rule)),
         FieldKind::Skip => quote_spanned!(span=> ::core::default::Default::default()),
     };
     quote!(let #binding = #call;)

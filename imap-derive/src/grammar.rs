@@ -3,8 +3,8 @@
 //!
 //! The grammar is found by walking up from the deriving crate's directory to
 //! a `grammar/imap.pest`, joined with the crate's own `src/*.pest` files (an
-//! extension grammar with its hooks) or else with `grammar/hooks.pest`, as
-//! `imap-core` compiles them. Where there is none (a crate outside this
+//! extension grammar with its hooks) or else with `grammar/hooks.pest` and
+//! the extension grammars `grammar/ext/*.pest`, as `imap-core` compiles them. Where there is none (a crate outside this
 //! workspace), the checks are skipped and rustc still refuses unknown rules.
 
 use pest_meta::ast::{Expr, Rule, RuleType};
@@ -95,7 +95,21 @@ impl Grammar {
         }
         text.push('\n');
         if !local.contains("ext_response_data") {
+            // imap-core's own grammar: the hooks name the extension grammars
+            // of grammar/ext/, compiled along (see imap-core's parse module).
             text.push_str(&std::fs::read_to_string(dir.join("hooks.pest")).ok()?);
+            let mut ext: Vec<PathBuf> = std::fs::read_dir(dir.join("ext"))
+                .map(|d| {
+                    d.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "pest"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ext.sort();
+            for path in ext {
+                text.push('\n');
+                text.push_str(&std::fs::read_to_string(path).ok()?);
+            }
         }
         text.push_str(&local);
         let pairs = pest_meta::parser::parse(pest_meta::parser::Rule::grammar_rules, &text).ok()?;

@@ -24,6 +24,8 @@
 //! - `Vec<T>`: every following child that `T` accepts (a repetition);
 //! - `#[imap(list)] Vec<T>`: the next child is a list rule; all its children
 //!   become `T` (a `NIL` list is empty);
+//! - `#[imap(present = "r")] bool`: `true`, taking it, when the next child
+//!   is a pair of rule `r` (a keyword that may be absent, like `(EARLIER)`);
 //! - `#[imap(skip)]`: not from the grammar, `Default::default()`.
 //!
 //! Enum variants: `#[imap(rule = "r")]` builds the variant's fields from the

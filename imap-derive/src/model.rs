@@ -48,6 +48,9 @@ pub enum FieldKind<'i> {
     Optional(&'i Type),
     Repeated(&'i Type),
     List(&'i Type),
+    /// `#[imap(present = "rule")] bool`: whether the next child is a pair of
+    /// that rule (a keyword that is there or not, such as `(EARLIER)`).
+    Present(Ident),
     Skip,
 }
 
@@ -57,6 +60,7 @@ struct Attrs {
     rules: Vec<Ident>,
     list: bool,
     skip: bool,
+    present: Option<Ident>,
 }
 
 impl<'i> Container<'i> {
@@ -134,6 +138,11 @@ impl<'i> Field<'i> {
         }
         let kind = if attrs.skip {
             FieldKind::Skip
+        } else if let Some(rule) = attrs.present {
+            match &field.ty {
+                Type::Path(p) if p.path.is_ident("bool") => FieldKind::Present(rule),
+                _ => return Err(syn::Error::new(field.ty.span(), "#[imap(present = ...)] needs a bool field")),
+            }
         } else if attrs.list {
             match generic_arg(&field.ty, "Vec") {
                 Some(inner) => FieldKind::List(inner),
@@ -162,8 +171,11 @@ impl Attrs {
                     out.list = true;
                 } else if meta.path.is_ident("skip") {
                     out.skip = true;
+                } else if meta.path.is_ident("present") {
+                    let name: LitStr = meta.value()?.parse()?;
+                    out.present = Some(rule_ident(&name)?);
                 } else {
-                    return Err(meta.error("unknown imap attribute; expected `rule`, `list` or `skip`"));
+                    return Err(meta.error("unknown imap attribute; expected `rule`, `list`, `present` or `skip`"));
                 }
                 Ok(())
             })?;

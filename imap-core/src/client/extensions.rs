@@ -1,10 +1,9 @@
 //! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL.
 
-use super::results::{value_bytes, value_text};
 use super::{Client, Namespace, Quota};
 use crate::command::Command;
 use crate::session::{Error, Event};
-use crate::types::{Data, Response, Value};
+use crate::types::{Data, IString, Response};
 use std::time::{Duration, Instant};
 
 pub use crate::session::IDLE_RENEW;
@@ -75,9 +74,13 @@ impl Client {
     /// NAMESPACE (RFC 2342).
     pub fn namespace(&mut self) -> Result<Namespace, Error> {
         let done = self.run(Command::Namespace)?;
-        other_values(&done.data, "NAMESPACE")
-            .and_then(|values| Namespace::from_values(values))
-            .ok_or_else(|| Error::Protocol("NAMESPACE response of an unknown shape".into()))
+        typed(&done.data, |d| match d {
+            Data::Namespace(ns) => Some(Namespace::from_data(ns)),
+            _ => None,
+        })
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Protocol("NAMESPACE response of an unknown shape".into()))
     }
 
     /// ID (RFC 2971): sends the client's fields (or NIL) and returns the server's.
@@ -87,30 +90,38 @@ impl Client {
     ) -> Result<Vec<(String, Option<String>)>, Error> {
         let done = self.run(Command::Id(fields))?;
         // `* ID NIL` or `* ID ("name" "value" ...)`.
-        let Some([_, Value::List(items)]) = other_values(&done.data, "ID") else { return Ok(Vec::new()) };
-        Ok(items
-            .chunks(2)
-            .filter_map(|pair| match pair {
-                [key, value] => Some((value_text(key)?, value_text(value))),
-                _ => None,
-            })
-            .collect())
+        Ok(typed(&done.data, |d| match d {
+            Data::Id(params) => Some(params),
+            _ => None,
+        })
+        .into_iter()
+        .next()
+        .map(|params| params.iter().map(|p| (text(&p.name), p.value.as_ref().map(text))).collect())
+        .unwrap_or_default())
     }
 
     /// ENABLE (RFC 5161): returns the capabilities the server enabled.
     pub fn enable(&mut self, capabilities: &[&str]) -> Result<Vec<String>, Error> {
         let done = self.run(Command::Enable(capabilities.iter().map(|c| c.to_string()).collect()))?;
-        Ok(other_values(&done.data, "ENABLED")
-            .map(|values| values.iter().skip(1).filter_map(value_text).collect())
-            .unwrap_or_default())
+        Ok(typed(&done.data, |d| match d {
+            Data::Enabled(caps) => Some(caps.iter().map(|c| c.to_string())),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .collect())
     }
 
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
         let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;
-        let roots = other_values(&done.data, "QUOTAROOT")
-            .map(|values| values.iter().skip(2).filter_map(value_text).collect())
-            .unwrap_or_default();
+        let roots = typed(&done.data, |d| match d {
+            Data::QuotaRoot { roots, .. } => Some(roots.iter().map(text).collect()),
+            _ => None,
+        })
+        .into_iter()
+        .next()
+        .unwrap_or_default();
         Ok((roots, quotas(&done.data)))
     }
 
@@ -123,11 +134,14 @@ impl Client {
     /// GETACL (RFC 4314): `(identifier, rights)` pairs of a mailbox.
     pub fn get_acl(&mut self, mailbox: &str) -> Result<Vec<(String, String)>, Error> {
         let done = self.run(Command::GetAcl { mailbox: mailbox.into() })?;
-        Ok(other_values(&done.data, "ACL")
-            .map(|values| {
-                values[2..].chunks(2).filter_map(|p| Some((value_text(p.first()?)?, value_text(p.get(1)?)?))).collect()
-            })
-            .unwrap_or_default())
+        Ok(typed(&done.data, |d| match d {
+            Data::Acl { entries, .. } => Some(entries.iter().map(|e| (text(&e.identifier), text(&e.rights)))),
+            _ => None,
+        })
+        .into_iter()
+        .next()
+        .map(Iterator::collect)
+        .unwrap_or_default())
     }
 
     /// SETACL (RFC 4314).
@@ -144,43 +158,47 @@ impl Client {
     /// MYRIGHTS (RFC 4314): the rights the user has on a mailbox.
     pub fn my_rights(&mut self, mailbox: &str) -> Result<String, Error> {
         let done = self.run(Command::MyRights { mailbox: mailbox.into() })?;
-        other_values(&done.data, "MYRIGHTS")
-            .and_then(|values| values.get(2))
-            .and_then(value_bytes)
-            .map(|r| r.to_str_lossy().into_owned())
-            .ok_or_else(|| Error::Protocol("MYRIGHTS response of an unknown shape".into()))
+        typed(&done.data, |d| match d {
+            Data::MyRights { rights, .. } => Some(text(rights)),
+            _ => None,
+        })
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Protocol("MYRIGHTS response of an unknown shape".into()))
     }
 
     /// LISTRIGHTS (RFC 4314): rights always granted, then the optional groups.
     pub fn list_rights(&mut self, mailbox: &str, identifier: &str) -> Result<Vec<String>, Error> {
         let done = self.run(Command::ListRights { mailbox: mailbox.into(), identifier: identifier.into() })?;
-        Ok(other_values(&done.data, "LISTRIGHTS")
-            .map(|values| values.iter().skip(3).filter_map(value_text).collect())
-            .unwrap_or_default())
-    }
-}
-
-/// The values of the first `* NAME ...` response among `data`.
-fn other_values<'d>(data: &'d [Response<'static>], name: &str) -> Option<&'d [Value<'static>]> {
-    data.iter().find_map(|r| match r {
-        Response::Data(Data::Other(values))
-            if matches!(values.first(), Some(Value::Atom(a)) if a.eq_ignore_ascii_case(name)) =>
-        {
-            Some(values.as_slice())
-        }
-        _ => None,
-    })
-}
-
-fn quotas(data: &[Response<'static>]) -> Vec<Quota> {
-    data.iter()
-        .filter_map(|r| match r {
-            Response::Data(Data::Other(values))
-                if matches!(values.first(), Some(Value::Atom(a)) if a.eq_ignore_ascii_case("QUOTA")) =>
-            {
-                Quota::from_values(values)
+        Ok(typed(&done.data, |d| match d {
+            Data::ListRights { required, optional, .. } => {
+                Some(std::iter::once(required).chain(optional).map(text).collect())
             }
             _ => None,
         })
+        .into_iter()
+        .next()
+        .unwrap_or_default())
+    }
+}
+
+/// What `pick` makes of each untagged response among `data`, in order.
+fn typed<'d, T>(data: &'d [Response<'static>], mut pick: impl FnMut(&'d Data<'static>) -> Option<T>) -> Vec<T> {
+    data.iter()
+        .filter_map(|r| match r {
+            Response::Data(d) => pick(d),
+            _ => None,
+        })
         .collect()
+}
+
+fn text(s: &IString<'_>) -> String {
+    s.to_str_lossy().into_owned()
+}
+
+fn quotas(data: &[Response<'static>]) -> Vec<Quota> {
+    typed(data, |d| match d {
+        Data::Quota { root, resources } => Some(Quota::from_data(root, resources)),
+        _ => None,
+    })
 }

@@ -8,7 +8,7 @@ use crate::command::{
     AppendMessage, Command, FetchItems, SearchKey, SeqSet, SortCriterion, StoreMode, ThreadAlgorithm,
 };
 use crate::session::Error;
-use crate::types::{Data, DateTime, Fetch, Flag, Response, Value};
+use crate::types::{Data, DateTime, Fetch, Flag, Response};
 
 impl Client {
     /// Whether message numbers are UIDs (the default) or sequence numbers,
@@ -36,16 +36,12 @@ impl Client {
         let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid })?;
         Ok(done
             .data
-            .iter()
+            .into_iter()
             .filter_map(|r| match r {
-                Response::Data(Data::Other(values)) => Some(values),
+                Response::Data(Data::Sort(sort)) => Some(sort.ids),
                 _ => None,
             })
-            .flat_map(|values| values.iter().skip(1))
-            .filter_map(|v| match v {
-                Value::Number(n) => u32::try_from(*n).ok(),
-                _ => None,
-            })
+            .flatten()
             .collect())
     }
 
@@ -54,11 +50,10 @@ impl Client {
         let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid })?;
         let mut threads = Vec::new();
         for response in &done.data {
-            if let Response::Data(Data::Other(values)) = response {
-                threads.extend(
-                    ThreadNode::from_values(values)
-                        .ok_or_else(|| Error::Protocol("THREAD response of an unknown shape".into()))?,
-                );
+            if let Response::Data(Data::Thread(list)) = response {
+                threads.extend(ThreadNode::from_threads(list).ok_or_else(|| {
+                    Error::Protocol(format!("THREAD tree deeper than {}", super::results::MAX_THREAD_DEPTH))
+                })?);
             }
         }
         Ok(threads)

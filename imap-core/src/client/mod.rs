@@ -29,7 +29,7 @@ mod results;
 mod sessions;
 
 pub use extensions::IDLE_RENEW;
-pub use results::{AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, ThreadNode};
+pub use results::{AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, ThreadNode, MAX_THREAD_DEPTH};
 pub use sessions::{SessionId, Sessions};
 
 use crate::command::Command;

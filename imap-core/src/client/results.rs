@@ -1,9 +1,9 @@
-//! Typed results of commands whose responses the base grammar keeps as
-//! generic values (NAMESPACE, QUOTA, THREAD) or as response codes
-//! (APPENDUID, COPYUID).
+//! The Client's results of extension commands, made from the typed
+//! responses (`Data::Namespace`, `Data::Quota`, `Data::Thread`, ...) and
+//! response codes (`Code::AppendUid`, `Code::CopyUid`).
 
 use crate::command::SeqSet;
-use crate::types::{Code, IString, Value};
+use crate::types::{self, Code};
 
 /// APPENDUID (UIDPLUS, RFC 4315): where an appended message went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,12 +17,11 @@ pub struct AppendUid {
 impl AppendUid {
     /// From a tagged OK's code, when it is APPENDUID with a single UID.
     pub fn from_code(code: Option<&Code<'_>>) -> Option<AppendUid> {
-        let (name, text) = other_code(code)?;
-        if !name.eq_ignore_ascii_case("APPENDUID") {
-            return None;
+        let Some(Code::AppendUid { uid_validity, uids }) = code else { return None };
+        match uids.ranges() {
+            [range] if range.start == range.end => Some(AppendUid { uid_validity: *uid_validity, uid: range.start }),
+            _ => None,
         }
-        let mut words = text.split_ascii_whitespace();
-        Some(AppendUid { uid_validity: words.next()?.parse().ok()?, uid: words.next()?.parse().ok()? })
     }
 }
 
@@ -40,25 +39,8 @@ pub struct CopyUid {
 impl CopyUid {
     /// From a code: COPYUID on a tagged OK (COPY) or untagged OK (MOVE).
     pub fn from_code(code: Option<&Code<'_>>) -> Option<CopyUid> {
-        let (name, text) = other_code(code)?;
-        if !name.eq_ignore_ascii_case("COPYUID") {
-            return None;
-        }
-        let mut words = text.split_ascii_whitespace();
-        Some(CopyUid {
-            uid_validity: words.next()?.parse().ok()?,
-            source: words.next()?.parse().ok()?,
-            target: words.next()?.parse().ok()?,
-        })
-    }
-}
-
-fn other_code<'c>(code: Option<&'c Code<'_>>) -> Option<(&'c str, String)> {
-    match code? {
-        Code::Other { name, text } => {
-            Some((name, text.as_ref().map(|t| t.to_str_lossy().into_owned()).unwrap_or_default()))
-        }
-        _ => None,
+        let Some(Code::CopyUid { uid_validity, source, target }) = code else { return None };
+        Some(CopyUid { uid_validity: *uid_validity, source: source.into(), target: target.into() })
     }
 }
 
@@ -83,33 +65,21 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// From the values of `* NAMESPACE (...) (...) (...)`.
-    pub fn from_values(values: &[Value<'_>]) -> Option<Namespace> {
-        let [_, personal, other, shared] = values else { return None };
-        Some(Namespace { personal: entries(personal)?, other_users: entries(other)?, shared: entries(shared)? })
-    }
-}
-
-fn entries(value: &Value<'_>) -> Option<Vec<NamespaceEntry>> {
-    match value {
-        Value::Nil => Some(Vec::new()),
-        Value::List(list) => list
-            .iter()
-            .map(|entry| match entry {
-                Value::List(parts) => match parts.as_slice() {
-                    [Value::String(prefix), delimiter, ..] => Some(NamespaceEntry {
-                        prefix: crate::utf7::decode_lossy(prefix.as_bytes()).into_owned(),
-                        delimiter: match delimiter {
-                            Value::String(d) => d.to_str_lossy().chars().next(),
-                            _ => None,
-                        },
-                    }),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect(),
-        _ => None,
+    /// From the typed `* NAMESPACE` response.
+    pub fn from_data(namespace: &types::Namespace<'_>) -> Namespace {
+        let entries = |list: &[types::NamespaceDescr<'_>]| {
+            list.iter()
+                .map(|d| NamespaceEntry {
+                    prefix: crate::utf7::decode_lossy(d.prefix.as_bytes()).into_owned(),
+                    delimiter: d.delimiter,
+                })
+                .collect()
+        };
+        Namespace {
+            personal: entries(&namespace.personal),
+            other_users: entries(&namespace.other),
+            shared: entries(&namespace.shared),
+        }
     }
 }
 
@@ -134,35 +104,15 @@ pub struct Quota {
 }
 
 impl Quota {
-    /// From the values of `* QUOTA root (name usage limit ...)`.
-    pub fn from_values(values: &[Value<'_>]) -> Option<Quota> {
-        let [_, root, Value::List(list)] = values else { return None };
-        let root = value_text(root)?;
-        let mut resources = Vec::new();
-        for triple in list.chunks(3) {
-            let [name, Value::Number(usage), Value::Number(limit)] = triple else { return None };
-            resources.push(QuotaResource { name: value_text(name)?, usage: *usage, limit: *limit });
+    /// From the root and resources of a typed `* QUOTA` response.
+    pub fn from_data(root: &types::IString<'_>, resources: &[types::QuotaResource<'_>]) -> Quota {
+        Quota {
+            root: root.to_str_lossy().into_owned(),
+            resources: resources
+                .iter()
+                .map(|r| QuotaResource { name: r.name.to_string(), usage: r.usage, limit: r.limit })
+                .collect(),
         }
-        Some(Quota { root, resources })
-    }
-}
-
-/// The text of an atom or string value.
-pub(crate) fn value_text(value: &Value<'_>) -> Option<String> {
-    match value {
-        Value::Atom(a) => Some(a.to_string()),
-        Value::String(s) => Some(s.to_str_lossy().into_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// The bytes of an atom or string value.
-pub(crate) fn value_bytes(value: &Value<'_>) -> Option<IString<'static>> {
-    match value {
-        Value::Atom(a) => Some(IString::from(a.as_bytes()).into_owned()),
-        Value::String(s) => Some(s.clone().into_owned()),
-        _ => None,
     }
 }
 
@@ -175,45 +125,39 @@ pub struct ThreadNode {
     pub children: Vec<ThreadNode>,
 }
 
+/// How deep a [`ThreadNode`] tree may grow: a chain of replies nests one
+/// level per message, and a tree deeper than this is refused rather than
+/// risking the stack when it is dropped or compared.
+pub const MAX_THREAD_DEPTH: usize = 4096;
+
 impl ThreadNode {
-    /// The threads of `* THREAD (...)(...)`: values after the keyword.
-    pub fn from_values(values: &[Value<'_>]) -> Option<Vec<ThreadNode>> {
-        values
-            .iter()
-            .skip(1)
-            .map(|v| match v {
-                Value::List(items) => thread(items),
-                _ => None,
-            })
-            .collect::<Option<Vec<Option<ThreadNode>>>>()
-            .map(|v| v.into_iter().flatten().collect())
+    /// The threads of a typed `* THREAD` response, each chain unfolded into
+    /// parent and child. A thread that starts with branches has no root of
+    /// its own; its branches are returned under a node with id 0. `None`
+    /// when a tree would be deeper than [`MAX_THREAD_DEPTH`].
+    pub fn from_threads(threads: &[types::Thread]) -> Option<Vec<ThreadNode>> {
+        threads.iter().map(|t| thread(t, 0)).collect::<Option<Vec<_>>>().map(|v| v.into_iter().flatten().collect())
     }
 }
 
-/// One parenthesised thread: a chain of ids, then branches. `(3 6 (4 23)(44 7 96))`
-/// is 3, whose child is 6, whose children are the chains 4-23 and 44-7-96.
-/// A thread that starts with branches has no root of its own; its branches are
-/// returned under a node with id 0.
-fn thread(items: &[Value<'_>]) -> Option<Option<ThreadNode>> {
-    let chain_len = items.iter().take_while(|v| matches!(v, Value::Number(_))).count();
-    let branches: Vec<ThreadNode> = items[chain_len..]
+/// One parenthesised thread at `depth`: its chain, then its branches.
+fn thread(t: &types::Thread, depth: usize) -> Option<Option<ThreadNode>> {
+    let below = depth.checked_add(t.ids.len()).filter(|d| *d <= MAX_THREAD_DEPTH)?;
+    let branches = t
+        .children
         .iter()
-        .map(|v| match v {
-            Value::List(inner) => thread(inner),
-            _ => None,
-        })
+        .map(|c| thread(c, below))
         .collect::<Option<Vec<_>>>()?
         .into_iter()
         .flatten()
-        .collect();
+        .collect::<Vec<_>>();
     let mut node: Option<ThreadNode> = None;
-    for value in items[..chain_len].iter().rev() {
-        let Value::Number(id) = value else { return None };
+    for &id in t.ids.iter().rev() {
         let children = match node.take() {
             Some(child) => vec![child],
             None => branches.clone(),
         };
-        node = Some(ThreadNode { id: u32::try_from(*id).ok()?, children });
+        node = Some(ThreadNode { id, children });
     }
     Some(match node {
         Some(root) => Some(root),
@@ -225,27 +169,35 @@ fn thread(items: &[Value<'_>]) -> Option<Option<ThreadNode>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::{Thread, UidRange, UidSet};
 
     #[test]
     fn threads_nest_as_rfc_5256_says() {
-        let n = |id| Value::Number(id);
-        let values = vec![
-            Value::Atom("THREAD".into()),
-            Value::List(vec![n(2)]),
-            Value::List(vec![n(3), n(6), Value::List(vec![n(4), n(23)]), Value::List(vec![n(44), n(7), n(96)])]),
-        ];
-        let threads = ThreadNode::from_values(&values).unwrap();
+        let t = |ids: &[u32], children: Vec<Thread>| Thread { ids: ids.to_vec(), children };
+        let threads = vec![t(&[2], vec![]), t(&[3, 6], vec![t(&[4, 23], vec![]), t(&[44, 7, 96], vec![])])];
+        let threads = ThreadNode::from_threads(&threads).unwrap();
         assert_eq!(threads[0], ThreadNode { id: 2, children: vec![] });
         let six = &threads[1].children[0];
         assert_eq!((threads[1].id, six.id, six.children.len()), (3, 6, 2));
         assert_eq!(six.children[1].children[0].children[0].id, 96);
+        let roots = ThreadNode::from_threads(&[t(&[], vec![t(&[1], vec![]), t(&[2], vec![])])]).unwrap();
+        assert_eq!((roots[0].id, roots[0].children.len()), (0, 2));
+        let long = t(&(1..=MAX_THREAD_DEPTH as u32 + 1).collect::<Vec<_>>(), vec![]);
+        assert_eq!(ThreadNode::from_threads(&[long]), None);
     }
 
     #[test]
     fn codes_of_uidplus() {
-        let code = Code::Other { name: "APPENDUID".into(), text: Some("38505 3955".into()) };
+        let set = |r: &[(u32, u32)]| UidSet(r.iter().map(|&(start, end)| UidRange { start, end }).collect());
+        let code = Code::AppendUid { uid_validity: 38505, uids: set(&[(3955, 3955)]) };
         assert_eq!(AppendUid::from_code(Some(&code)), Some(AppendUid { uid_validity: 38505, uid: 3955 }));
-        let code = Code::Other { name: "COPYUID".into(), text: Some("38505 304,319:320 3956:3958".into()) };
+        let code = Code::AppendUid { uid_validity: 38505, uids: set(&[(3955, 3957)]) };
+        assert_eq!(AppendUid::from_code(Some(&code)), None);
+        let code = Code::CopyUid {
+            uid_validity: 38505,
+            source: set(&[(304, 304), (319, 320)]),
+            target: set(&[(3956, 3958)]),
+        };
         let copy = CopyUid::from_code(Some(&code)).unwrap();
         assert_eq!((copy.source.to_string(), copy.target.to_string()), ("304,319:320".into(), "3956:3958".into()));
     }

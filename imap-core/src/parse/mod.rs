@@ -1,8 +1,9 @@
 //! The parser: one framed response in, one typed [`Response`] out.
 //!
 //! pest parses the frame's skeleton (the response without its literal
-//! payloads) with `grammar/imap.pest` plus the extension hooks of
-//! `grammar/hooks.pest`; the typed model is then built from the pairs by the
+//! payloads) with `grammar/imap.pest`, the extension grammars of
+//! `grammar/ext/` and the hooks of `grammar/hooks.pest` that name them; the
+//! typed model is then built from the pairs by the
 //! derived [`FromPair`] impls, which take literal payloads from the frame.
 
 mod batch;
@@ -25,6 +26,18 @@ mod generated {
     #[derive(pest_derive::Parser)]
     #[grammar = "../grammar/imap.pest"]
     #[grammar = "../grammar/hooks.pest"]
+    #[grammar = "../grammar/ext/uidplus.pest"]
+    #[grammar = "../grammar/ext/condstore.pest"]
+    #[grammar = "../grammar/ext/esearch.pest"]
+    #[grammar = "../grammar/ext/namespace.pest"]
+    #[grammar = "../grammar/ext/quota.pest"]
+    #[grammar = "../grammar/ext/acl.pest"]
+    #[grammar = "../grammar/ext/id.pest"]
+    #[grammar = "../grammar/ext/enable.pest"]
+    #[grammar = "../grammar/ext/sort.pest"]
+    #[grammar = "../grammar/ext/objectid.pest"]
+    #[grammar = "../grammar/ext/savedate.pest"]
+    #[grammar = "../grammar/ext/list_extended.pest"]
     pub struct ImapParser;
 }
 

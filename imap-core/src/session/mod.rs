@@ -165,7 +165,9 @@ enum Collects {
     Capability,
     Select,
     Expunge,
-    /// `Data::Other` whose first atom is one of these names.
+    /// The typed data of these extension responses ([`typed_name`]), or
+    /// `Data::Other` whose first atom is one of these names (a response that
+    /// did not fit its typed form).
     Other(&'static [&'static str]),
 }
 
@@ -197,7 +199,7 @@ impl Collects {
     fn wants(self, data: &Data<'_>) -> bool {
         match (self, data) {
             (Collects::Fetch, Data::Fetch(_)) => true,
-            (Collects::Search, Data::Search(_)) => true,
+            (Collects::Search, Data::Search(_) | Data::ESearch(_)) => true,
             (Collects::Search, Data::Other(values)) => first_atom_is(values, &["ESEARCH"]),
             (Collects::List, Data::List(_) | Data::Status { .. }) => true,
             (Collects::Lsub, Data::Lsub(_)) => true,
@@ -205,12 +207,32 @@ impl Collects {
             (Collects::Capability, Data::Capability(_)) => true,
             (Collects::Select, Data::Flags(_) | Data::Exists(_) | Data::Recent(_)) => true,
             (Collects::Select, Data::Condition(c)) => c.status == Status::Ok && c.code.is_some(),
-            (Collects::Expunge, Data::Expunge(_)) => true,
+            (Collects::Expunge, Data::Expunge(_) | Data::Vanished { .. }) => true,
             (Collects::Expunge, Data::Other(values)) => first_atom_is(values, &["VANISHED"]),
             (Collects::Other(names), Data::Other(values)) => first_atom_is(values, names),
+            (Collects::Other(names), data) => typed_name(data).is_some_and(|n| names.contains(&n)),
             _ => false,
         }
     }
+}
+
+/// The keyword of an extension's typed untagged data.
+fn typed_name(data: &Data<'_>) -> Option<&'static str> {
+    Some(match data {
+        Data::Namespace(_) => "NAMESPACE",
+        Data::Id(_) => "ID",
+        Data::Enabled(_) => "ENABLED",
+        Data::Quota { .. } => "QUOTA",
+        Data::QuotaRoot { .. } => "QUOTAROOT",
+        Data::Acl { .. } => "ACL",
+        Data::ListRights { .. } => "LISTRIGHTS",
+        Data::MyRights { .. } => "MYRIGHTS",
+        Data::Sort(_) => "SORT",
+        Data::ESearch(_) => "ESEARCH",
+        Data::Thread(_) => "THREAD",
+        Data::Vanished { .. } => "VANISHED",
+        _ => return None,
+    })
 }
 
 fn first_atom_is(values: &[Value<'_>], names: &[&str]) -> bool {
@@ -993,6 +1015,7 @@ impl Session {
             }
             "ENABLE" => {
                 let enabled = command.data.iter().any(|r| match r {
+                    Response::Data(Data::Enabled(caps)) => caps.iter().any(|c| c.is("UTF8=ACCEPT")),
                     Response::Data(Data::Other(values)) => values
                         .iter()
                         .skip(1)

@@ -73,6 +73,9 @@ impl Mailbox {
                 Some(Code::Unseen(n)) => self.unseen = Some(*n),
                 Some(Code::ReadOnly) => self.read_only = true,
                 Some(Code::ReadWrite) => self.read_only = false,
+                Some(Code::HighestModSeq(n)) => self.highest_modseq = Some(*n),
+                Some(Code::NoModSeq) => self.highest_modseq = None,
+                // HIGHESTMODSEQ that did not fit its typed form.
                 Some(Code::Other { name, text: Some(value) }) if name.eq_ignore_ascii_case("HIGHESTMODSEQ") => {
                     self.highest_modseq = value.to_str_lossy().trim().parse().ok();
                 }

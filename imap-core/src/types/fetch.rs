@@ -75,6 +75,14 @@ impl<'a> Fetch<'a> {
         })
     }
 
+    /// MODSEQ (CONDSTORE), if fetched.
+    pub fn modseq(&self) -> Option<u64> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::ModSeq(n) => Some(*n),
+            _ => None,
+        })
+    }
+
     /// The data of `BODY[section]` (any origin), if fetched; `section` as
     /// written in the request, e.g. `""`, `"HEADER"`, `"1.2.MIME"`.
     pub fn section(&self, section: &str) -> Option<&[u8]> {
@@ -132,6 +140,19 @@ pub enum FetchItem<'a> {
     /// `RFC822.TEXT`.
     #[imap(rule = "msg_att_rfc822_text")]
     Rfc822Text(Option<IString<'a>>),
+    /// `MODSEQ (n)` (CONDSTORE, RFC 7162): the message's mod-sequence.
+    #[imap(rule = "msg_att_modseq")]
+    ModSeq(u64),
+    /// `EMAILID (id)` (OBJECTID, RFC 8474).
+    #[imap(rule = "msg_att_emailid")]
+    EmailId(Cow<'a, str>),
+    /// `THREADID (id)` or `NIL` (OBJECTID, RFC 8474).
+    #[imap(rule = "msg_att_threadid")]
+    ThreadId(Option<Cow<'a, str>>),
+    /// `SAVEDATE` (RFC 8514): when the message was saved in this mailbox;
+    /// `None` (NIL) when the server does not know.
+    #[imap(rule = "msg_att_savedate")]
+    SaveDate(Option<DateTime>),
     /// An item this crate does not know, kept with its value.
     #[imap(rule = "msg_att_other")]
     Other {

@@ -3,7 +3,7 @@
 use super::token_leaf;
 use crate::convert::{Children, ConvError, Cx, FromPair, ImapRule, Pair, Token};
 use crate::parse::Rule;
-use crate::types::IString;
+use crate::types::{IString, ListExtended};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 use std::fmt;
@@ -91,6 +91,8 @@ pub struct ListEntry<'a> {
     pub delimiter: Option<char>,
     /// The mailbox.
     pub mailbox: Mailbox<'a>,
+    /// LIST-EXTENDED data (RFC 5258): `CHILDINFO`, `OLDNAME`, ...
+    pub extended: Vec<ListExtended<'a>>,
 }
 
 /// A mailbox name attribute from LIST or LSUB (RFC 3501, 5258, 6154).

@@ -9,12 +9,14 @@ mod body;
 mod capability;
 mod datetime;
 mod envelope;
+mod ext;
 mod fetch;
 mod flag;
 mod into_static;
 mod mailbox;
 mod response;
 mod string;
+mod uidset;
 mod value;
 
 pub use body::{
@@ -24,12 +26,17 @@ pub use body::{
 pub use capability::Capability;
 pub use datetime::{DateTime, DateTimeError};
 pub use envelope::{Address, Envelope};
+pub use ext::{
+    AclEntry, ESearch, ESearchOther, IdParam, ListExtended, Namespace, NamespaceDescr, NamespaceExtension,
+    QuotaResource, Sort, Thread,
+};
 pub use fetch::{Fetch, FetchItem, Section, SectionPart, SectionText};
 pub use flag::Flag;
 pub use into_static::IntoStatic;
 pub use mailbox::{ListEntry, Mailbox, MailboxAttr, StatusAtt, StatusItem};
 pub use response::{Code, Condition, Continue, Data, Response, Status, Tagged};
 pub use string::IString;
+pub use uidset::{UidRange, UidSet};
 pub use value::Value;
 
 /// Implements `FromPair` for a type decoded from the text of one token.

@@ -2,7 +2,10 @@
 
 use super::token_leaf;
 use crate::parse::Rule;
-use crate::types::{Capability, Fetch, Flag, IString, ListEntry, Mailbox, StatusItem, Value};
+use crate::types::{
+    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, Mailbox, Namespace, QuotaResource, Sort,
+    StatusItem, Thread, UidSet, Value,
+};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
@@ -141,6 +144,44 @@ pub enum Code<'a> {
     /// `UNSEEN`: the first unseen message's sequence number.
     #[imap(rule = "resp_text_code_unseen")]
     Unseen(u32),
+    /// `APPENDUID` (UIDPLUS, RFC 4315): the appended messages' UIDs (one,
+    /// or a set after MULTIAPPEND) in a mailbox of this UIDVALIDITY.
+    #[imap(rule = "resp_text_code_appenduid")]
+    AppendUid {
+        /// The target mailbox's UIDVALIDITY.
+        uid_validity: u32,
+        /// The new messages' UIDs.
+        uids: UidSet,
+    },
+    /// `COPYUID` (UIDPLUS, RFC 4315): copied or moved messages' UIDs.
+    #[imap(rule = "resp_text_code_copyuid")]
+    CopyUid {
+        /// The target mailbox's UIDVALIDITY.
+        uid_validity: u32,
+        /// The source messages' UIDs.
+        source: UidSet,
+        /// Their UIDs in the target mailbox, element by element.
+        target: UidSet,
+    },
+    /// `UIDNOTSTICKY` (UIDPLUS): the mailbox does not keep UIDs.
+    #[imap(rule = "resp_text_code_uidnotsticky")]
+    UidNotSticky,
+    /// `HIGHESTMODSEQ` (CONDSTORE, RFC 7162).
+    #[imap(rule = "resp_text_code_highestmodseq")]
+    HighestModSeq(u64),
+    /// `NOMODSEQ` (CONDSTORE): the mailbox has no mod-sequences.
+    #[imap(rule = "resp_text_code_nomodseq")]
+    NoModSeq,
+    /// `MODIFIED` (CONDSTORE): messages a conditional STORE left alone
+    /// (UIDs for UID STORE, sequence numbers otherwise).
+    #[imap(rule = "resp_text_code_modified")]
+    Modified(UidSet),
+    /// `CLOSED` (QRESYNC): the previous mailbox is closed.
+    #[imap(rule = "resp_text_code_closed")]
+    Closed,
+    /// `MAILBOXID` (OBJECTID, RFC 8474): the mailbox's unique id.
+    #[imap(rule = "resp_text_code_mailboxid")]
+    MailboxId(Cow<'a, str>),
     /// Any other code, with its text after the name, if any.
     #[imap(rule = "resp_text_code_other")]
     Other {
@@ -203,6 +244,75 @@ pub enum Data<'a> {
         /// Its counters.
         items: Vec<StatusItem<'a>>,
     },
+    /// `* ESEARCH ...` (RFC 4731).
+    ESearch(ESearch<'a>),
+    /// `* VANISHED [(EARLIER)] uids` (QRESYNC, RFC 7162): expunged UIDs.
+    #[imap(rule = "expunged_resp")]
+    Vanished {
+        /// `(EARLIER)`: an answer to a FETCH or SELECT with QRESYNC, not
+        /// news of expunges just now.
+        #[imap(present = "expunged_resp_earlier")]
+        earlier: bool,
+        /// The UIDs.
+        uids: UidSet,
+    },
+    /// `* SORT n...` (RFC 5256).
+    Sort(Sort),
+    /// `* THREAD (...)...` (RFC 5256): the threads.
+    #[imap(rule = "thread_data")]
+    Thread(Vec<Thread>),
+    /// `* NAMESPACE ...` (RFC 2342).
+    Namespace(Namespace<'a>),
+    /// `* QUOTA root (...)` (RFC 9208).
+    #[imap(rule = "quota_response")]
+    Quota {
+        /// The quota root.
+        root: IString<'a>,
+        /// Its resources.
+        resources: Vec<QuotaResource<'a>>,
+    },
+    /// `* QUOTAROOT mailbox roots...` (RFC 9208).
+    #[imap(rule = "quotaroot_response")]
+    QuotaRoot {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Its quota roots.
+        roots: Vec<IString<'a>>,
+    },
+    /// `* ACL mailbox identifier rights ...` (RFC 4314).
+    #[imap(rule = "acl_data")]
+    Acl {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Who has which rights.
+        entries: Vec<AclEntry<'a>>,
+    },
+    /// `* LISTRIGHTS mailbox identifier required optional...` (RFC 4314).
+    #[imap(rule = "listrights_data")]
+    ListRights {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Whom the rights are for.
+        identifier: IString<'a>,
+        /// Rights always granted (possibly empty).
+        required: IString<'a>,
+        /// Rights that can be granted, each group all or none.
+        optional: Vec<IString<'a>>,
+    },
+    /// `* MYRIGHTS mailbox rights` (RFC 4314).
+    #[imap(rule = "myrights_data")]
+    MyRights {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// The user's rights on it.
+        rights: IString<'a>,
+    },
+    /// `* ID (...)` (RFC 2971): the server's fields; empty for `ID NIL`.
+    #[imap(rule = "id_response")]
+    Id(#[imap(list)] Vec<IdParam<'a>>),
+    /// `* ENABLED ...` (RFC 5161): the capabilities just enabled.
+    #[imap(rule = "enable_data")]
+    Enabled(Vec<Capability<'a>>),
     /// Untagged data this crate does not know: its values, kept whole.
     #[imap(rule = "response_data_other")]
     Other(Vec<Value<'a>>),
@@ -234,6 +344,14 @@ impl std::fmt::Display for Code<'_> {
             Code::UidNext(n) => write!(f, "UIDNEXT {n}"),
             Code::UidValidity(n) => write!(f, "UIDVALIDITY {n}"),
             Code::Unseen(n) => write!(f, "UNSEEN {n}"),
+            Code::AppendUid { uid_validity, uids } => write!(f, "APPENDUID {uid_validity} {uids}"),
+            Code::CopyUid { uid_validity, source, target } => write!(f, "COPYUID {uid_validity} {source} {target}"),
+            Code::UidNotSticky => f.write_str("UIDNOTSTICKY"),
+            Code::HighestModSeq(n) => write!(f, "HIGHESTMODSEQ {n}"),
+            Code::NoModSeq => f.write_str("NOMODSEQ"),
+            Code::Modified(set) => write!(f, "MODIFIED {set}"),
+            Code::Closed => f.write_str("CLOSED"),
+            Code::MailboxId(id) => write!(f, "MAILBOXID ({id})"),
             Code::Other { name, text: None } => f.write_str(name),
             Code::Other { name, text: Some(text) } => write!(f, "{name} {text}"),
         }

@@ -1,0 +1,379 @@
+//! The typed server extensions of grammar/ext/, each against the examples of
+//! its RFC, field by field; and what does not fit a typed form is kept as
+//! generic values.
+
+mod common;
+
+use common::{data, fetch, parse_one};
+use imap_core::types::*;
+
+fn code(input: &[u8]) -> Code<'static> {
+    match parse_one(input) {
+        Response::Data(Data::Condition(c)) => c.code.expect("a code"),
+        Response::Tagged(t) => t.condition.code.expect("a code"),
+        other => panic!("not a condition: {other:?}"),
+    }
+}
+
+fn set(ranges: &[(u32, u32)]) -> UidSet {
+    UidSet(ranges.iter().map(|&(start, end)| UidRange { start, end }).collect())
+}
+
+// ------------------------------------------------------------------ RFC 4315
+
+#[test]
+fn uidplus_rfc4315() {
+    assert_eq!(
+        code(b"A003 OK [APPENDUID 38505 3955] APPEND completed\r\n"),
+        Code::AppendUid { uid_validity: 38505, uids: set(&[(3955, 3955)]) }
+    );
+    assert_eq!(
+        code(b"A004 OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n"),
+        Code::CopyUid { uid_validity: 38505, source: set(&[(304, 304), (319, 320)]), target: set(&[(3956, 3958)]) }
+    );
+    assert_eq!(code(b"A002 OK [UIDNOTSTICKY] Non-persistent UIDs\r\n"), Code::UidNotSticky);
+    // MULTIAPPEND (RFC 4315 section 3): a set of UIDs.
+    let Code::AppendUid { uids, .. } = code(b"A005 OK [APPENDUID 38505 3955:3957] done\r\n") else { panic!() };
+    assert_eq!((uids.len(), uids.iter().collect::<Vec<_>>()), (3, vec![3955, 3956, 3957]));
+    // A descending range is the same range; it displays as sent.
+    let Code::CopyUid { source, .. } = code(b"A6 OK [COPYUID 1 5:3 7:9] x\r\n") else { panic!() };
+    assert_eq!((source.iter().collect::<Vec<_>>(), source.to_string()), (vec![3, 4, 5], "5:3".into()));
+    for line in ["APPENDUID 38505 3955", "COPYUID 38505 304,319:320 3956:3958", "UIDNOTSTICKY"] {
+        assert_eq!(code(format!("A1 OK [{line}] x\r\n").as_bytes()).to_string(), line);
+    }
+}
+
+#[test]
+fn uidplus_that_does_not_fit_is_kept() {
+    for (line, name, text) in [
+        ("A1 OK [APPENDUID 38505] x\r\n", "APPENDUID", Some("38505")),
+        ("A1 OK [COPYUID 38505 1:* 2:3] x\r\n", "COPYUID", Some("38505 1:* 2:3")),
+        ("A1 OK [UIDNOTSTICKY now] x\r\n", "UIDNOTSTICKY", Some("now")),
+        ("A1 OK [APPENDUID 1 0] x\r\n", "APPENDUID", Some("1 0")),
+    ] {
+        let c = code(line.as_bytes());
+        let Code::Other { name: n, text: t } = &c else { panic!("{line}: {c:?}") };
+        assert_eq!((&**n, t.as_ref().map(|t| t.to_string())), (name, text.map(String::from)), "{line}");
+    }
+}
+
+// ------------------------------------------------------------------ RFC 7162
+
+#[test]
+fn condstore_qresync_rfc7162() {
+    let f = fetch(b"* 1 FETCH (UID 4 MODSEQ (65402) FLAGS (\\Seen))\r\n");
+    assert_eq!(f.items, vec![FetchItem::Uid(4), FetchItem::ModSeq(65402), FetchItem::Flags(vec![Flag::Seen])]);
+    assert_eq!(f.modseq(), Some(65402));
+    let f = fetch(b"* 4 FETCH (MODSEQ (12121231000))\r\n");
+    assert_eq!(f.modseq(), Some(12_121_231_000));
+    assert_eq!(code(b"* OK [HIGHESTMODSEQ 715194045007] Ok\r\n"), Code::HighestModSeq(715_194_045_007));
+    assert_eq!(
+        code(b"* OK [NOMODSEQ] Sorry, this mailbox format doesn't support modsequences\r\n"),
+        Code::NoModSeq
+    );
+    assert_eq!(code(b"d105 OK [MODIFIED 7,9] Conditional STORE failed\r\n"), Code::Modified(set(&[(7, 7), (9, 9)])));
+    assert_eq!(code(b"* OK [CLOSED]\r\n"), Code::Closed);
+    assert_eq!(
+        data(b"* VANISHED (EARLIER) 41,43:116,118,120:211,214:540\r\n"),
+        Data::Vanished {
+            earlier: true,
+            uids: set(&[(41, 41), (43, 116), (118, 118), (120, 211), (214, 540)]),
+        }
+    );
+    assert_eq!(
+        data(b"* VANISHED 405,407,410,425\r\n"),
+        Data::Vanished { earlier: false, uids: set(&[(405, 405), (407, 407), (410, 410), (425, 425)]) }
+    );
+    for line in ["HIGHESTMODSEQ 715194045007", "NOMODSEQ", "MODIFIED 7,9", "CLOSED"] {
+        assert_eq!(code(format!("* OK [{line}] x\r\n").as_bytes()).to_string(), line);
+    }
+    // Not RFC 7162's shape: kept as generic values.
+    assert!(matches!(data(b"* VANISHED (EARLIER)\r\n"), Data::Other(_)));
+    assert!(matches!(code(b"* OK [HIGHESTMODSEQ x] x\r\n"), Code::Other { .. }));
+    let f = fetch(b"* 1 FETCH (MODSEQ 5)\r\n");
+    assert!(matches!(&f.items[0], FetchItem::Other { name, value: Value::Number(5) } if name == "MODSEQ"));
+}
+
+// ------------------------------------------------------------------ RFC 4731
+
+#[test]
+fn esearch_rfc4731() {
+    let esearch = |input: &[u8]| match data(input) {
+        Data::ESearch(e) => e,
+        other => panic!("not ESEARCH: {other:?}"),
+    };
+    let tag = |e: &ESearch<'_>| e.tag.as_ref().map(|t| t.to_string());
+    let e = esearch(b"* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n");
+    assert_eq!((tag(&e), e.uid, e.min, e.max, e.count, &e.all), (Some("A282".into()), false, Some(2), None, Some(3), &None));
+    let e = esearch(b"* ESEARCH (TAG \"A283\") ALL 2,10:11\r\n");
+    assert_eq!((tag(&e), e.all), (Some("A283".into()), Some(set(&[(2, 2), (10, 11)]))));
+    let e = esearch(b"* ESEARCH (TAG \"A284\") MIN 4\r\n");
+    assert_eq!((e.min, e.max, e.count), (Some(4), None, None));
+    let e = esearch(b"* ESEARCH (TAG \"A285\") UID MIN 7 MAX 3800\r\n");
+    assert_eq!((tag(&e), e.uid, e.min, e.max), (Some("A285".into()), true, Some(7), Some(3800)));
+    let e = esearch(b"* ESEARCH (TAG \"A286\") COUNT 15\r\n");
+    assert_eq!((e.count, e.uid), (Some(15), false));
+    // No match: only the correlator.
+    let e = esearch(b"* ESEARCH (TAG \"A287\")\r\n");
+    assert_eq!(e, ESearch { tag: Some("A287".into()), ..ESearch::default() });
+    let e = esearch(b"* ESEARCH UID COUNT 17 ALL 4:18,21,28\r\n");
+    assert_eq!((e.tag, e.uid, e.count), (None, true, Some(17)));
+    assert_eq!(e.all.unwrap().len(), 17);
+    // RFC 7162 section 3.1.5: MODSEQ in ESEARCH.
+    let e = esearch(b"* ESEARCH (TAG \"a\") ALL 1:3,5 MODSEQ 1236\r\n");
+    assert_eq!((e.all, e.modseq), (Some(set(&[(1, 3), (5, 5)])), Some(1236)));
+    // Return data of other extensions, and ALL with "*", kept whole.
+    let e = esearch(b"* ESEARCH (TAG \"B1\") UID PARTIAL (1:10 42,43) ALL 1:*\r\n");
+    assert_eq!(e.other.len(), 2);
+    assert_eq!(e.other[0].name, "PARTIAL");
+    assert!(matches!(&e.other[0].value, Value::List(v) if v.len() == 2));
+    assert_eq!((&*e.other[1].name, &e.other[1].value), ("ALL", &Value::Atom("1:*".into())));
+    assert_eq!(e.all, None);
+}
+
+// ------------------------------------------------------------------ RFC 2342
+
+#[test]
+fn namespace_rfc2342() {
+    let namespace = |input: &[u8]| match data(input) {
+        Data::Namespace(n) => n,
+        other => panic!("not NAMESPACE: {other:?}"),
+    };
+    let entries = |list: &[NamespaceDescr<'_>]| -> Vec<(String, Option<char>)> {
+        list.iter().map(|d| (d.prefix.to_string(), d.delimiter)).collect()
+    };
+    let e = |p: &str, d: char| (p.to_string(), Some(d));
+    // Examples 5.1 to 5.8 of RFC 2342.
+    let n = namespace(b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n");
+    assert_eq!((entries(&n.personal), n.other.len(), n.shared.len()), (vec![e("", '/')], 0, 0));
+    let n = namespace(b"* NAMESPACE NIL NIL ((\"\" \".\"))\r\n");
+    assert_eq!((n.personal.len(), n.other.len(), entries(&n.shared)), (0, 0, vec![e("", '.')]));
+    let n = namespace(b"* NAMESPACE ((\"\" \"/\")) NIL ((\"Public Folders/\" \"/\"))\r\n");
+    assert_eq!(entries(&n.shared), vec![e("Public Folders/", '/')]);
+    let n = namespace(
+        b"* NAMESPACE ((\"\" \"/\")) ((\"~\" \"/\")) ((\"#shared/\" \"/\")(\"#public/\" \"/\")(\"#ftp/\" \"/\")(\"#news.\" \".\"))\r\n",
+    );
+    assert_eq!(entries(&n.other), vec![e("~", '/')]);
+    assert_eq!(
+        entries(&n.shared),
+        vec![e("#shared/", '/'), e("#public/", '/'), e("#ftp/", '/'), e("#news.", '.')]
+    );
+    let n = namespace(b"* NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\n");
+    assert_eq!(entries(&n.personal), vec![e("INBOX.", '.')]);
+    let n = namespace(b"* NAMESPACE ((\"\" \"/\")(\"#mh/\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))) NIL NIL\r\n");
+    assert_eq!(entries(&n.personal), vec![e("", '/'), e("#mh/", '/')]);
+    let ext = &n.personal[1].extensions[0];
+    assert_eq!(ext.name, "X-PARAM");
+    assert_eq!(ext.values, vec![IString::from("FLAG1"), IString::from("FLAG2")]);
+    let n = namespace(b"* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) NIL\r\n");
+    assert_eq!(entries(&n.other), vec![e("Other Users/", '/')]);
+    let n = namespace(b"* NAMESPACE ((\"\" \"/\")) ((\"#Users/\" \"/\")) NIL\r\n");
+    assert_eq!(entries(&n.other), vec![e("#Users/", '/')]);
+    // A flat namespace (NIL delimiter), and spaces between descriptions.
+    let n = namespace(b"* NAMESPACE ((\"\" NIL) (\"x\" \"\\\\\")) NIL NIL\r\n");
+    assert_eq!(entries(&n.personal), vec![(String::new(), None), e("x", '\\')]);
+}
+
+// ------------------------------------------------------------------ RFC 2971
+
+#[test]
+fn id_rfc2971() {
+    let Data::Id(params) = data(
+        b"* ID (\"name\" \"Cyrus\" \"version\" \"1.5\" \"os\" \"sunos\" \"os-version\" \"5.5\" \"support-url\" \"mailto:cyrus-bugs+@andrew.cmu.edu\")\r\n",
+    ) else {
+        panic!()
+    };
+    let pairs: Vec<(String, Option<String>)> =
+        params.iter().map(|p| (p.name.to_string(), p.value.as_ref().map(|v| v.to_string()))).collect();
+    let s = |a: &str, b: &str| (a.to_string(), Some(b.to_string()));
+    assert_eq!(
+        pairs,
+        vec![
+            s("name", "Cyrus"),
+            s("version", "1.5"),
+            s("os", "sunos"),
+            s("os-version", "5.5"),
+            s("support-url", "mailto:cyrus-bugs+@andrew.cmu.edu")
+        ]
+    );
+    assert_eq!(data(b"* ID NIL\r\n"), Data::Id(vec![]));
+    let Data::Id(params) = data(b"* ID (\"name\" NIL)\r\n") else { panic!() };
+    assert_eq!((params[0].name.to_string(), params[0].value.clone()), ("name".into(), None));
+}
+
+// ------------------------------------------------------------------ RFC 5161
+
+#[test]
+fn enable_rfc5161() {
+    assert_eq!(data(b"* ENABLED X-GOOD-IDEA\r\n"), Data::Enabled(vec![Capability::Other("X-GOOD-IDEA".into())]));
+    assert_eq!(data(b"* ENABLED\r\n"), Data::Enabled(vec![]));
+    assert_eq!(
+        data(b"* ENABLED CONDSTORE QRESYNC\r\n"),
+        Data::Enabled(vec![Capability::Other("CONDSTORE".into()), Capability::Other("QRESYNC".into())])
+    );
+}
+
+// ------------------------------------------------------------------ RFC 9208
+
+#[test]
+fn quota_rfc9208() {
+    let r = |name: &str, usage, limit| QuotaResource { name: name.to_string().into(), usage, limit };
+    assert_eq!(
+        data(b"* QUOTAROOT INBOX \"\"\r\n"),
+        Data::QuotaRoot { mailbox: Mailbox::from_raw("INBOX".into()), roots: vec!["".into()] }
+    );
+    assert_eq!(
+        data(b"* QUOTA \"\" (STORAGE 10 512)\r\n"),
+        Data::Quota { root: "".into(), resources: vec![r("STORAGE", 10, 512)] }
+    );
+    assert_eq!(
+        data(b"* QUOTAROOT comp.mail.mime\r\n"),
+        Data::QuotaRoot { mailbox: Mailbox::from_raw("comp.mail.mime".into()), roots: vec![] }
+    );
+    let Data::QuotaRoot { roots, .. } = data(b"* QUOTAROOT INBOX \"#user/alice\" \"!partition/sda4\"\r\n") else {
+        panic!()
+    };
+    assert_eq!(roots, vec![IString::from("#user/alice"), IString::from("!partition/sda4")]);
+    assert_eq!(
+        data(b"* QUOTA \"#user/alice\" (MESSAGE 42 1000 STORAGE 104 10923847)\r\n"),
+        Data::Quota {
+            root: "#user/alice".into(),
+            resources: vec![r("MESSAGE", 42, 1000), r("STORAGE", 104, 10_923_847)],
+        }
+    );
+    // 64-bit numbers (number64).
+    let Data::Quota { resources, .. } = data(b"* QUOTA x (STORAGE 9999999999 99999999999)\r\n") else { panic!() };
+    assert_eq!((resources[0].usage, resources[0].limit), (9_999_999_999, 99_999_999_999));
+    // A root without limits (seen on servers), and an odd triple kept whole.
+    assert_eq!(data(b"* QUOTA \"User quota\" ()\r\n"), Data::Quota { root: "User quota".into(), resources: vec![] });
+    assert!(matches!(data(b"* QUOTA \"\" (STORAGE 10)\r\n"), Data::Other(_)));
+}
+
+// ------------------------------------------------------------------ RFC 4314
+
+#[test]
+fn acl_rfc4314() {
+    let inbox = || Mailbox::from_raw("INBOX".into());
+    let entry = |i: &'static str, r: &'static str| AclEntry { identifier: i.into(), rights: r.into() };
+    assert_eq!(
+        data(b"* ACL INBOX Fred rwipsldexta\r\n"),
+        Data::Acl { mailbox: inbox(), entries: vec![entry("Fred", "rwipsldexta")] }
+    );
+    assert_eq!(
+        data(b"* ACL INBOX Fred rwipslxetad -Fred wetd $team w\r\n"),
+        Data::Acl {
+            mailbox: inbox(),
+            entries: vec![entry("Fred", "rwipslxetad"), entry("-Fred", "wetd"), entry("$team", "w")],
+        }
+    );
+    assert_eq!(
+        data(b"* LISTRIGHTS ~/Mail/saved smith la r swicdkxte\r\n"),
+        Data::ListRights {
+            mailbox: Mailbox::from_raw("~/Mail/saved".into()),
+            identifier: "smith".into(),
+            required: "la".into(),
+            optional: vec!["r".into(), "swicdkxte".into()],
+        }
+    );
+    assert_eq!(
+        data(b"* MYRIGHTS INBOX rwiptsldaex\r\n"),
+        Data::MyRights { mailbox: inbox(), rights: "rwiptsldaex".into() }
+    );
+    // Empty rights, quoted; an ACL with no entries.
+    let Data::ListRights { required, .. } = data(b"* LISTRIGHTS archive anyone \"\" l r s\r\n") else { panic!() };
+    assert!(required.is_empty());
+    assert_eq!(data(b"* ACL INBOX\r\n"), Data::Acl { mailbox: inbox(), entries: vec![] });
+    // An identifier without rights: not RFC 4314's, kept.
+    assert!(matches!(data(b"* ACL INBOX Fred\r\n"), Data::Other(_)));
+}
+
+// ------------------------------------------------------------------ RFC 5256
+
+#[test]
+fn sort_and_thread_rfc5256() {
+    assert_eq!(data(b"* SORT 2 84 882\r\n"), Data::Sort(Sort { ids: vec![2, 84, 882], modseq: None }));
+    assert_eq!(data(b"* SORT 5 3 4 1 2\r\n"), Data::Sort(Sort { ids: vec![5, 3, 4, 1, 2], modseq: None }));
+    assert_eq!(data(b"* SORT\r\n"), Data::Sort(Sort::default()));
+    // RFC 7162 3.1.5.
+    assert_eq!(data(b"* SORT 2 3 1 (MODSEQ 12)\r\n"), Data::Sort(Sort { ids: vec![2, 3, 1], modseq: Some(12) }));
+
+    let t = |ids: &[u32], children: Vec<Thread>| Thread { ids: ids.to_vec(), children };
+    assert_eq!(
+        data(b"* THREAD (2)(3 6 (4 23)(44 7 96))\r\n"),
+        Data::Thread(vec![t(&[2], vec![]), t(&[3, 6], vec![t(&[4, 23], vec![]), t(&[44, 7, 96], vec![])])])
+    );
+    assert_eq!(
+        data(b"* THREAD ((3)(5))\r\n"),
+        Data::Thread(vec![t(&[], vec![t(&[3], vec![]), t(&[5], vec![])])])
+    );
+    let Data::Thread(threads) = data(
+        b"* THREAD (166)(167)(168)(169)(172)(170)(171)(173)(174 (175)(176)(178)(181)(180))(179)(177 (183)(182)(188)(184)(185)(186)(187)(189))(190)(191)(192)(193)(194 195)(196 (197)(198))(199)(200 202)(201)(203)(204)(205)(206 207)(208)\r\n",
+    ) else {
+        panic!()
+    };
+    assert_eq!(threads.len(), 25);
+    assert_eq!(threads[8], t(&[174], [175, 176, 178, 181, 180].iter().map(|&n| t(&[n], vec![])).collect()));
+    assert_eq!(threads[15], t(&[194, 195], vec![]));
+    assert_eq!(data(b"* THREAD\r\n"), Data::Thread(vec![]));
+    // A long chain nests nothing: its depth is that of the parentheses.
+    let chain: String = (1..=5000).map(|n| n.to_string()).collect::<Vec<_>>().join(" ");
+    let Data::Thread(threads) = data(format!("* THREAD ({chain})\r\n").as_bytes()) else { panic!() };
+    assert_eq!((threads[0].ids.len(), threads[0].children.len()), (5000, 0));
+    // Not RFC 5256's: kept.
+    assert!(matches!(data(b"* THREAD (1 x)\r\n"), Data::Other(_)));
+    assert!(matches!(data(b"* SORT 1 x\r\n"), Data::Other(_)));
+}
+
+// ------------------------------------------------------------------ RFC 8474
+
+#[test]
+fn objectid_rfc8474() {
+    let f = fetch(b"* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))\r\n");
+    assert_eq!(
+        f.items,
+        vec![FetchItem::EmailId("M6d99ac3275bb4e".into()), FetchItem::ThreadId(Some("T64b478a75b7ea9".into()))]
+    );
+    let f = fetch(b"* 2 FETCH (EMAILID (M5fdc09b49ea703) THREADID NIL)\r\n");
+    assert_eq!(f.items[1], FetchItem::ThreadId(None));
+    assert_eq!(
+        code(b"3 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
+        Code::MailboxId("F2212ea87-6097-4256-9d51-71338625".into())
+    );
+    assert_eq!(code(b"* OK [MAILBOXID (F22)] x\r\n").to_string(), "MAILBOXID (F22)");
+    // Characters outside the objectid alphabet: kept as generic values.
+    let f = fetch(b"* 3 FETCH (EMAILID (a.b))\r\n");
+    assert!(matches!(&f.items[0], FetchItem::Other { name, .. } if name == "EMAILID"));
+}
+
+// ------------------------------------------------------------------ RFC 8514
+
+#[test]
+fn savedate_rfc8514() {
+    let f = fetch(b"* 1 FETCH (UID 1 SAVEDATE \"23-Oct-2018 14:12:24 +0200\")\r\n");
+    let FetchItem::SaveDate(Some(d)) = &f.items[1] else { panic!("{f:?}") };
+    assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second, d.offset_minutes), (2018, 10, 23, 14, 12, 24, 120));
+    let f = fetch(b"* 2 FETCH (UID 2 SAVEDATE NIL)\r\n");
+    assert_eq!(f.items[1], FetchItem::SaveDate(None));
+}
+
+// ------------------------------------------------------------------ RFC 5258
+
+#[test]
+fn list_extended_rfc5258() {
+    let list = |input: &[u8]| match data(input) {
+        Data::List(l) => l,
+        other => panic!("not LIST: {other:?}"),
+    };
+    let l = list(b"* LIST () \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n");
+    assert_eq!((l.mailbox.name(), &l.extended[..]), ("Foo", &[ListExtended::ChildInfo(vec!["SUBSCRIBED".into()])][..]));
+    let l = list(b"* LIST (\\NonExistent) \"/\" \"Fruit\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n");
+    assert_eq!(l.attributes, vec![MailboxAttr::NonExistent]);
+    assert_eq!(l.extended, vec![ListExtended::ChildInfo(vec!["SUBSCRIBED".into()])]);
+    let l = list(b"* LIST (\\Subscribed) \"/\" \"Fruit/Peach\"\r\n");
+    assert!(l.extended.is_empty());
+    // OLDNAME (RFC 5465 / RFC 9051), and an unknown item kept whole.
+    let l = list(b"* LIST () \".\" \"NewMailbox\" (\"OLDNAME\" (\"OldMailbox\") X-EXT (1 2))\r\n");
+    assert_eq!(l.extended[0], ListExtended::OldName(Mailbox::from_raw("OldMailbox".into())));
+    let ListExtended::Other { tag, value: Value::List(values) } = &l.extended[1] else { panic!("{l:?}") };
+    assert_eq!((tag.to_string(), values.len()), ("X-EXT".into(), 2));
+}
