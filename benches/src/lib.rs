@@ -20,6 +20,9 @@ use std::hint::black_box;
 pub enum Parser {
     /// This workspace's parser: `imap_core::parse::parse_buffer` (framing, then pest over runs of responses).
     ImapCore,
+    /// imap-core as a session reads a socket: the streaming `Framer` fed
+    /// 4 KiB at a time, each frame parsed as it completes.
+    ImapCoreChunked,
     /// `imap-proto` (nom): `imap_proto::Response::parse`, looped.
     ImapProto,
     /// `imap-codec` (nom): `ResponseCodec::decode`, looped.
@@ -28,12 +31,18 @@ pub enum Parser {
 
 impl Parser {
     /// Every parser, imap-core first.
-    pub const ALL: [Parser; 3] = [Parser::ImapCore, Parser::ImapProto, Parser::ImapCodec];
+    pub const ALL: [Parser; 4] = [Parser::ImapCore, Parser::ImapCoreChunked, Parser::ImapProto, Parser::ImapCodec];
+
+    /// Whether this is a peer (not imap-core in one of its modes).
+    pub fn is_peer(self) -> bool {
+        matches!(self, Parser::ImapProto | Parser::ImapCodec)
+    }
 
     /// The crate's name: `imap-core`, `imap-proto` or `imap-codec`.
     pub fn name(self) -> &'static str {
         match self {
             Parser::ImapCore => "imap-core",
+            Parser::ImapCoreChunked => "imap-core-4k",
             Parser::ImapProto => "imap-proto",
             Parser::ImapCodec => "imap-codec",
         }
@@ -42,7 +51,7 @@ impl Parser {
     /// The version measured (the peers are pinned with `=` in `Cargo.toml`).
     pub fn version(self) -> &'static str {
         match self {
-            Parser::ImapCore => "workspace",
+            Parser::ImapCore | Parser::ImapCoreChunked => "workspace",
             Parser::ImapProto => "0.17.0",
             Parser::ImapCodec => "1.0.0",
         }
@@ -53,6 +62,7 @@ impl Parser {
     pub fn run(self, input: &[u8]) -> Result<usize, Failure> {
         match self {
             Parser::ImapCore => imap_core(input),
+            Parser::ImapCoreChunked => imap_core_chunked(input),
             Parser::ImapProto => imap_proto(input),
             Parser::ImapCodec => imap_codec(input),
         }
@@ -123,6 +133,27 @@ fn imap_core(input: &[u8]) -> Result<usize, Failure> {
         Err(_) => {}
     });
     failure.map_or(Ok(count), Err)
+}
+
+fn imap_core_chunked(input: &[u8]) -> Result<usize, Failure> {
+    let mut framer = imap_core::wire::Framer::new(imap_core::wire::Limits::default());
+    let mut count = 0;
+    for chunk in input.chunks(4096) {
+        framer.feed(chunk);
+        while let Some(frame) = framer.next_frame() {
+            let frame = frame.map_err(|e| {
+                let offset = usize::try_from(e.offset).unwrap_or(usize::MAX);
+                Failure::new(Parser::ImapCoreChunked, input, count, offset, e.to_string())
+            })?;
+            let response = imap_core::parse(&frame).map_err(|e| {
+                let offset = usize::try_from(e.offset).unwrap_or(usize::MAX);
+                Failure::new(Parser::ImapCoreChunked, input, count, offset, e.to_string())
+            })?;
+            black_box(response);
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 fn imap_proto(input: &[u8]) -> Result<usize, Failure> {

@@ -109,7 +109,13 @@ fn main() -> ExitCode {
         "note: shared, noisy 2-core machine (other builds may run at the same time); absolute MB/s vary between runs, \
          the ratios of one run (parsers measured interleaved) are what count."
     );
-    for row in rows.iter().filter(|r| r.parser != Parser::ImapCore) {
+    for row in rows.iter().filter(|r| r.parser == Parser::ImapCoreChunked) {
+        let whole = rows.iter().find(|r| r.corpus == row.corpus && r.parser == Parser::ImapCore);
+        if let Some(whole) = whole.filter(|w| w.outcome.is_ok() && row.outcome.is_ok()) {
+            println!("ratio chunked {} (4 KiB chunks vs whole buffer): {:.2}", row.corpus, row.mbps / whole.mbps);
+        }
+    }
+    for row in rows.iter().filter(|r| r.parser.is_peer()) {
         let core = rows.iter().find(|r| r.corpus == row.corpus && r.parser == Parser::ImapCore);
         match core {
             Some(core) if core.outcome.is_ok() && row.outcome.is_ok() => {
