@@ -35,7 +35,11 @@ impl<'a> Capability<'a> {
             Capability::Imap4Rev1
         } else if token.eq_ignore_ascii_case("IMAP4rev2") {
             Capability::Imap4Rev2
-        } else if token.len() > 5 && token[..5].eq_ignore_ascii_case("AUTH=") {
+        } else if token.len() > 5 && token.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("AUTH=")) {
+            // `get`, not `token[..5]`: byte 5 may fall inside a multi-byte
+            // character (a non-UTF-8 byte remapped by the framer), where
+            // slicing panicked (found by fuzz/fuzz_targets/parse.rs).
+            // "AUTH=" is ASCII, so a match leaves 5 on a char boundary.
             Capability::Auth(Cow::Borrowed(&token[5..]))
         } else {
             Capability::Other(Cow::Borrowed(token))
