@@ -1,14 +1,16 @@
-//! Parsing a whole buffer of responses, many per pest call.
+//! Parsing many responses per pest call.
 //!
 //! pest pays a fixed cost per parse (its state, token queue, line index) that
 //! is most of a short response's cost. So responses are parsed in runs:
-//! - frames without literals and with valid UTF-8 are contiguous, borrowed
-//!   text in the input: a run of them is parsed in place;
+//! - frames without literals and with valid UTF-8 that lie next to each
+//!   other in the input are one borrowed text: a run of them is parsed in place;
 //! - frames with literals have skeletons of their own: a run of them is
 //!   joined into one text, with a table of where each literal's payload is.
 //!
-//! A run that fails is parsed again frame by frame, so errors still name
-//! their own response; remapped (non-UTF-8) frames are parsed alone.
+//! Each response of a run is matched to its frame (one frame, one response).
+//! When a run fails, it is parsed again frame by frame from the failing
+//! response on, so errors still name their own response and nothing is
+//! handed out twice; remapped (non-UTF-8) frames are parsed alone.
 
 use super::{parse, ImapParser, ParseError, Rule};
 use crate::convert::{Cx, FromPair};
@@ -16,7 +18,6 @@ use crate::types::Response;
 use crate::wire::{frames, Frame, FrameError, Limits};
 use pest::Parser;
 use std::fmt;
-use std::ops::Range;
 
 /// Longest run parsed in one pest call: bounds pest's token queue.
 const MAX_RUN: usize = 64 << 10;
@@ -41,6 +42,17 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// One outcome of [`parse_frames`], in input order.
+#[derive(Debug)]
+pub enum Parsed<'x> {
+    /// A response, with the frame it came from.
+    Response(&'x Frame<'x>, Response<'x>),
+    /// A frame that did not parse.
+    Malformed(&'x Frame<'x>, ParseError),
+    /// Bytes that could not be framed.
+    Unframed(FrameError),
+}
+
 /// Parses every response of a complete buffer, in order, handing each (or
 /// the error in its place) to `each`. Responses borrow `input` or text that
 /// lives for the call.
@@ -55,123 +67,136 @@ impl std::error::Error for Error {}
 /// assert!(seen[0].contains("Exists(3)"));
 /// ```
 pub fn parse_buffer(input: &[u8], limits: Limits, mut each: impl FnMut(Result<Response<'_>, Error>)) {
-    let mut runs = Runs { input, limits, plain: 0..0, joined: Vec::new(), joined_len: 0 };
-    for frame in frames(input, limits) {
-        match frame {
-            Ok(frame) if is_plain(&frame) => runs.push_plain(&frame, &mut each),
-            Ok(frame) if !frame.is_remapped() => runs.push_joined(frame, &mut each),
+    parse_frames(input, frames(input, limits), |parsed| match parsed {
+        Parsed::Response(_, response) => each(Ok(response)),
+        Parsed::Malformed(_, e) => each(Err(Error::Parse(e))),
+        Parsed::Unframed(e) => each(Err(Error::Frame(e))),
+    });
+}
+
+/// Parses framed responses in runs, handing each outcome to `each` in order.
+/// `items` are the frames (and framing errors) cut from `input`, in order,
+/// as [`frames`] or [`Framer::next_run`](crate::wire::Framer::next_run) give them.
+pub fn parse_frames<'a>(
+    input: &'a [u8],
+    items: impl IntoIterator<Item = Result<Frame<'a>, FrameError>>,
+    mut each: impl FnMut(Parsed<'_>),
+) {
+    let mut run = Vec::new();
+    let mut kind = Kind::Plain;
+    for item in items {
+        match item {
             Ok(frame) => {
-                runs.flush(&mut each);
-                each(parse(&frame).map_err(Error::Parse));
+                let this = Kind::of(&frame);
+                let fits = this == kind
+                    && this != Kind::Alone
+                    && run.len() < 4096
+                    && run_len(&run) < MAX_RUN
+                    && (this != Kind::Plain || run.last().is_none_or(|last: &Frame<'_>| adjacent(last, &frame)));
+                if !fits {
+                    flush(input, &mut run, kind, &mut each);
+                    kind = this;
+                }
+                run.push(frame);
             }
             Err(e) => {
-                runs.flush(&mut each);
-                each(Err(Error::Frame(e)));
+                flush(input, &mut run, kind, &mut each);
+                each(Parsed::Unframed(e));
             }
         }
     }
-    runs.flush(&mut each);
+    flush(input, &mut run, kind, &mut each);
 }
 
-/// The run being gathered: at most one of the two kinds is non-empty.
-struct Runs<'a> {
-    input: &'a [u8],
-    limits: Limits,
-    /// Plain frames: their byte range in `input`.
-    plain: Range<usize>,
-    /// Frames with literals, to be joined.
-    joined: Vec<Frame<'a>>,
-    /// Their skeletons' total length.
-    joined_len: usize,
+/// How a frame can be parsed together with others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Its skeleton is its bytes: borrowed text.
+    Plain,
+    /// It has literals: its skeleton is joined with others'.
+    Joined,
+    /// Remapped non-UTF-8 bytes: parsed alone.
+    Alone,
 }
 
-impl<'a> Runs<'a> {
-    fn push_plain(&mut self, frame: &Frame<'a>, each: &mut impl FnMut(Result<Response<'_>, Error>)) {
-        let start = frame.offset() as usize;
-        if !self.joined.is_empty() || self.plain.end != start || self.plain.len() >= MAX_RUN {
-            self.flush(each);
-            self.plain = start..start;
+impl Kind {
+    fn of(frame: &Frame<'_>) -> Kind {
+        let skeleton = frame.skeleton();
+        if skeleton.len() == frame.bytes().len() && skeleton.as_ptr() == frame.bytes().as_ptr() {
+            Kind::Plain
+        } else if frame.is_remapped() {
+            Kind::Alone
+        } else {
+            Kind::Joined
         }
-        self.plain.end = start + frame.bytes().len();
     }
+}
 
-    fn push_joined(&mut self, frame: Frame<'a>, each: &mut impl FnMut(Result<Response<'_>, Error>)) {
-        if !self.plain.is_empty() || self.joined_len >= MAX_RUN {
-            self.flush(each);
+fn run_len(run: &[Frame<'_>]) -> usize {
+    run.iter().map(|f| f.skeleton().len()).sum()
+}
+
+/// Whether `next` starts where `last` ends in memory.
+fn adjacent(last: &Frame<'_>, next: &Frame<'_>) -> bool {
+    last.bytes().as_ptr() as usize + last.bytes().len() == next.bytes().as_ptr() as usize
+}
+
+/// Parses and hands out the frames gathered, then empties the run.
+fn flush<'a>(input: &'a [u8], run: &mut Vec<Frame<'a>>, kind: Kind, each: &mut impl FnMut(Parsed<'_>)) {
+    if run.is_empty() {
+        return;
+    }
+    let failed_at = match kind {
+        Kind::Plain => {
+            let start = run[0].bytes().as_ptr() as usize - input.as_ptr() as usize;
+            let end = start + run_len(run);
+            let text = std::str::from_utf8(&input[start..end]).expect("plain frames are UTF-8");
+            parse_text(text, &Cx::plain(), run, each)
         }
-        self.joined_len += frame.skeleton().len();
-        self.joined.push(frame);
-    }
-
-    fn flush(&mut self, each: &mut impl FnMut(Result<Response<'_>, Error>)) {
-        let end = self.plain.end;
-        let plain = std::mem::replace(&mut self.plain, end..end);
-        if !plain.is_empty() {
-            let text = std::str::from_utf8(&self.input[plain.clone()]).expect("plain frames are UTF-8");
-            if let Err(failed_at) = parse_text(text, &Cx::plain(), each) {
-                one_by_one(self.input, plain.start + failed_at..plain.end, self.limits, each);
+        Kind::Joined => parse_joined(run, each),
+        Kind::Alone => Err(0),
+    };
+    if let Err(first) = failed_at {
+        for frame in &run[first..] {
+            match parse(frame) {
+                Ok(response) => each(Parsed::Response(frame, response)),
+                Err(e) => each(Parsed::Malformed(frame, e)),
             }
         }
-        if !self.joined.is_empty() {
-            let frames = std::mem::take(&mut self.joined);
-            self.joined_len = 0;
-            parse_joined(&frames, each);
-        }
     }
+    run.clear();
 }
 
-/// Whether the frame's skeleton is its bytes: no literal, nothing remapped.
-fn is_plain(frame: &Frame<'_>) -> bool {
-    let skeleton = frame.skeleton();
-    skeleton.len() == frame.bytes().len() && skeleton.as_ptr() == frame.bytes().as_ptr()
-}
-
-/// Parses the skeletons of `frames` joined into one text, or frame by frame
-/// if that fails.
-fn parse_joined(frames: &[Frame<'_>], each: &mut impl FnMut(Result<Response<'_>, Error>)) {
-    let mut text = String::with_capacity(frames.iter().map(|f| f.skeleton().len()).sum());
+/// Parses the skeletons of `frames` joined into one text.
+fn parse_joined(frames: &[Frame<'_>], each: &mut impl FnMut(Parsed<'_>)) -> Result<(), usize> {
+    let mut text = String::with_capacity(run_len(frames));
     let mut literals = Vec::new();
-    let mut starts = Vec::with_capacity(frames.len());
     for frame in frames {
         let base = text.len();
-        starts.push(base);
         literals.extend(frame.literals().iter().map(|l| (base + l.header_end, frame.payload(l))));
         text.push_str(frame.skeleton());
     }
-    if let Err(failed_at) = parse_text(&text, &Cx::joined(&literals), each) {
-        let first = starts.partition_point(|&start| start < failed_at);
-        for frame in &frames[first..] {
-            each(parse(frame).map_err(Error::Parse));
-        }
-    }
+    parse_text(&text, &Cx::joined(&literals), frames, each)
 }
 
-/// Parses `text` (whole responses) with the `responses` rule and hands each
-/// to `each`. If one fails, returns the offset in `text` of the first
-/// response not handed out: the caller parses from there frame by frame, for
-/// errors that name their own response.
-fn parse_text<'t>(text: &'t str, cx: &Cx<'t>, each: &mut impl FnMut(Result<Response<'_>, Error>)) -> Result<(), usize> {
+/// Parses `text`, the frames' skeletons one after the other, with the
+/// `responses` rule, handing each response out with its frame. If one fails
+/// (or the responses do not line up with the frames), returns the index of
+/// the first frame not handed out.
+fn parse_text<'t>(
+    text: &'t str,
+    cx: &Cx<'t>,
+    frames: &[Frame<'_>],
+    each: &mut impl FnMut(Parsed<'_>),
+) -> Result<(), usize> {
     let pairs = ImapParser::parse(Rule::responses, text).map_err(|_| 0usize)?;
-    for pair in pairs.filter(|p| p.as_rule() != Rule::EOI) {
-        let start = pair.as_span().start();
-        each(Ok(Response::from_pair(pair, cx).map_err(|_| start)?));
+    let mut end = 0;
+    let mut pairs = pairs.filter(|p| p.as_rule() != Rule::EOI);
+    for (i, frame) in frames.iter().enumerate() {
+        end += frame.skeleton().len();
+        // One frame, one response, ending where the frame ends.
+        let pair = pairs.next().filter(|p| p.as_span().end() == end).ok_or(i)?;
+        each(Parsed::Response(frame, Response::from_pair(pair, cx).map_err(|_| i)?));
     }
     Ok(())
-}
-
-/// Parses `input[range]` frame by frame; errors carry offsets in `input`.
-fn one_by_one(input: &[u8], range: Range<usize>, limits: Limits, each: &mut impl FnMut(Result<Response<'_>, Error>)) {
-    let base = range.start as u64;
-    for frame in frames(&input[range], limits) {
-        match frame {
-            Ok(frame) => each(parse(&frame).map_err(|mut e| {
-                e.offset += base;
-                Error::Parse(e)
-            })),
-            Err(mut e) => {
-                e.offset += base;
-                each(Err(Error::Frame(e)))
-            }
-        }
-    }
 }

@@ -9,7 +9,7 @@
 mod batch;
 mod error;
 
-pub use batch::{parse_buffer, Error};
+pub use batch::{parse_buffer, parse_frames, Error, Parsed};
 pub use error::ParseError;
 
 use crate::convert::{Cx, FromPair};

@@ -64,6 +64,17 @@ impl<'a> Iterator for Frames<'a> {
     }
 }
 
+/// The complete responses a [`Framer`] had buffered: see [`Framer::next_run`].
+#[derive(Debug)]
+pub struct Run<'a> {
+    /// The bytes they were cut from, contiguous (frames are slices of it).
+    pub bytes: &'a [u8],
+    /// Stream offset of `bytes[0]`.
+    pub offset: u64,
+    /// The frames and limit errors, in order.
+    pub items: Vec<Result<Frame<'a>, FrameError>>,
+}
+
 /// A streaming framer that owns its buffer, for reading from a socket.
 ///
 /// Bytes go in with [`feed`](Framer::feed), or are read straight into
@@ -159,6 +170,35 @@ impl Framer {
                 }
             }
         }
+    }
+
+    /// Every complete response (or limit error) buffered, at once; `None`
+    /// when more bytes are needed. They all borrow the buffer, and are
+    /// released at the next call of any method. Parsing a run together
+    /// (`imap_core::parse::parse_frames`) pays pest's per-call cost once.
+    pub fn next_run(&mut self) -> Option<Run<'_>> {
+        self.release();
+        let base = self.start;
+        let offset = self.scanner.position();
+        let buf = &self.buf;
+        let mut used = 0;
+        let mut items = Vec::new();
+        loop {
+            let (consumed, event) = self.scanner.step(&buf[base + used..self.filled]);
+            let bytes = &buf[base + used..base + used + consumed];
+            used += consumed;
+            match event {
+                Event::Frame(c) => items.push(Ok(Frame::new(bytes, c.offset, c.literals))),
+                Event::Error(e) => items.push(Err(e)),
+                Event::Skipped => {}
+                Event::NeedMore => break,
+            }
+        }
+        self.lent = used;
+        if items.is_empty() {
+            return None;
+        }
+        Some(Run { bytes: &self.buf[base..base + used], offset, items })
     }
 
     /// Ends the stream: the [`Truncated`](super::FrameErrorKind::Truncated)

@@ -115,6 +115,11 @@ impl Scanner {
         (consumed, event)
     }
 
+    /// Stream offset of the first byte the next call will see.
+    pub(crate) fn position(&self) -> u64 {
+        self.offset
+    }
+
     /// Called at the end of the input with the count of unconsumed bytes:
     /// the `Truncated` error if they are part of a response, then resets.
     pub(crate) fn finish(&mut self, unconsumed: usize) -> Option<FrameError> {
