@@ -67,18 +67,12 @@ fn condstore_qresync_rfc7162() {
     let f = fetch(b"* 4 FETCH (MODSEQ (12121231000))\r\n");
     assert_eq!(f.modseq(), Some(12_121_231_000));
     assert_eq!(code(b"* OK [HIGHESTMODSEQ 715194045007] Ok\r\n"), Code::HighestModSeq(715_194_045_007));
-    assert_eq!(
-        code(b"* OK [NOMODSEQ] Sorry, this mailbox format doesn't support modsequences\r\n"),
-        Code::NoModSeq
-    );
+    assert_eq!(code(b"* OK [NOMODSEQ] Sorry, this mailbox format doesn't support modsequences\r\n"), Code::NoModSeq);
     assert_eq!(code(b"d105 OK [MODIFIED 7,9] Conditional STORE failed\r\n"), Code::Modified(set(&[(7, 7), (9, 9)])));
     assert_eq!(code(b"* OK [CLOSED]\r\n"), Code::Closed);
     assert_eq!(
         data(b"* VANISHED (EARLIER) 41,43:116,118,120:211,214:540\r\n"),
-        Data::Vanished {
-            earlier: true,
-            uids: set(&[(41, 41), (43, 116), (118, 118), (120, 211), (214, 540)]),
-        }
+        Data::Vanished { earlier: true, uids: set(&[(41, 41), (43, 116), (118, 118), (120, 211), (214, 540)]) }
     );
     assert_eq!(
         data(b"* VANISHED 405,407,410,425\r\n"),
@@ -104,7 +98,10 @@ fn esearch_rfc4731() {
     };
     let tag = |e: &ESearch<'_>| e.tag.as_ref().map(|t| t.to_string());
     let e = esearch(b"* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n");
-    assert_eq!((tag(&e), e.uid, e.min, e.max, e.count, &e.all), (Some("A282".into()), false, Some(2), None, Some(3), &None));
+    assert_eq!(
+        (tag(&e), e.uid, e.min, e.max, e.count, &e.all),
+        (Some("A282".into()), false, Some(2), None, Some(3), &None)
+    );
     let e = esearch(b"* ESEARCH (TAG \"A283\") ALL 2,10:11\r\n");
     assert_eq!((tag(&e), e.all), (Some("A283".into()), Some(set(&[(2, 2), (10, 11)]))));
     let e = esearch(b"* ESEARCH (TAG \"A284\") MIN 4\r\n");
@@ -154,10 +151,7 @@ fn namespace_rfc2342() {
         b"* NAMESPACE ((\"\" \"/\")) ((\"~\" \"/\")) ((\"#shared/\" \"/\")(\"#public/\" \"/\")(\"#ftp/\" \"/\")(\"#news.\" \".\"))\r\n",
     );
     assert_eq!(entries(&n.other), vec![e("~", '/')]);
-    assert_eq!(
-        entries(&n.shared),
-        vec![e("#shared/", '/'), e("#public/", '/'), e("#ftp/", '/'), e("#news.", '.')]
-    );
+    assert_eq!(entries(&n.shared), vec![e("#shared/", '/'), e("#public/", '/'), e("#ftp/", '/'), e("#news.", '.')]);
     let n = namespace(b"* NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\n");
     assert_eq!(entries(&n.personal), vec![e("INBOX.", '.')]);
     let n = namespace(b"* NAMESPACE ((\"\" \"/\")(\"#mh/\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))) NIL NIL\r\n");
@@ -302,10 +296,7 @@ fn sort_and_thread_rfc5256() {
         data(b"* THREAD (2)(3 6 (4 23)(44 7 96))\r\n"),
         Data::Thread(vec![t(&[2], vec![]), t(&[3, 6], vec![t(&[4, 23], vec![]), t(&[44, 7, 96], vec![])])])
     );
-    assert_eq!(
-        data(b"* THREAD ((3)(5))\r\n"),
-        Data::Thread(vec![t(&[], vec![t(&[3], vec![]), t(&[5], vec![])])])
-    );
+    assert_eq!(data(b"* THREAD ((3)(5))\r\n"), Data::Thread(vec![t(&[], vec![t(&[3], vec![]), t(&[5], vec![])])]));
     let Data::Thread(threads) = data(
         b"* THREAD (166)(167)(168)(169)(172)(170)(171)(173)(174 (175)(176)(178)(181)(180))(179)(177 (183)(182)(188)(184)(185)(186)(187)(189))(190)(191)(192)(193)(194 195)(196 (197)(198))(199)(200 202)(201)(203)(204)(205)(206 207)(208)\r\n",
     ) else {

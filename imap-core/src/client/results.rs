@@ -193,11 +193,8 @@ mod tests {
         assert_eq!(AppendUid::from_code(Some(&code)), Some(AppendUid { uid_validity: 38505, uid: 3955 }));
         let code = Code::AppendUid { uid_validity: 38505, uids: set(&[(3955, 3957)]) };
         assert_eq!(AppendUid::from_code(Some(&code)), None);
-        let code = Code::CopyUid {
-            uid_validity: 38505,
-            source: set(&[(304, 304), (319, 320)]),
-            target: set(&[(3956, 3958)]),
-        };
+        let code =
+            Code::CopyUid { uid_validity: 38505, source: set(&[(304, 304), (319, 320)]), target: set(&[(3956, 3958)]) };
         let copy = CopyUid::from_code(Some(&code)).unwrap();
         assert_eq!((copy.source.to_string(), copy.target.to_string()), ("304,319:320".into(), "3956:3958".into()));
     }

@@ -125,10 +125,7 @@ impl fmt::Display for UidSet {
 impl From<&UidSet> for crate::command::SeqSet {
     fn from(set: &UidSet) -> Self {
         use crate::command::{SeqNumber, SeqRange};
-        set.0
-            .iter()
-            .map(|r| SeqRange { start: SeqNumber::Value(r.start), end: SeqNumber::Value(r.end) })
-            .collect()
+        set.0.iter().map(|r| SeqRange { start: SeqNumber::Value(r.start), end: SeqNumber::Value(r.end) }).collect()
     }
 }
 
