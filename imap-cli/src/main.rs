@@ -58,6 +58,14 @@ enum Command {
         /// The file to read; stdin when absent or "-".
         file: Option<std::path::PathBuf>,
     },
+    /// Back up mailboxes into Maildirs under DIR, one per mailbox, with a
+    /// state file each; a second run fetches only what is new and the flags
+    /// that changed. Interrupted, a rerun goes on where it stopped.
+    Backup(commands::backup::BackupArgs),
+    /// Append the messages of a backup (flags, internal dates) to the
+    /// server, creating missing mailboxes and skipping messages already
+    /// there (same Message-ID and size): running it twice appends nothing more.
+    Restore(commands::backup::RestoreArgs),
     #[command(flatten)]
     Server(commands::server::ServerCommand),
 }
@@ -72,12 +80,19 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Command::Parse { file } => commands::parse::run(file.as_deref()),
-        Command::Server(command) => match commands::server::run(&cli.server, command, cli.json) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("imap-cli: {e}");
-                ExitCode::from(e.exit_code())
-            }
-        },
+        Command::Server(command) => finish(commands::server::run(&cli.server, command, cli.json)),
+        Command::Backup(args) => finish(commands::backup::backup(&cli.server, args, cli.json)),
+        Command::Restore(args) => finish(commands::backup::restore(&cli.server, args, cli.json)),
+    }
+}
+
+/// The exit status of a server command's outcome (its error on stderr).
+fn finish(outcome: Result<(), failure::Failure>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("imap-cli: {e}");
+            ExitCode::from(e.exit_code())
+        }
     }
 }

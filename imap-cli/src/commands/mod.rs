@@ -1,5 +1,6 @@
 //! The subcommands, one module each, and how their results are printed.
 
+pub mod backup;
 pub mod connect;
 pub mod output;
 pub mod parse;
