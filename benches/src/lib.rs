@@ -21,7 +21,7 @@ pub enum Parser {
     /// This workspace's parser: `imap_core::parse::parse_buffer` (framing, then pest over runs of responses).
     ImapCore,
     /// imap-core as a session reads a socket: the streaming `Framer` fed
-    /// 4 KiB at a time, each frame parsed as it completes.
+    /// 4 KiB at a time, the responses each read completes parsed as a run.
     ImapCoreChunked,
     /// `imap-proto` (nom): `imap_proto::Response::parse`, looped.
     ImapProto,
@@ -138,22 +138,23 @@ fn imap_core(input: &[u8]) -> Result<usize, Failure> {
 fn imap_core_chunked(input: &[u8]) -> Result<usize, Failure> {
     let mut framer = imap_core::wire::Framer::new(imap_core::wire::Limits::default());
     let mut count = 0;
+    let mut failure = None;
     for chunk in input.chunks(4096) {
         framer.feed(chunk);
-        while let Some(frame) = framer.next_frame() {
-            let frame = frame.map_err(|e| {
-                let offset = usize::try_from(e.offset).unwrap_or(usize::MAX);
-                Failure::new(Parser::ImapCoreChunked, input, count, offset, e.to_string())
-            })?;
-            let response = imap_core::parse(&frame).map_err(|e| {
-                let offset = usize::try_from(e.offset).unwrap_or(usize::MAX);
-                Failure::new(Parser::ImapCoreChunked, input, count, offset, e.to_string())
-            })?;
-            black_box(response);
-            count += 1;
+        while let Some(run) = framer.next_run() {
+            imap_core::parse::parse_frames(run.bytes, run.items, |parsed| match parsed {
+                imap_core::parse::Parsed::Response(_, response) => {
+                    black_box(response);
+                    count += 1;
+                }
+                other if failure.is_none() => {
+                    failure = Some(Failure::new(Parser::ImapCoreChunked, input, count, 0, format!("{other:?}")));
+                }
+                _ => {}
+            });
         }
     }
-    Ok(count)
+    failure.map_or(Ok(count), Err)
 }
 
 fn imap_proto(input: &[u8]) -> Result<usize, Failure> {

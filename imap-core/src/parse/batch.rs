@@ -83,6 +83,7 @@ pub fn parse_frames<'a>(
     mut each: impl FnMut(Parsed<'_>),
 ) {
     let mut run = Vec::new();
+    let mut len = 0; // the run's skeleton bytes
     let mut kind = Kind::Plain;
     for item in items {
         match item {
@@ -90,17 +91,19 @@ pub fn parse_frames<'a>(
                 let this = Kind::of(&frame);
                 let fits = this == kind
                     && this != Kind::Alone
-                    && run.len() < 4096
-                    && run_len(&run) < MAX_RUN
+                    && len < MAX_RUN
                     && (this != Kind::Plain || run.last().is_none_or(|last: &Frame<'_>| adjacent(last, &frame)));
                 if !fits {
                     flush(input, &mut run, kind, &mut each);
                     kind = this;
+                    len = 0;
                 }
+                len += frame.skeleton().len();
                 run.push(frame);
             }
             Err(e) => {
                 flush(input, &mut run, kind, &mut each);
+                len = 0;
                 each(Parsed::Unframed(e));
             }
         }
@@ -190,12 +193,23 @@ fn parse_text<'t>(
     each: &mut impl FnMut(Parsed<'_>),
 ) -> Result<(), usize> {
     let pairs = ImapParser::parse(Rule::responses, text).map_err(|_| 0usize)?;
+    let mut pairs = pairs.filter(|p| p.as_rule() != Rule::EOI).peekable();
     let mut end = 0;
-    let mut pairs = pairs.filter(|p| p.as_rule() != Rule::EOI);
     for (i, frame) in frames.iter().enumerate() {
+        let start = end;
         end += frame.skeleton().len();
-        // One frame, one response, ending where the frame ends.
-        let pair = pairs.next().filter(|p| p.as_span().end() == end).ok_or(i)?;
+        // One frame, one response: its pair lies within the frame (the pair
+        // of untagged data starts after "* " and ends before the CRLF), and
+        // the next response starts after it (or there is none after the last).
+        let pair = pairs.next().filter(|p| p.as_span().start() >= start && p.as_span().end() <= end).ok_or(i)?;
+        let last = i + 1 == frames.len();
+        let next_is_clear = match pairs.peek() {
+            Some(next) => !last && next.as_span().start() >= end,
+            None => true,
+        };
+        if !next_is_clear {
+            return Err(i);
+        }
         each(Parsed::Response(frame, Response::from_pair(pair, cx).map_err(|_| i)?));
     }
     Ok(())

@@ -54,6 +54,7 @@ pub use sasl::Sasl;
 pub use state::{Mailbox, State};
 
 use crate::command::{encode::base64, Command, EncodeOptions, Encoded, SeqSet};
+use crate::parse::Parsed;
 use crate::reactor::{Connection, TransportRequest};
 use crate::types::{Capability, Code, Condition, Data, Fetch, IString, IntoStatic, Response, Status, Value};
 use crate::wire::{FrameErrorKind, Framer, Limits};
@@ -709,63 +710,78 @@ impl Session {
         // The framer is taken out while its frames are borrowed, so that
         // handling a response can change the rest of the session.
         let mut framer = std::mem::replace(&mut self.framer, Framer::new(Limits::default()));
-        while !self.closed {
-            let Some(frame) = framer.next_frame() else { break };
-            match frame {
-                Ok(frame) => {
-                    let parsed = crate::parse(&frame);
-                    // Extensions see what the core grammar kept generic or refused.
-                    let unknown = parsed.as_ref().map_or(true, Response::has_unknown);
-                    let value = match unknown {
-                        true => self.extensions.iter().find_map(|e| e.parse(&frame)),
-                        false => None,
-                    };
-                    let understood = value.is_some();
-                    if let Some(value) = value {
-                        let tag = match &parsed {
-                            Ok(Response::Tagged(t)) => Some(t.tag.to_string()),
+        // Everything one read brought is parsed in runs (one pest call each).
+        while let Some(run) = framer.next_run() {
+            if self.closed {
+                break;
+            }
+            crate::parse::parse_frames(run.bytes, run.items, |parsed| self.take(parsed, sink.as_deref_mut()));
+            if self.transport_request == Some(TransportRequest::StartTls) {
+                break;
+            }
+        }
+        if self.transport_request == Some(TransportRequest::StartTls) && framer.buffered() > 0 {
+            self.starttls_injected();
+        }
+        self.framer = framer;
+    }
+
+    /// Handles one outcome of parsing.
+    fn take<'s>(&mut self, parsed: Parsed<'_>, sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
+        if self.closed {
+            return;
+        }
+        if self.transport_request == Some(TransportRequest::StartTls) {
+            // Nothing may follow the OK to STARTTLS before the handshake:
+            // plaintext after it was injected by someone on the path.
+            return self.starttls_injected();
+        }
+        match parsed {
+            Parsed::Response(frame, response) => {
+                // Extensions see what the core grammar kept generic.
+                if response.has_unknown() {
+                    if let Some(value) = self.extensions.iter().find_map(|e| e.parse(frame)) {
+                        let tag = match &response {
+                            Response::Tagged(t) => Some(t.tag.to_string()),
                             _ => None,
                         };
                         self.extension_value(value, tag);
                     }
-                    match parsed {
-                        Ok(response) => self.handle(response, sink.as_deref_mut()),
-                        Err(_) if understood => {}
-                        Err(e) => self.malformed(e.to_string(), tag_of(frame.bytes())),
-                    }
                 }
-                // A literal over the limit is not skipped (its size cannot be
-                // trusted), so the bytes after its header are payload, not
-                // responses: framing them would let the payload complete a
-                // command with a short result (found by tests/faults.rs).
-                // The stream cannot be resynchronised: close.
-                Err(e) if matches!(e.kind, FrameErrorKind::LiteralTooLarge { .. }) => {
-                    self.close(Some(Error::Protocol(e.to_string())));
-                    break;
-                }
-                Err(e) => self.malformed(e.to_string(), None),
+                self.handle(response, sink);
             }
-            if self.transport_request == Some(TransportRequest::StartTls) {
-                // Nothing may follow the OK to STARTTLS before the handshake:
-                // plaintext after it was injected by someone on the path.
-                if framer.next_frame().is_some() || framer.buffered() > 0 {
-                    self.transport_request = None;
-                    // The STARTTLS completion just queued must not read as a
-                    // success: a caller would go on as if TLS were coming
-                    // (found by tests/faults.rs).
-                    if let Some(Event::Completed { result: result @ Ok(_), .. }) = self.events.back_mut() {
-                        *result = Err(Error::StartTlsInjection);
-                    }
-                    self.close(Some(Error::StartTlsInjection));
+            Parsed::Malformed(frame, error) => {
+                // ... or refused: an extension may understand it.
+                match self.extensions.iter().find_map(|e| e.parse(frame)) {
+                    Some(value) => self.extension_value(value, None),
+                    None => self.malformed(error.to_string(), tag_of(frame.bytes())),
                 }
-                break;
             }
-            if self.streaming.is_some() && sink.is_none() {
-                // A streaming command started: its data waits for process_with.
-                break;
+            // A literal over the limit is not skipped (its size cannot be
+            // trusted), so the bytes after its header are payload, not
+            // responses: framing them would let the payload complete a
+            // command with a short result (found by tests/faults.rs).
+            // The stream cannot be resynchronised: close.
+            Parsed::Unframed(e) if matches!(e.kind, FrameErrorKind::LiteralTooLarge { .. }) => {
+                self.close(Some(Error::Protocol(e.to_string())));
+            }
+            Parsed::Unframed(e) => self.malformed(e.to_string(), None),
+        }
+    }
+
+    /// Plaintext came after the server's OK to STARTTLS: refuse it all.
+    fn starttls_injected(&mut self) {
+        self.transport_request = None;
+        // The STARTTLS completion already queued must not read as a success:
+        // a caller would go on as if TLS were coming (found by tests/faults.rs).
+        for event in self.events.iter_mut() {
+            if let Event::Completed { result: result @ Ok(_), .. } = event {
+                if matches!(result, Ok(c) if c.command == "STARTTLS") {
+                    *result = Err(Error::StartTlsInjection);
+                }
             }
         }
-        self.framer = framer;
+        self.close(Some(Error::StartTlsInjection));
     }
 
     /// Gives an extension value to the command it answers: the one tagged, or
