@@ -329,26 +329,36 @@ fn imap_core(workload: Workload, t: &Target, pipelined: bool) -> Result<Sample, 
         client.fetch(SeqSet::all(), workload.core_items())
     }
     .map_err(|e| format!("FETCH: {e}"))?;
-    let mut messages = 0;
-    let mut body_bytes = 0u64;
-    for fetch in &fetches {
+    let mut tally = Tally::default();
+    fetches.iter().for_each(|fetch| tally.add(workload, fetch));
+    let (wall, cpu) = stop(clock);
+    drop(fetches);
+    client.logout().ok();
+    Ok(Sample { wall, cpu, messages: tally.messages, body_bytes: tally.body_bytes, ..Sample::default() })
+}
+
+/// Messages that carried what the workload fetched, and body bytes received.
+#[derive(Default)]
+struct Tally {
+    messages: usize,
+    body_bytes: u64,
+}
+
+impl Tally {
+    fn add(&mut self, workload: Workload, fetch: &imap_core::types::Fetch<'_>) {
         let mut has = false;
         for item in &fetch.items {
             match item {
                 FetchItem::Envelope(_) if workload == Workload::Envelope => has = true,
                 FetchItem::BodySection { data, .. } if workload == Workload::Bodies => {
                     has = true;
-                    body_bytes += data.as_ref().map_or(0, |d| d.as_bytes().len() as u64);
+                    self.body_bytes += data.as_ref().map_or(0, |d| d.as_bytes().len() as u64);
                 }
                 _ => {}
             }
         }
-        messages += usize::from(has);
+        self.messages += usize::from(has);
     }
-    let (wall, cpu) = stop(clock);
-    drop(fetches);
-    client.logout().ok();
-    Ok(Sample { wall, cpu, messages, body_bytes, ..Sample::default() })
 }
 
 /// [`Client::fetch_each`]: counts and sizes are taken in the callback, while
@@ -359,27 +369,13 @@ fn imap_core_each(workload: Workload, t: &Target) -> Result<Sample, String> {
     client.login(&t.user, &t.password).map_err(|e| format!("LOGIN: {e}"))?;
     client.select_folder(workload.mailbox(), false).map_err(|e| format!("SELECT: {e}"))?;
     let clock = start();
-    let mut messages = 0;
-    let mut body_bytes = 0u64;
+    let mut tally = Tally::default();
     client
-        .fetch_each(SeqSet::all(), workload.core_items(), |fetch| {
-            let mut has = false;
-            for item in &fetch.items {
-                match item {
-                    FetchItem::Envelope(_) if workload == Workload::Envelope => has = true,
-                    FetchItem::BodySection { data, .. } if workload == Workload::Bodies => {
-                        has = true;
-                        body_bytes += data.as_ref().map_or(0, |d| d.as_bytes().len() as u64);
-                    }
-                    _ => {}
-                }
-            }
-            messages += usize::from(has);
-        })
+        .fetch_each(SeqSet::all(), workload.core_items(), |fetch| tally.add(workload, fetch))
         .map_err(|e| format!("FETCH: {e}"))?;
     let (wall, cpu) = stop(clock);
     client.logout().ok();
-    Ok(Sample { wall, cpu, messages, body_bytes, ..Sample::default() })
+    Ok(Sample { wall, cpu, messages: tally.messages, body_bytes: tally.body_bytes, ..Sample::default() })
 }
 
 // ---------------------------------------------------------------- imap crate

@@ -124,20 +124,8 @@ impl Client {
     /// Connects, waits for the greeting and, for [`TlsMode::StartTls`],
     /// upgrades to TLS (refusing a server that does not offer it).
     pub fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Client, Error> {
-        let addr = resolve(host, port)?;
         let mut reactor = Reactor::new().map_err(|e| Error::Closed(format!("cannot start the reactor: {e}")))?;
-        let security = match mode {
-            TlsMode::Implicit => Security::Tls { server_name: host.to_owned() },
-            TlsMode::StartTls => Security::StartTls { server_name: host.to_owned() },
-            TlsMode::None => Security::Plain,
-        };
-        let config = match mode {
-            TlsMode::None => None,
-            _ => Some(options.tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))?),
-        };
-        let mut session = Session::with_limits(options.limits);
-        // The same bound inside a reactor turn as between turns (see `keep`).
-        session.set_max_unsolicited(options.max_unsolicited);
+        let Transport { addr, security, tls: config, session } = transport(host, port, mode, options)?;
         let id = reactor
             .connect(addr, security, config, options.timeouts, session)
             .map_err(|e| Error::Connect(format!("{host}:{port}: {e}")))?;
@@ -268,24 +256,13 @@ impl Client {
 
     /// Waits for the command tagged `tag` to complete.
     pub fn wait(&mut self, tag: &Tag) -> Result<Completion, Error> {
-        let deadline = deadline_after(self.options.command_timeout);
-        loop {
-            self.drain_events();
-            if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
-                return self.done.swap_remove(i).1;
-            }
-            if let Some(error) = self.closed_error() {
-                if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
-                    return self.done.swap_remove(i).1;
-                }
-                return Err(error);
-            }
-            self.turn(deadline)?;
-        }
+        // Without a streaming command the session has handled every byte on
+        // arrival: the sink never runs.
+        self.wait_streaming(tag, &mut |_| {})
     }
 
-    /// Waits for a command sent with `Session::submit_streaming`, handing its
-    /// data to `sink` as it arrives.
+    /// Waits for a command (sent with `Session::submit_streaming`, or not),
+    /// handing a streaming command's data to `sink` as it arrives.
     fn wait_streaming(&mut self, tag: &Tag, sink: &mut dyn FnMut(&Response<'_>)) -> Result<Completion, Error> {
         let deadline = deadline_after(self.options.command_timeout);
         loop {
@@ -413,6 +390,32 @@ impl Client {
 fn deadline_after(after: Duration) -> Instant {
     let now = Instant::now();
     now.checked_add(after).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+/// Where and how to connect, and the session to drive.
+struct Transport {
+    addr: SocketAddr,
+    security: Security,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    session: Session,
+}
+
+/// What [`Client`] and [`Sessions`] need to connect.
+fn transport(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Transport, Error> {
+    let addr = resolve(host, port)?;
+    let security = match mode {
+        TlsMode::Implicit => Security::Tls { server_name: host.to_owned() },
+        TlsMode::StartTls => Security::StartTls { server_name: host.to_owned() },
+        TlsMode::None => Security::Plain,
+    };
+    let config = match mode {
+        TlsMode::None => None,
+        _ => Some(options.tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))?),
+    };
+    let mut session = Session::with_limits(options.limits);
+    // The same bound inside a reactor turn as between turns (see `Client::keep`).
+    session.set_max_unsolicited(options.max_unsolicited);
+    Ok(Transport { addr, security, tls: config, session })
 }
 
 /// The first address of `host:port` (tests and the demo use 127.0.0.1).

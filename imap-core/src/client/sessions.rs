@@ -1,9 +1,9 @@
 //! Many sessions on one thread: [`Sessions`] drives any number of IMAP
 //! connections on one reactor and reports what happens on each.
 
-use super::{resolve, ClientOptions, TlsMode};
+use super::{transport, ClientOptions, TlsMode, Transport};
 use crate::command::Command;
-use crate::reactor::{ConnId, Reactor, Security};
+use crate::reactor::{ConnId, Reactor};
 use crate::session::{Error, Event, Session, Tag};
 use std::time::Duration;
 
@@ -53,20 +53,11 @@ impl Sessions {
         mode: TlsMode,
         options: &ClientOptions,
     ) -> Result<SessionId, Error> {
-        let addr = resolve(host, port)?;
-        let security = match mode {
-            TlsMode::Implicit => Security::Tls { server_name: host.to_owned() },
-            TlsMode::StartTls => Security::StartTls { server_name: host.to_owned() },
-            TlsMode::None => Security::Plain,
-        };
-        let config = match mode {
-            TlsMode::None => None,
-            _ => Some(options.tls.client_config().map_err(|e| Error::Closed(format!("TLS configuration: {e}")))?),
-        };
+        let Transport { addr, security, tls: config, session } = transport(host, port, mode, options)?;
         let id = self
             .reactor
-            .connect(addr, security, config, options.timeouts, Session::with_limits(options.limits))
-            .map_err(|e| Error::Closed(format!("cannot connect to {host}:{port}: {e}")))?;
+            .connect(addr, security, config, options.timeouts, session)
+            .map_err(|e| Error::Connect(format!("{host}:{port}: {e}")))?;
         self.ids.push(id);
         Ok(id)
     }
