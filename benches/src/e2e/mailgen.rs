@@ -8,6 +8,7 @@
 //! lines end in CRLF and the bytes are 7-bit, so Dovecot hands back exactly the
 //! bytes appended: `BODY[]` of every message adds up to [`Batch::bytes`].
 
+use crate::corpus::Rng;
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::AppendMessage;
 
@@ -15,28 +16,6 @@ use imap_core::command::AppendMessage;
 pub const MIN_SIZE: usize = 3 * 1024;
 /// Largest size target, bytes.
 pub const MAX_SIZE: usize = 1024 * 1024;
-
-/// SplitMix64 (as in `corpus.rs`): the same messages on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 const WORDS: &[&str] = &[
     "the",
@@ -101,7 +80,7 @@ const DAYS: &[&str] = &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Message `i` of the mailbox (always the same bytes for the same `i`).
 pub fn message(i: usize) -> Vec<u8> {
-    let mut rng = Rng(0x00b0_d1e5 ^ (i as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
+    let mut rng = Rng::new(0x00b0_d1e5 ^ (i as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
     let ln = (MAX_SIZE as f64 / MIN_SIZE as f64).ln();
     let target = (MIN_SIZE as f64 * (rng.unit() * ln).exp()) as usize;
     let mut m = String::with_capacity(target + 1024);
