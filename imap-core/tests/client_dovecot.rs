@@ -442,3 +442,49 @@ fn fetch_each_streams_the_same_messages_without_keeping_them() {
     c.noop().unwrap();
     assert!(c.take_unsolicited().iter().any(|r| matches!(r, Response::Data(Data::Exists(13)))));
 }
+
+#[test]
+fn compress_deflate_over_tls() {
+    let mut c = alice();
+    assert!(c.has_capability("COMPRESS=DEFLATE").unwrap(), "imap_zlib offers COMPRESS=DEFLATE after login");
+    c.compress().unwrap();
+    // Everything from here on is compressed inside TLS.
+    let folders = c.list_folders("", "*").unwrap();
+    assert!(folders.iter().any(|f| f.mailbox.name().eq_ignore_ascii_case("INBOX")));
+    fresh(&mut c, "t-compress");
+    // A large, partly incompressible body: several sync-flushed batches and
+    // many compressed reads.
+    let mut x = 0x9e37_79b9u32;
+    let noise: String = (0..200_000)
+        .map(|i| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if i % 77 == 76 {
+                '\n'
+            } else {
+                char::from(b'!' + (x % 90) as u8)
+            }
+        })
+        .collect::<String>()
+        .replace('\n', "\r\n");
+    let body = format!("{}{noise}", "compressible line\r\n".repeat(2000));
+    let sent = message("compressed", &body);
+    let uid = c.append("t-compress", &sent, &[], None).unwrap().unwrap().uid;
+    c.noop().unwrap();
+    assert_eq!(c.session().mailbox().unwrap().exists, 1);
+    let fetched = c.fetch(uid, vec![FetchAttr::Uid, FetchAttr::peek(Section::full())]).unwrap();
+    assert_eq!(fetched.len(), 1);
+    assert!(fetched[0].section("").unwrap() == &sent[..], "the message came back byte-identical");
+    c.idle().unwrap();
+    let seen = c.idle_wait(Duration::from_millis(300)).unwrap();
+    assert!(seen.iter().all(|r| !matches!(r, Response::Data(Data::Exists(0)))));
+    c.idle_done().unwrap();
+    // A second COMPRESS is refused by the server, and the link still works.
+    assert!(c.compress().is_err());
+    c.noop().unwrap();
+    // (Dovecot disconnects when the selected mailbox is deleted.)
+    c.select_folder("INBOX", true).unwrap();
+    c.delete_folder("t-compress").unwrap();
+    c.logout().unwrap();
+}

@@ -303,6 +303,17 @@ impl Client {
         Ok(())
     }
 
+    /// Turns on COMPRESS=DEFLATE (RFC 4978): from the server's OK on, both
+    /// directions are compressed (inside TLS when TLS is on). Needs the
+    /// `COMPRESS=DEFLATE` capability (servers usually offer it after login),
+    /// else [`Error::MissingCapability`]. Compressing twice is refused by the
+    /// server (`[COMPRESSIONACTIVE]`).
+    pub fn compress(&mut self) -> Result<(), Error> {
+        self.ensure_capability("COMPRESS=DEFLATE", "COMPRESS")?;
+        self.run(Command::Compress)?;
+        Ok(())
+    }
+
     /// The server's capabilities (asked for if not known).
     pub fn capabilities(&mut self) -> Result<Vec<Capability<'static>>, Error> {
         if let Some(caps) = self.session().capabilities() {

@@ -21,8 +21,15 @@ pub enum TransportRequest {
     StartTls,
     /// Start DEFLATE compression in both directions now (COMPRESS=DEFLATE, RFC 4978).
     ///
-    /// Not implemented by the reactor yet: the connection is closed with an
-    /// `io::ErrorKind::Unsupported` error.
+    /// From the next byte on, output is compressed (raw DEFLATE, RFC 1951,
+    /// sync-flushed after each batch) and input inflated, inside TLS when TLS
+    /// is on. The server compresses right after its OK, so bytes that came in
+    /// the same [`receive`](Connection::receive) call after the point of the
+    /// request are compressed: the protocol must not process them, and hands
+    /// them back with [`take_unprocessed`](Connection::take_unprocessed); the
+    /// reactor inflates them first. Requesting it twice, or STARTTLS after it,
+    /// closes the connection with `InvalidInput`; a corrupt stream closes it
+    /// with `InvalidData`.
     Deflate,
 }
 
@@ -49,6 +56,14 @@ pub trait Connection {
 
     /// A transport change the protocol wants now, if any; taken once.
     fn take_transport_request(&mut self) -> Option<TransportRequest>;
+
+    /// After [`TransportRequest::Deflate`], the bytes of the last
+    /// [`receive`](Connection::receive) call that came after the point of the
+    /// request, which the protocol did not process (they are compressed).
+    /// Taken once, right after the request. The default gives none.
+    fn take_unprocessed(&mut self) -> Vec<u8> {
+        Vec::new()
+    }
 
     /// When the protocol next wants [`on_timer`](Connection::on_timer) called.
     /// Read again after every call into the connection.

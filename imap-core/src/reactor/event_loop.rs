@@ -13,6 +13,7 @@ use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection};
 
 use super::connection::{Connection, TransportRequest};
+use super::deflate::{Deflate, BATCH};
 use super::timer::{Timer, TimerKind, Timers};
 use super::tls::TlsOptions;
 
@@ -95,6 +96,8 @@ struct Entry<C> {
     stream: Option<TcpStream>,
     phase: Phase,
     tls: Option<Box<ClientConnection>>,
+    /// COMPRESS=DEFLATE, once requested: between the connection and TLS (or TCP).
+    deflate: Option<Box<Deflate>>,
     /// Where TLS will go, for `Security::Tls` (until the handshake starts) and
     /// `Security::StartTls` (until requested).
     tls_setup: Option<(ServerName<'static>, Arc<ClientConfig>)>,
@@ -277,6 +280,7 @@ impl<C: Connection> Reactor<C> {
             stream: None,
             phase: Phase::Connecting,
             tls: None,
+            deflate: None,
             tls_setup,
             implicit_tls,
             timeouts,
@@ -660,6 +664,7 @@ fn close<C: Connection>(sh: &mut Shared, registry: &Registry, id: ConnId, e: &mu
         let _ = registry.deregister(&mut stream);
     }
     e.tls = None;
+    e.deflate = None;
     e.tls_setup = None;
     e.phase = Phase::Closed;
     e.interest = None;
@@ -671,6 +676,37 @@ fn close<C: Connection>(sh: &mut Shared, registry: &Registry, id: ConnId, e: &mu
     sh.closed.push(id);
     sh.mark_progress(e);
     e.conn.on_closed(error);
+}
+
+/// With DEFLATE on, compresses a batch of the connection's pending output
+/// (sync-flushed) when the compressed backlog is low; the batch counts as sent.
+fn compress_batch<C: Connection>(deflate: &mut Option<Box<Deflate>>, conn: &mut C) -> Result<bool, Closing> {
+    let Some(deflate) = deflate.as_deref_mut() else { return Ok(false) };
+    let pending = conn.pending_output();
+    if pending.is_empty() || !deflate.wants_batch() {
+        return Ok(false);
+    }
+    let n = pending.len().min(BATCH);
+    deflate.compress(&pending[..n]).map_err(Closing::err)?;
+    conn.sent(n);
+    Ok(true)
+}
+
+/// The bytes to hand to the transport next: compressed output with DEFLATE
+/// on, the connection's output otherwise.
+fn output<'a, C: Connection>(deflate: &'a Option<Box<Deflate>>, conn: &'a C) -> &'a [u8] {
+    match deflate.as_deref() {
+        Some(deflate) => deflate.output(),
+        None => conn.pending_output(),
+    }
+}
+
+/// `n` bytes of [`output`] were written.
+fn output_sent<C: Connection>(deflate: &mut Option<Box<Deflate>>, conn: &mut C, n: usize) {
+    match deflate.as_deref_mut() {
+        Some(deflate) => deflate.consume_output(n),
+        None => conn.sent(n),
+    }
 }
 
 fn is(e: &io::Error, kind: io::ErrorKind) -> bool {
@@ -731,16 +767,60 @@ impl<C: Connection> Entry<C> {
     fn handle_request(&mut self, cx: &mut Cx<'_>, request: TransportRequest) -> Result<(), Closing> {
         match request {
             TransportRequest::StartTls => self.start_tls(cx, true),
-            TransportRequest::Deflate => Err(Closing::err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "COMPRESS=DEFLATE is not supported by the reactor yet",
-            ))),
+            TransportRequest::Deflate => self.start_deflate(cx),
         }
+    }
+
+    /// Puts DEFLATE between the connection and the transport, from the next
+    /// byte on. The bytes the connection received after the point of the
+    /// request ([`Connection::take_unprocessed`]) are compressed already:
+    /// they are inflated first.
+    fn start_deflate(&mut self, cx: &mut Cx<'_>) -> Result<(), Closing> {
+        if self.deflate.is_some() {
+            return Err(Closing::err(io::Error::new(io::ErrorKind::InvalidInput, "COMPRESS requested twice")));
+        }
+        let mut deflate = Box::new(Deflate::new());
+        deflate.push_input(&self.conn.take_unprocessed());
+        self.deflate = Some(deflate);
+        self.inflate_to_conn(cx)
+    }
+
+    /// Hands everything the inflater can give to the connection, taking its
+    /// transport requests after each piece.
+    fn inflate_to_conn(&mut self, cx: &mut Cx<'_>) -> Result<(), Closing> {
+        loop {
+            let Some(deflate) = self.deflate.as_deref_mut() else { return Ok(()) };
+            let plain = deflate.inflate().map_err(Closing::err)?;
+            if plain.is_empty() {
+                return Ok(());
+            }
+            self.conn.receive(plain);
+            if let Some(request) = self.conn.take_transport_request() {
+                self.handle_request(cx, request)?;
+            }
+        }
+    }
+
+    /// Bytes read from TCP (or out of TLS): to the connection, through the
+    /// inflater when DEFLATE is on.
+    fn deliver(&mut self, cx: &mut Cx<'_>, n: usize) -> Result<(), Closing> {
+        if let Some(deflate) = self.deflate.as_deref_mut() {
+            deflate.push_input(&cx.buf[..n]);
+            return self.inflate_to_conn(cx);
+        }
+        self.conn.receive(&cx.buf[..n]);
+        if let Some(request) = self.conn.take_transport_request() {
+            self.handle_request(cx, request)?;
+        }
+        Ok(())
     }
 
     /// Puts a rustls client on the raw socket; the handshake is driven by the
     /// following reads and writes.
     fn start_tls(&mut self, cx: &mut Cx<'_>, upgrade: bool) -> Result<(), Closing> {
+        if self.deflate.is_some() {
+            return Err(Closing::err(io::Error::new(io::ErrorKind::InvalidInput, "STARTTLS requested after COMPRESS")));
+        }
         if self.tls.is_some() {
             return Err(Closing::err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -792,11 +872,9 @@ impl<C: Connection> Entry<C> {
                         progress = true;
                         budget = budget.saturating_sub(n);
                         self.last_activity = cx.now;
-                        self.conn.receive(&cx.buf[..n]);
-                        if let Some(request) = self.conn.take_transport_request() {
-                            // For StartTls the loop goes on with TLS from the next raw byte.
-                            self.handle_request(cx, request)?;
-                        }
+                        // For StartTls the loop goes on with TLS from the
+                        // next raw byte; for Deflate, through the inflater.
+                        self.deliver(cx, n)?;
                     }
                     Err(e) if is(&e, io::ErrorKind::WouldBlock) => return Ok(progress),
                     Err(e) if is(&e, io::ErrorKind::Interrupted) => {}
@@ -843,12 +921,7 @@ impl<C: Connection> Entry<C> {
             let Some(tls) = self.tls.as_deref_mut() else { return Ok(()) };
             match tls.reader().read(cx.buf) {
                 Ok(0) => return Err(Closing::clean()), // close_notify
-                Ok(n) => {
-                    self.conn.receive(&cx.buf[..n]);
-                    if let Some(request) = self.conn.take_transport_request() {
-                        self.handle_request(cx, request)?;
-                    }
-                }
+                Ok(n) => self.deliver(cx, n)?,
                 Err(e) if is(&e, io::ErrorKind::WouldBlock) => return Ok(()),
                 Err(e) if is(&e, io::ErrorKind::Interrupted) => {}
                 // UnexpectedEof: TCP closed without close_notify.
@@ -867,16 +940,18 @@ impl<C: Connection> Entry<C> {
         }
         let Some(stream) = self.stream.as_mut() else { return Ok(false) };
         let mut progress = false;
+        let deflate = &mut self.deflate;
         match self.tls.as_deref_mut() {
             None => loop {
-                let out = self.conn.pending_output();
+                progress |= compress_batch(deflate, &mut self.conn)?;
+                let out = output(deflate, &self.conn);
                 if out.is_empty() {
                     break;
                 }
                 match stream.write(out) {
                     Ok(0) => return Err(Closing::err(io::ErrorKind::WriteZero.into())),
                     Ok(n) => {
-                        self.conn.sent(n);
+                        output_sent(deflate, &mut self.conn, n);
                         progress = true;
                     }
                     Err(e) if is(&e, io::ErrorKind::WouldBlock) => break,
@@ -885,12 +960,13 @@ impl<C: Connection> Entry<C> {
                 }
             },
             Some(tls) => loop {
-                let out = self.conn.pending_output();
+                progress |= compress_batch(deflate, &mut self.conn)?;
+                let out = output(deflate, &self.conn);
                 let mut accepted = 0;
                 if !out.is_empty() {
                     accepted = tls.writer().write(out).map_err(Closing::err)?;
                     if accepted > 0 {
-                        self.conn.sent(accepted);
+                        output_sent(deflate, &mut self.conn, accepted);
                         progress = true;
                         if tls.is_handshaking() {
                             self.early_plaintext = true;
@@ -910,7 +986,10 @@ impl<C: Connection> Entry<C> {
                         Err(e) => return Err(Closing::err(e)),
                     }
                 }
-                if blocked || accepted == 0 || self.conn.pending_output().is_empty() {
+                if blocked
+                    || accepted == 0
+                    || (output(deflate, &self.conn).is_empty() && self.conn.pending_output().is_empty())
+                {
                     break;
                 }
             },
@@ -923,9 +1002,10 @@ impl<C: Connection> Entry<C> {
 
     /// Whether the socket has something to send right now.
     fn wants_write(&self) -> bool {
+        let compressed = self.deflate.as_ref().is_some_and(|d| !d.output().is_empty());
         match &self.tls {
-            Some(tls) => tls.wants_write(),
-            None => !self.conn.pending_output().is_empty(),
+            Some(tls) => tls.wants_write() || compressed,
+            None => compressed || !self.conn.pending_output().is_empty(),
         }
     }
 

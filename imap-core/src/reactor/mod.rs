@@ -45,8 +45,18 @@
 //! [`Security::Plain`] connections that request STARTTLS are closed with an
 //! `InvalidInput` error (no server name to verify).
 //!
-//! [`TransportRequest::Deflate`] is not implemented yet: the connection is
-//! closed with an `io::ErrorKind::Unsupported` error.
+//! # COMPRESS=DEFLATE
+//!
+//! When the connection returns [`TransportRequest::Deflate`], both directions
+//! go through raw DEFLATE (RFC 1951) from the next byte on, inside TLS when
+//! TLS is on (plaintext is compressed, then encrypted). Output is compressed
+//! in batches of at most 64 KiB, each ended with a sync flush so the server
+//! can read every complete command (RFC 4978 section 4); a new batch is taken
+//! only when little compressed output waits (back-pressure). Input is inflated
+//! before [`Connection::receive`], at most 32 KiB at a time. The server
+//! compresses right after its OK, so the bytes that came after it in the same
+//! `receive` are handed back by [`Connection::take_unprocessed`] and inflated
+//! first.
 //!
 //! # Timers
 //!
@@ -72,6 +82,7 @@
 //! with [`Reactor::remove`], which frees the id.
 
 mod connection;
+mod deflate;
 mod event_loop;
 mod timer;
 mod tls;

@@ -82,10 +82,16 @@ impl Connection for Rec {
                 self.out.extend_from_slice(&after);
             }
         }
-        if let Some(marker) = &self.deflate_on {
-            if find(&self.got, marker).is_some() {
+        if let Some(marker) = self.deflate_on.clone() {
+            if let Some(at) = find(&self.got, &marker) {
+                // What follows the marker is compressed: handed back.
+                let end = at + marker.len();
+                self.leftover = self.got[end..].to_vec();
+                self.got.truncate(end);
                 self.request = Some(TransportRequest::Deflate);
                 self.requested = true;
+                let after = std::mem::take(&mut self.after_tls);
+                self.out.extend_from_slice(&after);
             }
         }
     }
@@ -98,6 +104,13 @@ impl Connection for Rec {
     }
     fn take_transport_request(&mut self) -> Option<TransportRequest> {
         self.request.take()
+    }
+    fn take_unprocessed(&mut self) -> Vec<u8> {
+        if self.deflate_on.is_some() {
+            std::mem::take(&mut self.leftover)
+        } else {
+            Vec::new()
+        }
     }
     fn next_deadline(&self) -> Option<Instant> {
         self.deadlines.first().copied()
@@ -327,18 +340,78 @@ fn connection_deadlines_fire_on_time() {
     assert_eq!(server.join().unwrap(), 0);
 }
 
+/// Raw DEFLATE with a sync flush, as a server sends it.
+fn deflate_sync(c: &mut flate2::Compress, plain: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(plain.len() + 64);
+    let mut pos = 0;
+    loop {
+        let before = c.total_in();
+        c.compress_vec(&plain[pos..], &mut out, flate2::FlushCompress::Sync).unwrap();
+        pos += (c.total_in() - before) as usize;
+        if pos == plain.len() && out.len() < out.capacity() {
+            return out;
+        }
+        out.reserve(4096);
+    }
+}
+
 #[test]
-fn deflate_request_is_unsupported() {
-    let (addr, server) = serve_one(|mut s| {
-        s.write_all(b"A1 OK DEFLATE active\r\n").unwrap();
-        let mut buf = [0; 16];
+fn deflate_both_ways_with_compressed_bytes_in_the_ok_read() {
+    let big: Vec<u8> = (0..300_000u32).map(|i| b"abcdefghij\r\n"[(i % 12) as usize]).collect();
+    let expect = big.clone();
+    let (addr, server) = serve_one(move |mut s| {
+        let mut c = flate2::Compress::new(flate2::Compression::default(), false);
+        let mut d = flate2::Decompress::new(false);
+        // The OK and the first compressed bytes in one write (one read).
+        let mut first = b"A1 OK DEFLATE active\r\n".to_vec();
+        first.extend(deflate_sync(&mut c, b"* OK compressed hello\r\n"));
+        s.write_all(&first).unwrap();
+        // The client's compressed data, inflated until all of `big` is in.
+        let mut got = Vec::new();
+        let mut buf = vec![0; 65536];
+        let mut plain = vec![0; 1 << 20];
+        while got.len() < expect.len() + 6 {
+            let n = s.read(&mut buf).unwrap();
+            assert!(n > 0, "client closed early");
+            let mut pos = 0;
+            loop {
+                let (bi, bo) = (d.total_in(), d.total_out());
+                d.decompress(&buf[pos..n], &mut plain, flate2::FlushDecompress::Sync).unwrap();
+                pos += (d.total_in() - bi) as usize;
+                let made = (d.total_out() - bo) as usize;
+                got.extend_from_slice(&plain[..made]);
+                if pos == n && made < plain.len() {
+                    break;
+                }
+            }
+        }
+        assert_eq!(&got[..6], b"HELLO\n");
+        assert!(got[6..] == expect[..], "client data differs");
+        // A large compressed answer, then bye.
+        let mut answer = expect.clone();
+        answer.extend_from_slice(b"BYE\r\n");
+        s.write_all(&deflate_sync(&mut c, &answer)).unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
         s.read(&mut buf).unwrap_or(0)
     });
     let mut reactor = Reactor::new().unwrap();
-    let id = connect_plain(&mut reactor, addr, Rec { deflate_on: Some(b"A1 OK".to_vec()), ..Rec::default() });
+    let mut after = b"HELLO\n".to_vec();
+    after.extend_from_slice(&big);
+    let rec = Rec {
+        deflate_on: Some(b"A1 OK DEFLATE active\r\n".to_vec()),
+        after_tls: after,
+        close_after: Some(b"BYE\r\n".to_vec()),
+        ..Rec::default()
+    };
+    let id = connect_plain(&mut reactor, addr, rec);
     run_until_closed(&mut reactor, id);
     let rec = reactor.remove(id).unwrap();
-    assert_eq!(rec.closed_kind(), Some(Some(io::ErrorKind::Unsupported)));
+    assert!(rec.closed_kind() == Some(None), "{:?}", rec.closed);
+    let mut want = b"A1 OK DEFLATE active\r\n* OK compressed hello\r\n".to_vec();
+    want.extend_from_slice(&big);
+    want.extend_from_slice(b"BYE\r\n");
+    assert_eq!(rec.got.len(), want.len());
+    assert!(rec.got == want);
     server.join().unwrap();
 }
 

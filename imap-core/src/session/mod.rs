@@ -23,6 +23,9 @@
 //!   forgotten after STARTTLS and after login unless the server resends them;
 //! - STARTTLS: the transport switch is requested at the exact byte after the
 //!   tagged OK; plaintext that arrived after it is an injection and an error;
+//! - COMPRESS=DEFLATE: likewise requested at the byte after the tagged OK;
+//!   what arrived after it is compressed, left unprocessed and handed back to
+//!   the reactor ([`Connection::take_unprocessed`]) to inflate;
 //! - a connection that ends mid-command fails that command: never a short
 //!   result presented as complete.
 //!
@@ -265,6 +268,14 @@ pub struct Session {
     capabilities: Option<Vec<Capability<'static>>>,
     greeting: Option<Condition<'static>>,
     transport_request: Option<TransportRequest>,
+    /// Bytes fed to the framer so far (the stream offset of the next one).
+    received: u64,
+    /// Stream offset just after the response handled last.
+    frame_end: u64,
+    /// COMPRESS completed: the stream offset where compressed data starts.
+    deflate_at: Option<u64>,
+    /// The compressed bytes that came after the OK to COMPRESS.
+    unprocessed: Vec<u8>,
     /// Set once STARTTLS completed: any byte still buffered is an injection.
     closed: bool,
     close_requested: bool,
@@ -323,6 +334,10 @@ impl Session {
             capabilities: None,
             greeting: None,
             transport_request: None,
+            received: 0,
+            frame_end: 0,
+            deflate_at: None,
+            unprocessed: Vec::new(),
             closed: false,
             close_requested: false,
             utf8_accept: false,
@@ -472,9 +487,19 @@ impl Session {
         if self.closed {
             return;
         }
+        self.received += bytes.len() as u64;
         self.framer.feed(bytes);
         if self.streaming.is_none() {
             self.process(None);
+        }
+        if let Some(at) = self.deflate_at.take() {
+            // Everything after the OK to COMPRESS came in this chunk (the OK
+            // was handled as soon as it was complete): it is compressed.
+            let after = usize::try_from(self.received - at).unwrap_or(usize::MAX);
+            match bytes.len().checked_sub(after) {
+                Some(start) => self.unprocessed = bytes[start..].to_vec(),
+                None => self.close(Some(Error::Protocol("compressed data buffered before COMPRESS completed".into()))),
+            }
         }
     }
 
@@ -507,6 +532,11 @@ impl Session {
     /// command runs: its data goes to `sink`, everything else as usual.
     pub fn process_with(&mut self, sink: &mut dyn FnMut(&Response<'_>)) {
         self.process(Some(sink));
+        // Compressed bytes after the OK to COMPRESS cannot be handed back
+        // from here (they may span several reads).
+        if self.deflate_at.take().is_some_and(|at| at != self.received) {
+            self.close(Some(Error::Protocol("data after COMPRESS completed during a streaming command".into())));
+        }
     }
 
     /// Bytes waiting to be written to the server.
@@ -667,7 +697,10 @@ impl Session {
             data: Vec::new(),
             extensions: Vec::new(),
             written: false,
-            exclusive: matches!(command, Command::StartTls | Command::Authenticate { .. } | Command::Idle),
+            exclusive: matches!(
+                command,
+                Command::StartTls | Command::Compress | Command::Authenticate { .. } | Command::Idle
+            ),
             sasl,
             selecting,
             set: match command {
@@ -716,12 +749,17 @@ impl Session {
                 break;
             }
             crate::parse::parse_frames(run.bytes, run.items, |parsed| self.take(parsed, sink.as_deref_mut()));
-            if self.transport_request == Some(TransportRequest::StartTls) {
+            if self.transport_request.is_some() {
                 break;
             }
         }
         if self.transport_request == Some(TransportRequest::StartTls) && framer.buffered() > 0 {
             self.starttls_injected();
+        }
+        if self.transport_request == Some(TransportRequest::Deflate) {
+            // What follows the OK is compressed: dropped here, handed back
+            // from the chunk it came in (see `receive`).
+            let _ = framer.finish();
         }
         self.framer = framer;
     }
@@ -736,8 +774,13 @@ impl Session {
             // plaintext after it was injected by someone on the path.
             return self.starttls_injected();
         }
+        if self.transport_request == Some(TransportRequest::Deflate) {
+            // Compressed bytes after the OK to COMPRESS, framed as if plain.
+            return;
+        }
         match parsed {
             Parsed::Response(frame, response) => {
+                self.frame_end = frame.offset() + frame.bytes().len() as u64;
                 // Extensions see what the core grammar kept generic.
                 if response.has_unknown() {
                     if let Some(value) = self.extensions.iter().find_map(|e| e.parse(frame)) {
@@ -1029,6 +1072,10 @@ impl Session {
                 self.capabilities = None;
                 self.transport_request = Some(TransportRequest::StartTls);
             }
+            "COMPRESS" => {
+                self.transport_request = Some(TransportRequest::Deflate);
+                self.deflate_at = Some(self.frame_end);
+            }
             "ENABLE" => {
                 let enabled = command.data.iter().any(|r| match r {
                     Response::Data(Data::Enabled(caps)) => caps.iter().any(|c| c.is("UTF8=ACCEPT")),
@@ -1075,6 +1122,10 @@ impl Connection for Session {
 
     fn take_transport_request(&mut self) -> Option<TransportRequest> {
         self.transport_request.take()
+    }
+
+    fn take_unprocessed(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.unprocessed)
     }
 
     fn next_deadline(&self) -> Option<Instant> {
