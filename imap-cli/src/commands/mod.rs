@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod connect;
+pub mod extensions;
 pub mod output;
 pub mod parse;
 pub mod server;

@@ -1,7 +1,9 @@
 //! The subcommands that talk to a server: capabilities, list, status,
-//! select, search, fetch, idle, append, move, and the demo.
+//! select, search, fetch, idle, append, move, the demo, and the extension
+//! commands of [`extensions`]: namespace, quota, id, metadata, thread.
 
 use super::connect::Server;
+use super::extensions;
 use super::output::{describe, list_line, status_line, table, Out};
 use crate::failure::Failure;
 use clap::Subcommand;
@@ -26,6 +28,13 @@ pub enum ServerCommand {
         /// `*` for all, `%` for one level.
         #[arg(default_value = "*")]
         pattern: String,
+        /// Ask for special-use attributes (LIST ... RETURN (SPECIAL-USE), RFC 6154).
+        #[arg(long)]
+        special_use: bool,
+        /// Print each mailbox's message and unseen counts, from one
+        /// command (LIST ... RETURN (STATUS (MESSAGES UNSEEN)), LIST-STATUS).
+        #[arg(long)]
+        status: bool,
     },
     /// Print a mailbox's counters (STATUS).
     Status {
@@ -53,6 +62,40 @@ pub enum ServerCommand {
         /// Only messages whose Subject contains this.
         #[arg(long)]
         subject: Option<String>,
+        /// Ask for ESEARCH results (UID SEARCH RETURN (MIN MAX COUNT ALL),
+        /// RFC 4731) and print min, max, count and all.
+        #[arg(long)]
+        esearch: bool,
+    },
+    /// Print the server's namespaces (NAMESPACE): personal, other users',
+    /// shared; prefix and delimiter each.
+    Namespace,
+    /// Print a mailbox's quota roots and each resource's usage and limit
+    /// (GETQUOTAROOT).
+    Quota {
+        /// The mailbox.
+        #[arg(default_value = "INBOX")]
+        mailbox: String,
+    },
+    /// Send the client's ID (name imap-cli, version) and print the server's.
+    Id,
+    /// Print metadata entries of a mailbox (GETMETADATA, RFC 5464) as the
+    /// server's METADATA responses carry them.
+    Metadata {
+        /// The mailbox; "" for the server's own entries.
+        mailbox: String,
+        /// Entries such as `/private/comment` or `/shared/comment`.
+        #[arg(required = true)]
+        entries: Vec<String>,
+    },
+    /// Print a mailbox's threads (UID THREAD ... ALL): UIDs indented under
+    /// the message they reply to, with subjects.
+    Thread {
+        /// The mailbox.
+        mailbox: String,
+        /// The threading algorithm.
+        #[arg(long, value_enum, default_value_t)]
+        algorithm: extensions::Algorithm,
     },
     /// Print messages as a table: UID, date, size, flags, from, subject.
     Fetch {
@@ -118,7 +161,10 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
             let caps = client.capabilities()?;
             out.print(&caps, || caps.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" "));
         }
-        ServerCommand::List { pattern } => {
+        ServerCommand::List { pattern, special_use, status } if *special_use || *status => {
+            extensions::list_extended(&mut client, pattern, *special_use, *status, &out)?;
+        }
+        ServerCommand::List { pattern, .. } => {
             for entry in client.list_folders("", pattern)? {
                 out.print(&entry, || list_line(&entry));
             }
@@ -143,21 +189,18 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
                 .join("\n")
             });
         }
-        ServerCommand::Search { mailbox, unseen, from, subject } => {
-            let mut keys = Vec::new();
-            if *unseen {
-                keys.push(SearchKey::Unseen);
-            }
-            if let Some(from) = from {
-                keys.push(SearchKey::From(from.clone().into_bytes()));
-            }
-            if let Some(subject) = subject {
-                keys.push(SearchKey::Subject(subject.clone().into_bytes()));
-            }
-            let criteria = if keys.is_empty() { SearchKey::All } else { SearchKey::and(keys) };
+        ServerCommand::Search { mailbox, unseen, from, subject, esearch } => {
+            let criteria = extensions::Criteria::new(*unseen, from.as_deref(), subject.as_deref());
             client.select_folder(mailbox, true)?;
-            let uids = client.search(criteria)?;
-            out.print(&uids, || uids.iter().map(u32::to_string).collect::<Vec<_>>().join(" "));
+            extensions::search(&mut client, criteria, *esearch, &out)?;
+        }
+        ServerCommand::Namespace => extensions::namespace(&mut client, &out)?,
+        ServerCommand::Quota { mailbox } => extensions::quota(&mut client, mailbox, &out)?,
+        ServerCommand::Id => extensions::id(&mut client, &out)?,
+        ServerCommand::Metadata { mailbox, entries } => extensions::metadata(&mut client, mailbox, entries, &out)?,
+        ServerCommand::Thread { mailbox, algorithm } => {
+            client.select_folder(mailbox, true)?;
+            extensions::thread(&mut client, *algorithm, &out)?;
         }
         ServerCommand::Fetch { mailbox, .. } => {
             client.select_folder(mailbox, true)?;
