@@ -217,3 +217,16 @@ fn thread_prints_the_tree_with_subjects() {
     assert!(lines.contains(&"2 Lunch") && lines.iter().any(|l| l.trim_start() == "4 Re: Re: Plans"), "{text}");
     assert!(lines.iter().filter(|l| l.starts_with(' ')).count() == 2, "{text}");
 }
+
+#[test]
+fn compress_works_with_any_command() {
+    let d = support::dovecot();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_imap-cli"))
+        .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "--ca-file", d.ca().to_str().unwrap()])
+        .args(["--user", "bob", "--compress", "--json", "list"])
+        .env("IMAP_PASSWORD", "bob-pass")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"INBOX\""));
+}

@@ -45,6 +45,9 @@ pub struct Server {
     /// Seconds a command may take.
     #[arg(long, default_value_t = 120, global = true, value_name = "SECONDS")]
     pub timeout: u64,
+    /// Compress the connection (COMPRESS=DEFLATE, RFC 4978) after logging in.
+    #[arg(long, global = true)]
+    pub compress: bool,
 }
 
 impl Server {
@@ -90,6 +93,9 @@ impl Server {
         })?;
         if let (Some(user), Some(password)) = (&self.user, password) {
             client.login(user, &password)?;
+        }
+        if self.compress {
+            client.compress()?;
         }
         Ok(client)
     }
