@@ -531,6 +531,10 @@ impl Session {
     /// Handles what [`receive`](Session::receive) buffered while a streaming
     /// command runs: its data goes to `sink`, everything else as usual.
     pub fn process_with(&mut self, sink: &mut dyn FnMut(&Response<'_>)) {
+        if self.streaming.is_none() {
+            // `receive` has handled every complete response already.
+            return;
+        }
         self.process(Some(sink));
         // Compressed bytes after the OK to COMPRESS cannot be handed back
         // from here (they may span several reads).
