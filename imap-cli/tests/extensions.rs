@@ -2,49 +2,15 @@
 //! namespace, quota, id, metadata, list --special-use / --status,
 //! search --esearch, thread. Each test uses folders of its own.
 
-#[path = "../../imap-core/tests/support/dovecot.rs"]
-mod support;
+mod common;
 
-use imap_core::client::{Client, ClientOptions, TlsMode};
+use common::support::dovecot;
+use common::{cli, client, json_lines, ok};
 use imap_core::command::{Arg, Command};
-use imap_core::reactor::TlsOptions;
 use imap_core::types::Flag;
-use std::process::{Command as Process, Output, Stdio};
-use support::dovecot;
 
 const SEEN: &[Flag<'static>] = &[Flag::Seen];
 const NONE: &[Flag<'static>] = &[];
-
-/// imap-cli with the connection options for bob over verified TLS.
-fn cli(args: &[&str]) -> Output {
-    let d = dovecot();
-    Process::new(env!("CARGO_BIN_EXE_imap-cli"))
-        .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "--tls"])
-        .args(["--ca-file", d.ca().to_str().unwrap(), "--user", "bob"])
-        .args(args)
-        .env("IMAP_PASSWORD", "bob-pass")
-        .stdin(Stdio::null())
-        .output()
-        .expect("imap-cli runs")
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
-
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    ok(out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-/// A client of the test's own, to set up what the CLI must observe.
-fn client() -> Client {
-    let d = dovecot();
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
-    let mut client = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
-    client.login("bob", "bob-pass").unwrap();
-    client
-}
 
 /// Creates `folder` (afresh) with `messages`, each with its flags.
 fn folder_with(folder: &str, messages: &[(String, &[Flag<'static>])]) {
@@ -220,7 +186,7 @@ fn thread_prints_the_tree_with_subjects() {
 
 #[test]
 fn compress_works_with_any_command() {
-    let d = support::dovecot();
+    let d = dovecot();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_imap-cli"))
         .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "--ca-file", d.ca().to_str().unwrap()])
         .args(["--user", "bob", "--compress", "--json", "list"])

@@ -1,14 +1,12 @@
 //! imap-cli's server commands against a real Dovecot on 127.0.0.1.
 
-#[path = "../../imap-core/tests/support/dovecot.rs"]
-mod support;
+mod common;
 
-use imap_core::client::{Client, ClientOptions, TlsMode};
-use imap_core::reactor::TlsOptions;
+use common::support::dovecot;
+use common::{cli, client, command, json_lines, ok};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::sync::Once;
-use support::dovecot;
 
 /// Seeds bob once per test binary: 5 INBOX messages and the seed's folders.
 fn seeded() {
@@ -16,43 +14,8 @@ fn seeded() {
     SEED.call_once(|| dovecot().seed("bob", 5));
 }
 
-/// imap-cli with the connection options for bob over verified TLS.
-fn command(args: &[&str]) -> Command {
-    let d = dovecot();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_imap-cli"));
-    command
-        .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "--tls"])
-        .args(["--ca-file", d.ca().to_str().unwrap(), "--user", "bob"])
-        .args(args)
-        .env("IMAP_PASSWORD", "bob-pass")
-        .stdin(Stdio::null());
-    command
-}
-
-fn cli(args: &[&str]) -> Output {
-    command(args).output().expect("imap-cli runs")
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
-
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    ok(out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A client of the test's own, for what the CLI must observe.
-fn client() -> Client {
-    let d = dovecot();
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
-    let mut client = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
-    client.login("bob", "bob-pass").unwrap();
-    client
 }
 
 fn message(subject: &str) -> String {

@@ -1,0 +1,49 @@
+//! What imap-cli's server tests share: the private Dovecot, imap-cli run as
+//! bob over verified TLS, and a client of the test's own.
+#![allow(dead_code)] // each test binary uses its own subset
+
+#[path = "../../../imap-core/tests/support/dovecot.rs"]
+pub mod support;
+
+use imap_core::client::{Client, ClientOptions, TlsMode};
+use imap_core::reactor::TlsOptions;
+use std::process::{Command, Output, Stdio};
+use support::dovecot;
+
+/// imap-cli with the connection options for bob over verified TLS.
+pub fn command(args: &[&str]) -> Command {
+    let d = dovecot();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_imap-cli"));
+    command
+        .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "--tls"])
+        .args(["--ca-file", d.ca().to_str().unwrap(), "--user", "bob"])
+        .args(args)
+        .env("IMAP_PASSWORD", "bob-pass")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs [`command`] to the end.
+pub fn cli(args: &[&str]) -> Output {
+    command(args).output().expect("imap-cli runs")
+}
+
+/// stdout of a run that must have succeeded.
+pub fn ok(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+/// The JSON lines of a run that must have succeeded.
+pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    ok(out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// A client of the test's own, to set up what the CLI must observe.
+pub fn client() -> Client {
+    let d = dovecot();
+    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
+    let mut client = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
+    client.login("bob", "bob-pass").unwrap();
+    client
+}
