@@ -16,9 +16,9 @@ fn main() {
         r#"/// Declares a pest parser for the core IMAP grammar plus extension rules.
 ///
 /// The grammar attributes given (`#[grammar = "..."]` or
-/// `#[grammar_inline = "..."]`) must define the four hooks of
+/// `#[grammar_inline = "..."]`) must define the five hooks of
 /// `grammar/hooks.pest` (`ext_response_data`, `ext_msg_att`,
-/// `ext_resp_text_code`, `ext_mailbox_list`). The crate using it depends on
+/// `ext_resp_text_code`, `ext_mailbox_list`, `ext_status_att`). The crate using it depends on
 /// `pest` and `pest_derive` too, as for any pest parser. See "Extending the
 /// grammar" in the crate docs.
 #[macro_export]

@@ -34,11 +34,12 @@
 //! crate, without a fork (the workspace's `examples/extension` crate does it
 //! for METADATA and PREVIEW, tested against Dovecot):
 //!
-//! 1. Write a `.pest` file with the extension's rules and the four hooks the
+//! 1. Write a `.pest` file with the extension's rules and the five hooks the
 //!    core grammar tries where extensions add syntax: `ext_response_data`
 //!    (after `* `), `ext_msg_att` (a FETCH item), `ext_resp_text_code`
-//!    (inside `[...]`) and `ext_mailbox_list` (after a LIST name); a hook you
-//!    do not need is `_{ !ANY ~ ANY }`.
+//!    (inside `[...]`), `ext_mailbox_list` (after a LIST name) and
+//!    `ext_status_att` (a STATUS item whose value is not a number); a hook
+//!    you do not need is `_{ !ANY ~ ANY }`.
 //! 2. Declare the parser with [`imap_parser!`], which embeds the core grammar
 //!    (pest resolves grammar paths against the crate that uses them, so the
 //!    text travels in the macro), and run [`impl_imap_rule!`] on its `Rule`:

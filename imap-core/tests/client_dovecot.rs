@@ -112,7 +112,7 @@ fn folders_list_create_rename_delete_subscribe_status() {
     assert!(!c.folder_exists(name).unwrap() && c.folder_exists("Tëst/Renamed").unwrap());
     let status = c.folder_status("Tëst/Renamed", &[StatusAtt::Messages, StatusAtt::UidNext]).unwrap();
     assert_eq!(status[0].att, StatusAtt::Messages);
-    assert_eq!(status[0].value, 0);
+    assert_eq!(status[0].number(), Some(0));
     c.delete_folder("Tëst/Renamed").unwrap();
     let err = c.delete_folder("Tëst/Renamed").unwrap_err();
     assert!(matches!(err, Error::No { command: "DELETE", .. }), "{err}");
@@ -177,7 +177,7 @@ fn append_search_fetch_store_copy_move_expunge() {
     assert_eq!(c.expunge().unwrap(), vec![1]);
     assert_eq!(c.session().mailbox().unwrap().exists, 0);
     let status = c.folder_status("t-messages-copy", &[StatusAtt::Messages]).unwrap();
-    assert_eq!(status[0].value, 2);
+    assert_eq!(status[0].number(), Some(2));
 }
 
 /// An empty mailbox of this name. Set-up, not under test: Dovecot, with
@@ -306,7 +306,7 @@ fn close_uid_expunge_and_non_ascii_selection() {
     c.close_folder().unwrap();
     assert!(c.session().mailbox().is_none());
     let status = c.folder_status("t-日本語", &[StatusAtt::Messages]).unwrap();
-    assert_eq!(status[0].value, 1, "CLOSE expunged the \\Deleted one");
+    assert_eq!(status[0].number(), Some(1), "CLOSE expunged the \\Deleted one");
     c.delete_folder("t-日本語").unwrap();
 }
 
@@ -400,7 +400,7 @@ fn move_by_copy_without_the_move_extension() {
     let copy = c.move_by_copy(moved.uid, "t-moved-to").unwrap().unwrap();
     assert_eq!(copy.source.to_string(), moved.uid.to_string());
     assert_eq!(c.search(SearchKey::All).unwrap(), vec![kept.uid], "the other \\Deleted message stays");
-    assert_eq!(c.folder_status("t-moved-to", &[StatusAtt::Messages]).unwrap()[0].value, 1);
+    assert_eq!(c.folder_status("t-moved-to", &[StatusAtt::Messages]).unwrap()[0].number(), Some(1));
 }
 
 #[test]

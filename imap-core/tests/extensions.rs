@@ -368,3 +368,88 @@ fn list_extended_rfc5258() {
     let ListExtended::Other { tag, value: Value::List(values) } = &l.extended[1] else { panic!("{l:?}") };
     assert_eq!((tag.to_string(), values.len()), ("X-EXT".into(), 2));
 }
+
+// ------------------------------------------------------------------ STATUS items (RFC 8438, 8474, 7162, 9051, 7889)
+
+fn status(input: &[u8]) -> Vec<StatusItem<'static>> {
+    match data(input) {
+        Data::Status { items, .. } => items,
+        other => panic!("not a STATUS: {other:?}"),
+    }
+}
+
+#[test]
+fn status_items_of_extensions() {
+    use StatusValue::Number;
+    // RFC 8438 section 4 (STATUS=SIZE).
+    assert_eq!(
+        status(b"* STATUS INBOX (MESSAGES 8 SIZE 44421)\r\n"),
+        vec![
+            StatusItem { att: StatusAtt::Messages, value: Number(8) },
+            StatusItem { att: StatusAtt::Size, value: Number(44421) }
+        ]
+    );
+    // number64: beyond 32 bits.
+    assert_eq!(status(b"* STATUS x (SIZE 9223372036854775807)\r\n")[0].number(), Some(9_223_372_036_854_775_807));
+    // RFC 8474 section 4.1 (OBJECTID).
+    assert_eq!(
+        status(b"* STATUS foo (MAILBOXID (F2212ea87-6097-4256-9d51-71338625))\r\n"),
+        vec![StatusItem {
+            att: StatusAtt::MailboxId,
+            value: StatusValue::ObjectId("F2212ea87-6097-4256-9d51-71338625".into())
+        }]
+    );
+    // RFC 7162 section 3.1.10 (CONDSTORE).
+    assert_eq!(
+        status(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 7500 HIGHESTMODSEQ 7011231777)\r\n"),
+        vec![
+            StatusItem { att: StatusAtt::Messages, value: Number(231) },
+            StatusItem { att: StatusAtt::UidNext, value: Number(7500) },
+            StatusItem { att: StatusAtt::HighestModSeq, value: Number(7_011_231_777) }
+        ]
+    );
+    // RFC 9051 section 6.3.11: DELETED (and no RECENT).
+    assert_eq!(
+        status(b"* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292 DELETED 3)\r\n")[2],
+        StatusItem { att: StatusAtt::Deleted, value: Number(3) }
+    );
+    // RFC 7889 section 3.2 (APPENDLIMIT): a number, or NIL for no limit.
+    assert_eq!(
+        status(b"* STATUS INBOX (APPENDLIMIT 257890)\r\n"),
+        vec![StatusItem { att: StatusAtt::AppendLimit, value: Number(257890) }]
+    );
+    assert_eq!(
+        status(b"* STATUS Sent (APPENDLIMIT NIL MESSAGES 0)\r\n"),
+        vec![
+            StatusItem { att: StatusAtt::AppendLimit, value: StatusValue::Nil },
+            StatusItem { att: StatusAtt::Messages, value: Number(0) }
+        ]
+    );
+}
+
+#[test]
+fn unknown_status_items_keep_their_raw_value() {
+    let items = status(b"* STATUS INBOX (X-LIST (1 \"a\") MESSAGES 2 X-NAME abc X-STR \"s\" MAILBOXID (a b))\r\n");
+    assert_eq!(items.len(), 5);
+    assert_eq!(
+        items[0],
+        StatusItem {
+            att: StatusAtt::Other("X-LIST".into()),
+            value: StatusValue::Other(Value::List(vec![Value::Number(1), Value::String(IString::from(&b"a"[..]))]))
+        }
+    );
+    assert_eq!(items[1].number(), Some(2));
+    assert_eq!(items[2].value, StatusValue::Other(Value::Atom("abc".into())));
+    assert_eq!(items[3].value, StatusValue::Other(Value::String(IString::from(&b"s"[..]))));
+    // A MAILBOXID that is not one objectid: kept whole, not dropped.
+    assert_eq!(
+        items[4],
+        StatusItem {
+            att: StatusAtt::MailboxId,
+            value: StatusValue::Other(Value::List(vec![Value::Atom("a".into()), Value::Atom("b".into())]))
+        }
+    );
+    // The names as they go on the wire.
+    assert_eq!(StatusAtt::HighestModSeq.as_str(), "HIGHESTMODSEQ");
+    assert_eq!(StatusAtt::Other("X-Y".into()).as_str(), "X-Y");
+}

@@ -167,7 +167,7 @@ fn empty_status_lists() {
     let Data::Status { items, .. } = data(b"* STATUS \"Sent Items\" (MESSAGES 3 HIGHESTMODSEQ 99999999999)\r\n") else {
         panic!()
     };
-    assert_eq!(items[1], StatusItem { att: StatusAtt::Other("HIGHESTMODSEQ".into()), value: 99_999_999_999 });
+    assert_eq!(items[1], StatusItem { att: StatusAtt::HighestModSeq, value: StatusValue::Number(99_999_999_999) });
 }
 
 #[test]

@@ -156,7 +156,10 @@ fn status_6_3_10() {
     assert_eq!(mailbox.name(), "blurdybloop");
     assert_eq!(
         items,
-        vec![StatusItem { att: StatusAtt::Messages, value: 231 }, StatusItem { att: StatusAtt::UidNext, value: 44292 }]
+        vec![
+            StatusItem { att: StatusAtt::Messages, value: StatusValue::Number(231) },
+            StatusItem { att: StatusAtt::UidNext, value: StatusValue::Number(44292) }
+        ]
     );
 }
 

@@ -2,7 +2,7 @@
 //! METADATA (RFC 5464: an untagged response and a response code) and PREVIEW
 //! (RFC 8970: a FETCH item).
 //!
-//! 1. A grammar file with the extension's rules and the four hooks
+//! 1. A grammar file with the extension's rules and the five hooks
 //!    (`src/metadata_preview.pest`), compiled together with the core grammar
 //!    by [`imap_core::imap_parser!`].
 //! 2. Typed values derived from the rules with `#[derive(FromPair)]`; core

@@ -1,6 +1,6 @@
 //! How results are printed: JSON lines, or text lines and tables.
 
-use imap_core::types::{Address, Data, Fetch, ListEntry, Response, Status, StatusAtt, StatusItem};
+use imap_core::types::{Address, Data, Fetch, ListEntry, Response, Status, StatusItem, StatusValue};
 use serde::Serialize;
 
 /// Prints values as JSON lines or as text.
@@ -40,15 +40,14 @@ pub fn status_line(mailbox: &str, items: &[StatusItem<'_>]) -> String {
     let items: Vec<String> = items
         .iter()
         .map(|i| {
-            let name = match &i.att {
-                StatusAtt::Messages => "messages",
-                StatusAtt::Recent => "recent",
-                StatusAtt::UidNext => "uidnext",
-                StatusAtt::UidValidity => "uidvalidity",
-                StatusAtt::Unseen => "unseen",
-                StatusAtt::Other(name) => name,
+            let name = i.att.as_str().to_ascii_lowercase();
+            let value = match &i.value {
+                StatusValue::Number(n) => n.to_string(),
+                StatusValue::Nil => "NIL".to_owned(),
+                StatusValue::ObjectId(id) => id.to_string(),
+                StatusValue::Other(v) => format!("{v:?}"),
             };
-            format!("{name}={}", i.value)
+            format!("{name}={value}")
         })
         .collect();
     format!("{mailbox}: {}", items.join(" "))

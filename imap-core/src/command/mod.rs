@@ -915,13 +915,9 @@ fn status_atts(e: &mut Encoder<'_>, atts: &[StatusAtt<'_>]) -> Result<(), Encode
         if i > 0 {
             e.sp();
         }
-        match a {
-            StatusAtt::Messages => _ = e.keyword("MESSAGES"),
-            StatusAtt::Recent => _ = e.keyword("RECENT"),
-            StatusAtt::UidNext => _ = e.keyword("UIDNEXT"),
-            StatusAtt::UidValidity => _ = e.keyword("UIDVALIDITY"),
-            StatusAtt::Unseen => _ = e.keyword("UNSEEN"),
-            StatusAtt::Other(o) => _ = e.atom(o)?,
+        match a.keyword() {
+            Some(keyword) => _ = e.keyword(keyword),
+            None => _ = e.atom(a.as_str())?,
         }
     }
     e.keyword(")");

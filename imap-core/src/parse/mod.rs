@@ -38,6 +38,7 @@ mod generated {
     #[grammar = "../grammar/ext/objectid.pest"]
     #[grammar = "../grammar/ext/savedate.pest"]
     #[grammar = "../grammar/ext/list_extended.pest"]
+    #[grammar = "../grammar/ext/appendlimit.pest"]
     pub struct ImapParser;
 }
 

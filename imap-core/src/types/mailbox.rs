@@ -3,7 +3,7 @@
 use super::token_leaf;
 use crate::convert::{Children, ConvError, Cx, FromPair, ImapRule, Pair, Token};
 use crate::parse::Rule;
-use crate::types::{IString, ListExtended};
+use crate::types::{IString, ListExtended, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 use std::fmt;
@@ -189,14 +189,64 @@ token_leaf!(char, "a hierarchy delimiter", mbx_list_delimiter, |s| {
 });
 
 /// One `att value` pair of a STATUS response.
+///
+/// Numbers (`MESSAGES 231`, RFC 8438's `SIZE`, RFC 7162's `HIGHESTMODSEQ`,
+/// RFC 9051's `DELETED`) are [`StatusValue::Number`]; RFC 8474's
+/// `MAILBOXID (id)` is [`StatusValue::ObjectId`]; RFC 7889's `APPENDLIMIT NIL`
+/// is [`StatusValue::Nil`]; any other value is kept whole as
+/// [`StatusValue::Other`].
+///
+/// ```
+/// use imap_core::types::{Data, Response, StatusAtt, StatusValue};
+///
+/// let input = b"* STATUS INBOX (MESSAGES 2 SIZE 4096 MAILBOXID (F2212ea87-6097-4256-9d51-71338625) APPENDLIMIT NIL)\r\n";
+/// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+/// let Ok(Response::Data(Data::Status { items, .. })) = imap_core::parse(&frame) else { panic!() };
+/// assert_eq!((&items[1].att, items[1].number()), (&StatusAtt::Size, Some(4096)));
+/// assert_eq!(items[2].value, StatusValue::ObjectId("F2212ea87-6097-4256-9d51-71338625".into()));
+/// assert_eq!((&items[3].att, &items[3].value), (&StatusAtt::AppendLimit, &StatusValue::Nil));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "status_att_item")]
+#[imap(
+    rule = "status_att_item",
+    rule = "status_att_mailboxid",
+    rule = "status_att_appendlimit",
+    rule = "status_att_other"
+)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct StatusItem<'a> {
     /// What is counted.
     pub att: StatusAtt<'a>,
     /// Its value.
-    pub value: u64,
+    pub value: StatusValue<'a>,
+}
+
+impl StatusItem<'_> {
+    /// The value if it is a number (every RFC 3501 attribute, `SIZE`,
+    /// `HIGHESTMODSEQ`, `DELETED`, a numeric `APPENDLIMIT`).
+    pub fn number(&self) -> Option<u64> {
+        match self.value {
+            StatusValue::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// The value of a STATUS attribute.
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum StatusValue<'a> {
+    /// A number (64-bit: RFC 9051's number64, RFC 7162's mod-sequence).
+    Number(u64),
+    /// `NIL`: `APPENDLIMIT NIL` (RFC 7889), no limit for this mailbox.
+    #[imap(rule = "nil")]
+    Nil,
+    /// `(objectid)`: `MAILBOXID` (RFC 8474), the mailbox's unique id.
+    #[imap(rule = "status_att_objectid")]
+    ObjectId(Cow<'a, str>),
+    /// A value of another shape, kept whole.
+    Other(Value<'a>),
 }
 
 /// A STATUS attribute (RFC 3501 and extensions).
@@ -214,8 +264,45 @@ pub enum StatusAtt<'a> {
     UidValidity,
     /// `UNSEEN`: messages without `\Seen`.
     Unseen,
-    /// Any other attribute (`HIGHESTMODSEQ`, `SIZE`, ...), as sent.
+    /// `SIZE` (STATUS=SIZE, RFC 8438): the mailbox's total size in octets.
+    Size,
+    /// `HIGHESTMODSEQ` (CONDSTORE, RFC 7162).
+    HighestModSeq,
+    /// `DELETED` (IMAP4rev2, RFC 9051): messages with `\Deleted`.
+    Deleted,
+    /// `MAILBOXID` (OBJECTID, RFC 8474): the mailbox's unique id.
+    MailboxId,
+    /// `APPENDLIMIT` (RFC 7889): the largest message APPEND takes here.
+    AppendLimit,
+    /// Any other attribute, as sent.
     Other(Cow<'a, str>),
+}
+
+impl StatusAtt<'_> {
+    /// The attribute's name as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StatusAtt::Other(name) => name,
+            named => named.keyword().unwrap_or_default(),
+        }
+    }
+
+    /// The name of an attribute this crate names; `None` for `Other`.
+    pub fn keyword(&self) -> Option<&'static str> {
+        Some(match self {
+            StatusAtt::Messages => "MESSAGES",
+            StatusAtt::Recent => "RECENT",
+            StatusAtt::UidNext => "UIDNEXT",
+            StatusAtt::UidValidity => "UIDVALIDITY",
+            StatusAtt::Unseen => "UNSEEN",
+            StatusAtt::Size => "SIZE",
+            StatusAtt::HighestModSeq => "HIGHESTMODSEQ",
+            StatusAtt::Deleted => "DELETED",
+            StatusAtt::MailboxId => "MAILBOXID",
+            StatusAtt::AppendLimit => "APPENDLIMIT",
+            StatusAtt::Other(_) => return None,
+        })
+    }
 }
 
 token_leaf!(StatusAtt<'a>, "a status attribute", status_att, |s| Some(match s.to_ascii_uppercase().as_str() {
@@ -224,5 +311,10 @@ token_leaf!(StatusAtt<'a>, "a status attribute", status_att, |s| Some(match s.to
     "UIDNEXT" => StatusAtt::UidNext,
     "UIDVALIDITY" => StatusAtt::UidValidity,
     "UNSEEN" => StatusAtt::Unseen,
+    "SIZE" => StatusAtt::Size,
+    "HIGHESTMODSEQ" => StatusAtt::HighestModSeq,
+    "DELETED" => StatusAtt::Deleted,
+    "MAILBOXID" => StatusAtt::MailboxId,
+    "APPENDLIMIT" => StatusAtt::AppendLimit,
     _ => StatusAtt::Other(Cow::Borrowed(s)),
 }));

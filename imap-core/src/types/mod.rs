@@ -33,7 +33,7 @@ pub use ext::{
 pub use fetch::{Fetch, FetchItem, Section, SectionPart, SectionText};
 pub use flag::Flag;
 pub use into_static::IntoStatic;
-pub use mailbox::{ListEntry, Mailbox, MailboxAttr, StatusAtt, StatusItem};
+pub use mailbox::{ListEntry, Mailbox, MailboxAttr, StatusAtt, StatusItem, StatusValue};
 pub use response::{Code, Condition, Continue, Data, Response, Status, Tagged};
 pub use string::IString;
 pub use uidset::{UidRange, UidSet};

@@ -1,0 +1,57 @@
+//! Typed extension data from a real Dovecot (2.3.19): STATUS=SIZE and
+//! HIGHESTMODSEQ in STATUS, SEARCH with MODSEQ, BINARY, the QRESYNC resync.
+//! Extensions this Dovecot does not offer (OBJECTID, APPENDLIMIT, DELETED,
+//! UTF8=ACCEPT, IMAP4rev2) are tested on their RFC's examples instead
+//! (tests/extensions.rs, and the session's tests for UTF8=ACCEPT).
+
+#[path = "support/dovecot.rs"]
+mod support;
+
+use imap_core::client::{Client, ClientOptions, TlsMode};
+use imap_core::reactor::TlsOptions;
+use imap_core::types::{StatusAtt, StatusValue};
+use support::dovecot;
+
+fn options() -> ClientOptions {
+    ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() }
+}
+
+/// A logged-in client over implicit TLS, as `user`.
+fn login(user: &str) -> Client {
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options()).unwrap();
+    c.login(user, &format!("{user}-pass")).unwrap();
+    c
+}
+
+fn message(subject: &str, body: &str) -> Vec<u8> {
+    format!("From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: {subject}\r\nMessage-ID: <{subject}@test>\r\n\r\n{body}\r\n")
+        .into_bytes()
+}
+
+/// A new, empty mailbox (deleted first if a previous run left it).
+fn fresh_folder(c: &mut Client, name: &str) {
+    let _ = c.delete_folder(name);
+    c.create_folder(name).unwrap();
+}
+
+#[test]
+fn status_size_and_highestmodseq() {
+    let mut c = login("alice");
+    assert!(c.has_capability("STATUS=SIZE").unwrap() && c.has_capability("CONDSTORE").unwrap());
+    fresh_folder(&mut c, "t-status-size");
+    let (one, two) = (message("one", "first body"), message("two", "second, longer body"));
+    c.append("t-status-size", &one, &[], None).unwrap();
+    c.append("t-status-size", &two, &[], None).unwrap();
+    let items = c
+        .folder_status("t-status-size", &[StatusAtt::Messages, StatusAtt::Size, StatusAtt::HighestModSeq])
+        .unwrap();
+    assert_eq!(items.len(), 3, "{items:?}");
+    // Dovecot answers in its own order.
+    let value = |att: StatusAtt| &items.iter().find(|i| i.att == att).expect("asked for").value;
+    assert_eq!(value(StatusAtt::Messages), &StatusValue::Number(2));
+    // SIZE is the sum of the messages' sizes as stored (RFC 8438).
+    assert_eq!(value(StatusAtt::Size), &StatusValue::Number((one.len() + two.len()) as u64));
+    assert!(matches!(value(StatusAtt::HighestModSeq), StatusValue::Number(n) if *n >= 2), "{items:?}");
+    c.delete_folder("t-status-size").unwrap();
+    c.logout().unwrap();
+}
