@@ -453,3 +453,29 @@ fn unknown_status_items_keep_their_raw_value() {
     assert_eq!(StatusAtt::HighestModSeq.as_str(), "HIGHESTMODSEQ");
     assert_eq!(StatusAtt::Other("X-Y".into()).as_str(), "X-Y");
 }
+
+// ------------------------------------------------------------------ SEARCH with MODSEQ (RFC 7162 section 3.1.5)
+
+#[test]
+fn search_with_modseq_rfc7162() {
+    assert_eq!(
+        data(b"* SEARCH 2 5 6 7 11 12 18 19 20 23 (MODSEQ 917162500)\r\n"),
+        Data::Search(Search { ids: vec![2, 5, 6, 7, 11, 12, 18, 19, 20, 23], modseq: Some(917_162_500) })
+    );
+    // No match: no MODSEQ (the server must not send one), and the plain form.
+    assert_eq!(data(b"* SEARCH\r\n"), Data::Search(Search::default()));
+    assert_eq!(data(b"* SEARCH 4 \r\n"), Data::Search(Search { ids: vec![4], modseq: None }));
+    // A mod-sequence is 63-bit.
+    let Data::Search(s) = data(b"* SEARCH 1 (MODSEQ 9223372036854775807)\r\n") else { panic!() };
+    assert_eq!(s.modseq, Some(i64::MAX as u64));
+    // SORT carries it the same way.
+    let Data::Sort(s) = data(b"* SORT 2 5 6 (MODSEQ 917162500)\r\n") else { panic!() };
+    assert_eq!((s.ids, s.modseq), (vec![2, 5, 6], Some(917_162_500)));
+    // Malformed: a typed error, not a panic.
+    for bad in
+        [&b"* SEARCH 1 (MODSEQ 99999999999999999999)\r\n"[..], b"* SEARCH 1 (MODSEQ)\r\n", b"* SEARCH (MODSEQ 1)\r\n"]
+    {
+        let frame = imap_core::wire::frames(bad, Default::default()).next().unwrap().unwrap();
+        assert!(imap_core::parse(&frame).is_err(), "{:?}", String::from_utf8_lossy(bad));
+    }
+}

@@ -8,8 +8,9 @@
 mod support;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
+use imap_core::command::{FetchAttr, SearchKey};
 use imap_core::reactor::TlsOptions;
-use imap_core::types::{StatusAtt, StatusValue};
+use imap_core::types::{Flag, Search, StatusAtt, StatusValue};
 use support::dovecot;
 
 fn options() -> ClientOptions {
@@ -42,9 +43,8 @@ fn status_size_and_highestmodseq() {
     let (one, two) = (message("one", "first body"), message("two", "second, longer body"));
     c.append("t-status-size", &one, &[], None).unwrap();
     c.append("t-status-size", &two, &[], None).unwrap();
-    let items = c
-        .folder_status("t-status-size", &[StatusAtt::Messages, StatusAtt::Size, StatusAtt::HighestModSeq])
-        .unwrap();
+    let items =
+        c.folder_status("t-status-size", &[StatusAtt::Messages, StatusAtt::Size, StatusAtt::HighestModSeq]).unwrap();
     assert_eq!(items.len(), 3, "{items:?}");
     // Dovecot answers in its own order.
     let value = |att: StatusAtt| &items.iter().find(|i| i.att == att).expect("asked for").value;
@@ -53,5 +53,33 @@ fn status_size_and_highestmodseq() {
     assert_eq!(value(StatusAtt::Size), &StatusValue::Number((one.len() + two.len()) as u64));
     assert!(matches!(value(StatusAtt::HighestModSeq), StatusValue::Number(n) if *n >= 2), "{items:?}");
     c.delete_folder("t-status-size").unwrap();
+    c.logout().unwrap();
+}
+
+#[test]
+fn search_returns_the_highest_modseq_of_the_matches() {
+    let mut c = login("alice");
+    fresh_folder(&mut c, "t-search-modseq");
+    for subject in ["a", "b", "c"] {
+        c.append("t-search-modseq", &message(subject, "body"), &[], None).unwrap();
+    }
+    c.select_folder("t-search-modseq", false).unwrap();
+    let uids = c.search(SearchKey::All).unwrap();
+    assert_eq!(uids.len(), 3);
+    let before = c.fetch(&uids[..], vec![FetchAttr::ModSeq]).unwrap().iter().filter_map(|f| f.modseq()).max().unwrap();
+    // Changing a flag raises that message's mod-sequence above the others'.
+    c.add_flags(uids[1], &[Flag::Flagged]).unwrap();
+    let found = c.search_with_modseq(SearchKey::ModSeq(before + 1)).unwrap();
+    assert_eq!(found.ids, vec![uids[1]]);
+    let fetched = c.fetch(uids[1], vec![FetchAttr::ModSeq]).unwrap();
+    assert_eq!(found.modseq, fetched[0].modseq(), "MODSEQ of the SEARCH is the message's");
+    assert!(found.modseq.unwrap() > before);
+    // No match: no MODSEQ.
+    let none = c.search_with_modseq(SearchKey::ModSeq(found.modseq.unwrap() + 1)).unwrap();
+    assert_eq!((none.ids.len(), none.modseq), (0, None));
+    // A search without MODSEQ has no mod-sequence either.
+    assert_eq!(c.search_with_modseq(SearchKey::All).unwrap(), Search { ids: uids, modseq: None });
+    c.close_folder().unwrap();
+    c.delete_folder("t-search-modseq").unwrap();
     c.logout().unwrap();
 }

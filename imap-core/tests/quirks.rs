@@ -34,7 +34,7 @@ fn eight_bit_bytes_in_text_and_quoted_strings() {
 fn extra_and_missing_spaces() {
     let f = fetch(b"* 1 FETCH ( UID 7  FLAGS ( \\Seen  \\Draft ) )\r\n");
     assert_eq!((f.uid(), f.flags()), (Some(7), Some(&[Flag::Seen, Flag::Draft][..])));
-    assert_eq!(data(b"* SEARCH 1 2 \r\n"), Data::Search(vec![1, 2]));
+    assert_eq!(data(b"* SEARCH 1 2 \r\n"), Data::Search(Search { ids: vec![1, 2], modseq: None }));
     assert_eq!(data(b"* 4 EXISTS \r\n"), Data::Exists(4));
     let f = fetch(b"* 1 FETCH (FLAGS (\\Seen\\Answered))\r\n");
     assert_eq!(f.flags(), Some(&[Flag::Seen, Flag::Answered][..]));

@@ -178,9 +178,9 @@ fn expunge_6_4_3() {
 
 #[test]
 fn search_6_4_4() {
-    assert_eq!(data(b"* SEARCH 2 84 882\r\n"), Data::Search(vec![2, 84, 882]));
-    assert_eq!(data(b"* SEARCH\r\n"), Data::Search(vec![]));
-    assert_eq!(data(b"* SEARCH 43\r\n"), Data::Search(vec![43]));
+    assert_eq!(data(b"* SEARCH 2 84 882\r\n"), Data::Search(Search { ids: vec![2, 84, 882], modseq: None }));
+    assert_eq!(data(b"* SEARCH\r\n"), Data::Search(Search::default()));
+    assert_eq!(data(b"* SEARCH 43\r\n"), Data::Search(Search { ids: vec![43], modseq: None }));
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn capability_with_experimental_7_2_1() {
 
 #[test]
 fn mailbox_data_7_2_and_7_3() {
-    assert_eq!(data(b"* SEARCH 2 3 6\r\n"), Data::Search(vec![2, 3, 6]));
+    assert_eq!(data(b"* SEARCH 2 3 6\r\n"), Data::Search(Search { ids: vec![2, 3, 6], modseq: None }));
     assert_eq!(data(b"* 23 EXISTS\r\n"), Data::Exists(23));
     assert_eq!(data(b"* 5 RECENT\r\n"), Data::Recent(5));
     let l = list(b"* LSUB () \".\" #news.comp.mail.misc\r\n");

@@ -344,8 +344,8 @@ pub fn search(client: &mut Client, criteria: Criteria, esearch: bool, out: &Out)
     let mut answered = false;
     for response in data {
         match response {
-            Response::Data(Data::Search(ids)) => {
-                uids.extend(ids);
+            Response::Data(Data::Search(search)) => {
+                uids.extend(search.ids);
                 answered = true;
             }
             Response::Data(Data::ESearch(e)) => {

@@ -7,8 +7,8 @@ use super::{AppendUid, Client, CopyUid};
 use crate::command::{
     AppendMessage, Command, FetchItems, SearchKey, SeqSet, SortCriterion, StoreMode, ThreadAlgorithm,
 };
-use crate::session::Error;
-use crate::types::{Data, DateTime, Fetch, Flag, Response};
+use crate::session::{Error, Streamed};
+use crate::types::{Data, DateTime, Fetch, Flag, Response, Search};
 
 impl Client {
     /// Whether message numbers are UIDs (the default) or sequence numbers,
@@ -19,16 +19,36 @@ impl Client {
 
     /// UID SEARCH (or SEARCH): the messages matching `criteria`.
     pub fn search(&mut self, criteria: SearchKey) -> Result<Vec<u32>, Error> {
+        self.search_with_modseq(criteria).map(|found| found.ids)
+    }
+
+    /// UID SEARCH (or SEARCH), with the highest mod-sequence of the matches
+    /// that a CONDSTORE server adds when `criteria` holds a
+    /// [`SearchKey::ModSeq`] (`* SEARCH 2 5 (MODSEQ 917162500)`, RFC 7162
+    /// section 3.1.5). An ESEARCH-shaped answer (IMAP4rev2 servers send
+    /// one to a plain SEARCH) gives its `ALL` and `MODSEQ`.
+    pub fn search_with_modseq(&mut self, criteria: SearchKey) -> Result<Search, Error> {
         let done = self.run(Command::Search { charset: None, criteria, uid: self.use_uid })?;
-        Ok(done
-            .data
-            .into_iter()
-            .filter_map(|r| match r {
-                Response::Data(Data::Search(ids)) => Some(ids),
-                _ => None,
-            })
-            .flatten()
-            .collect())
+        // An ALL set names at most every message of the mailbox: a few bytes
+        // of `1:4294967295` must not become 16 GiB of numbers.
+        let most = u64::from(self.session().mailbox().map_or(0, |m| m.exists)).max(1 << 20);
+        let mut found = Search::default();
+        for response in done.data {
+            let (ids, modseq) = match response {
+                Response::Data(Data::Search(search)) => (search.ids, search.modseq),
+                Response::Data(Data::ESearch(e)) => match e.all {
+                    Some(all) if all.len() > most => {
+                        return Err(Error::Protocol(format!("ESEARCH ALL of {} messages", all.len())))
+                    }
+                    Some(all) => (all.iter().collect(), e.modseq),
+                    None => (Vec::new(), e.modseq),
+                },
+                _ => continue,
+            };
+            found.ids.extend(ids);
+            found.modseq = found.modseq.max(modseq);
+        }
+        Ok(found)
     }
 
     /// UID SORT (RFC 5256): matching UIDs in the order of `criteria`.
@@ -83,8 +103,8 @@ impl Client {
         let command = Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid };
         let tag = self.session_mut().submit_streaming(command)?;
         let mut count = 0;
-        let result = self.wait_streaming(&tag, &mut |response| {
-            if let Response::Data(Data::Fetch(fetch)) = response {
+        let result = self.wait_streaming(&tag, &mut |streamed| {
+            if let Streamed::Response { response: Response::Data(Data::Fetch(fetch)), .. } = streamed {
                 count += 1;
                 each(fetch);
             }

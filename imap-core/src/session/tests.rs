@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::command::{FetchAttr, SearchKey, SeqSet};
-use crate::types::Flag;
+use crate::types::{Flag, Search};
 
 /// A greeted session with these capabilities.
 fn greeted(capabilities: &str) -> Session {
@@ -131,7 +131,7 @@ fn pipelined_commands_get_their_own_data_and_unsolicited_stays_out() {
     let events = events(&mut s);
     let fetched = completion(&events, &fetch).unwrap();
     assert_eq!(fetched.data.len(), 2);
-    assert_eq!(completion(&events, &search).unwrap().data, vec![Response::Data(Data::Search(vec![2]))]);
+    assert_eq!(completion(&events, &search).unwrap().data, vec![Response::Data(Data::Search(Search { ids: vec![2], modseq: None }))]);
     assert!(completion(&events, &noop).unwrap().data.is_empty());
     let unsolicited: Vec<_> = events.iter().filter(|e| matches!(e, Event::Unsolicited(_))).collect();
     assert_eq!(unsolicited.len(), 2, "EXISTS and EXPUNGE: {events:?}");

@@ -1,5 +1,5 @@
 //! Typed data of the server extensions whose grammars are in `grammar/ext/`:
-//! NAMESPACE, ID, QUOTA, ACL, ESEARCH, SORT/THREAD and LIST-EXTENDED (the
+//! NAMESPACE, ID, QUOTA, ACL, ESEARCH, SEARCH and SORT with MODSEQ, THREAD and LIST-EXTENDED (the
 //! response codes and FETCH items sit with [`Code`](super::Code) and
 //! [`FetchItem`](super::FetchItem)).
 
@@ -222,17 +222,59 @@ impl<'a> FromPair<'a, Rule> for Sort {
         if pair.as_rule() != Rule::sort_data {
             return Err(ConvError::unexpected(&pair, "SORT"));
         }
-        let mut out = Sort::default();
-        for child in pair.into_inner() {
-            if child.as_rule() == Rule::search_sort_mod_seq {
-                let number = child.into_inner().next().ok_or_else(|| ConvError::new(0, "a mod-sequence"))?;
-                out.modseq = Some(u64::from_pair(number, cx)?);
-            } else {
-                out.ids.push(u32::from_pair(child, cx)?);
-            }
-        }
-        Ok(out)
+        let (ids, modseq) = ids_and_modseq(pair, cx)?;
+        Ok(Sort { ids, modseq })
     }
+}
+
+/// `* SEARCH n...` (RFC 3501), with CONDSTORE's `(MODSEQ n)` after the
+/// numbers when the search named `MODSEQ` (RFC 7162 section 3.1.5).
+///
+/// ```
+/// use imap_core::types::{Data, Response, Search};
+///
+/// let input = b"* SEARCH 2 5 6 7 11 12 18 19 20 23 (MODSEQ 917162500)\r\n";
+/// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+/// let Ok(Response::Data(Data::Search(search))) = imap_core::parse(&frame) else { panic!() };
+/// assert_eq!(search.ids, [2, 5, 6, 7, 11, 12, 18, 19, 20, 23]);
+/// assert_eq!(search.modseq, Some(917162500));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, IntoStatic)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Search {
+    /// The matching messages (UIDs for UID SEARCH), in the server's order.
+    pub ids: Vec<u32>,
+    /// The highest mod-sequence of the matches, if the server sent it.
+    pub modseq: Option<u64>,
+}
+
+impl<'a> FromPair<'a, Rule> for Search {
+    fn accepts(rule: Rule) -> bool {
+        matches!(rule, Rule::mailbox_data_search | Rule::search_modseq_data)
+    }
+
+    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+        if !Self::accepts(pair.as_rule()) {
+            return Err(ConvError::unexpected(&pair, "SEARCH"));
+        }
+        let (ids, modseq) = ids_and_modseq(pair, cx)?;
+        Ok(Search { ids, modseq })
+    }
+}
+
+/// The numbers of a SEARCH or SORT, then its `(MODSEQ n)`, if any.
+fn ids_and_modseq<'a>(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<(Vec<u32>, Option<u64>), ConvError> {
+    let (mut ids, mut modseq) = (Vec::new(), None);
+    for child in pair.into_inner() {
+        if child.as_rule() == Rule::search_sort_mod_seq {
+            let at = child.as_span().start();
+            let number = child.into_inner().next().ok_or_else(|| ConvError::new(at, "a mod-sequence"))?;
+            modseq = Some(u64::from_pair(number, cx)?);
+        } else {
+            ids.push(u32::from_pair(child, cx)?);
+        }
+    }
+    Ok((ids, modseq))
 }
 
 /// One parenthesised thread of `* THREAD` (RFC 5256): a chain of messages,

@@ -232,10 +232,11 @@ impl StatusItem<'_> {
     }
 }
 
-/// The value of a STATUS attribute.
+/// The value of a STATUS attribute (serialized as the bare number, `null`,
+/// the id's string, or the generic value).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde", serde(untagged))]
 pub enum StatusValue<'a> {
     /// A number (64-bit: RFC 9051's number64, RFC 7162's mod-sequence).
     Number(u64),

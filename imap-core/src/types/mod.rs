@@ -28,7 +28,7 @@ pub use datetime::{DateTime, DateTimeError};
 pub use envelope::{Address, Envelope};
 pub use ext::{
     AclEntry, ESearch, ESearchOther, IdParam, ListExtended, Namespace, NamespaceDescr, NamespaceExtension,
-    QuotaResource, Sort, Thread,
+    QuotaResource, Search, Sort, Thread,
 };
 pub use fetch::{Fetch, FetchItem, Section, SectionPart, SectionText};
 pub use flag::Flag;

@@ -3,7 +3,7 @@
 use super::token_leaf;
 use crate::parse::Rule;
 use crate::types::{
-    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, Mailbox, Namespace, QuotaResource, Sort,
+    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, Mailbox, Namespace, QuotaResource, Search, Sort,
     StatusItem, Thread, UidSet, Value,
 };
 use imap_derive::{FromPair, IntoStatic};
@@ -233,9 +233,8 @@ pub enum Data<'a> {
     /// `* LSUB ...`.
     #[imap(rule = "mailbox_data_lsub")]
     Lsub(ListEntry<'a>),
-    /// `* SEARCH n...`.
-    #[imap(rule = "mailbox_data_search")]
-    Search(Vec<u32>),
+    /// `* SEARCH n...`, with `(MODSEQ n)` (CONDSTORE, RFC 7162) if sent.
+    Search(Search),
     /// `* STATUS mailbox (...)`.
     #[imap(rule = "mailbox_data_status")]
     Status {
