@@ -479,3 +479,36 @@ fn search_with_modseq_rfc7162() {
         assert!(imap_core::parse(&frame).is_err(), "{:?}", String::from_utf8_lossy(bad));
     }
 }
+
+// ------------------------------------------------------------------ BINARY (RFC 3516)
+
+#[test]
+fn binary_rfc3516() {
+    // A literal8 whose payload holds NUL, CR LF and 8-bit bytes.
+    let f = fetch(b"* 1 FETCH (UID 7 BINARY[1] ~{6}\r\n\x00\r\n\xff\x01) BINARY.SIZE[1] 6)\r\n");
+    assert_eq!(f.uid(), Some(7));
+    let FetchItem::Binary { part, origin, data } = &f.items[1] else { panic!("{:?}", f.items) };
+    assert_eq!((part, origin), (&Some(SectionPart(vec![1])), &None));
+    assert_eq!(data.as_ref().map(|d| d.as_bytes()), Some(&b"\x00\r\n\xff\x01)"[..]));
+    assert_eq!(f.items[2], FetchItem::BinarySize { part: Some(SectionPart(vec![1])), size: 6 });
+    assert_eq!((f.binary(&[1]), f.binary_size(&[1])), (Some(&b"\x00\r\n\xff\x01)"[..]), Some(6)));
+    assert_eq!((f.binary(&[2]), f.binary_size(&[])), (None, None));
+    // RFC 3516 section 4.2: BINARY.SIZE of a nested part; the whole message.
+    let f = fetch(b"* 2 FETCH (BINARY.SIZE[2.1] 5000 BINARY[] {5}\r\nhello)\r\n");
+    assert_eq!(f.binary_size(&[2, 1]), Some(5000));
+    assert_eq!(f.binary(&[]), Some(&b"hello"[..]));
+    // A partial fetch: `<origin>` (RFC 9051's form), a quoted string, NIL.
+    let f = fetch(b"* 3 FETCH (BINARY[1.2]<1024> \"abc\" BINARY[3] NIL)\r\n");
+    assert_eq!(
+        f.items,
+        vec![
+            FetchItem::Binary { part: Some(SectionPart(vec![1, 2])), origin: Some(1024), data: Some("abc".into()) },
+            FetchItem::Binary { part: Some(SectionPart(vec![3])), origin: None, data: None },
+        ]
+    );
+    // What does not fit BINARY's syntax is kept whole.
+    let f = fetch(b"* 4 FETCH (BINARY[1.TEXT] \"x\")\r\n");
+    assert!(matches!(&f.items[0], FetchItem::Other { name, .. } if name == "BINARY[1.TEXT]"), "{:?}", f.items);
+    let f = fetch(b"* 4 FETCH (BINARY.SIZE[1] NIL)\r\n");
+    assert!(matches!(&f.items[0], FetchItem::Other { name, value: Value::Nil } if name == "BINARY.SIZE[1]"));
+}

@@ -8,9 +8,9 @@
 mod support;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
-use imap_core::command::{FetchAttr, SearchKey};
+use imap_core::command::{FetchAttr, Partial, SearchKey};
 use imap_core::reactor::TlsOptions;
-use imap_core::types::{Flag, Search, StatusAtt, StatusValue};
+use imap_core::types::{FetchItem, Flag, Search, StatusAtt, StatusValue};
 use support::dovecot;
 
 fn options() -> ClientOptions {
@@ -81,5 +81,50 @@ fn search_returns_the_highest_modseq_of_the_matches() {
     assert_eq!(c.search_with_modseq(SearchKey::All).unwrap(), Search { ids: uids, modseq: None });
     c.close_folder().unwrap();
     c.delete_folder("t-search-modseq").unwrap();
+    c.logout().unwrap();
+}
+
+#[test]
+fn binary_parts_decoded_by_the_server() {
+    use base64::Engine;
+    let mut c = login("alice");
+    assert!(c.has_capability("BINARY").unwrap());
+    fresh_folder(&mut c, "t-binary");
+    // Part 2 is base64 of bytes with NUL, CR, LF and 8-bit values: the
+    // server sends it decoded, as a literal8.
+    let payload: Vec<u8> = (0u8..=255).chain([0, 13, 10, 0]).collect();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&payload);
+    let mail = format!(
+        "From: a@example.com\r\nSubject: bin\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+         --b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n\
+         --b--\r\n"
+    );
+    let uid = c.append("t-binary", mail.as_bytes(), &[], None).unwrap().expect("APPENDUID").uid;
+    c.select_folder("t-binary", false).unwrap();
+    assert_eq!(c.fetch_binary(uid, &[2]).unwrap().as_deref(), Some(&payload[..]));
+    let fetched = c
+        .fetch(
+            uid,
+            vec![
+                FetchAttr::BinarySize(vec![2]),
+                FetchAttr::BinarySize(vec![1]),
+                FetchAttr::Binary { part: vec![2], partial: Some(Partial { origin: 250, length: 8 }), peek: true },
+                FetchAttr::Flags,
+            ],
+        )
+        .unwrap();
+    let f = &fetched[0];
+    assert_eq!(f.binary_size(&[2]), Some(payload.len() as u64));
+    assert_eq!(f.binary_size(&[1]), Some(5));
+    let partial = f.items.iter().find_map(|i| match i {
+        FetchItem::Binary { origin: Some(origin), data, .. } => Some((*origin, data.as_ref().unwrap().as_bytes())),
+        _ => None,
+    });
+    assert_eq!(partial, Some((250, &payload[250..258])));
+    assert!(!f.flags().unwrap().contains(&Flag::Seen), "BINARY.PEEK does not set \\Seen");
+    c.close_folder().unwrap();
+    c.delete_folder("t-binary").unwrap();
     c.logout().unwrap();
 }

@@ -5,7 +5,7 @@
 use super::results::ThreadNode;
 use super::{AppendUid, Client, CopyUid};
 use crate::command::{
-    AppendMessage, Command, FetchItems, SearchKey, SeqSet, SortCriterion, StoreMode, ThreadAlgorithm,
+    AppendMessage, Command, FetchAttr, FetchItems, SearchKey, SeqSet, SortCriterion, StoreMode, ThreadAlgorithm,
 };
 use crate::session::{Error, Streamed};
 use crate::types::{Data, DateTime, Fetch, Flag, Response, Search};
@@ -88,6 +88,25 @@ impl Client {
         let done =
             self.run(Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid })?;
         Ok(fetches(done.data))
+    }
+
+    /// UID FETCH BINARY.PEEK[part] (RFC 3516): a part's content with its
+    /// content-transfer-encoding (base64, quoted-printable) undone by the
+    /// server, without setting `\Seen`; `part` empty for the whole message.
+    /// `None` when the server sent no such item (no such message).
+    ///
+    /// ```no_run
+    /// # fn demo(client: &mut imap_core::client::Client) -> Result<(), imap_core::session::Error> {
+    /// let attachment: Option<Vec<u8>> = client.fetch_binary(42, &[2])?;
+    /// # Ok(()) }
+    /// ```
+    pub fn fetch_binary(&mut self, uid: u32, part: &[u32]) -> Result<Option<Vec<u8>>, Error> {
+        if !self.has_capability("BINARY")? {
+            return Err(Error::MissingCapability { command: "FETCH BINARY", capability: "BINARY" });
+        }
+        let attr = FetchAttr::Binary { part: part.to_vec(), partial: None, peek: true };
+        let fetched = self.fetch(uid, vec![attr])?;
+        Ok(fetched.iter().find_map(|f| f.binary(part).map(<[u8]>::to_vec)))
     }
 
     /// UID FETCH (or FETCH) without keeping the results: `each` gets every

@@ -39,6 +39,7 @@ mod generated {
     #[grammar = "../grammar/ext/savedate.pest"]
     #[grammar = "../grammar/ext/list_extended.pest"]
     #[grammar = "../grammar/ext/appendlimit.pest"]
+    #[grammar = "../grammar/ext/binary.pest"]
     pub struct ImapParser;
 }
 

@@ -83,6 +83,25 @@ impl<'a> Fetch<'a> {
         })
     }
 
+    /// The data of `BINARY[part]` (any origin), if fetched; `part` empty
+    /// for the whole message. NIL reads as empty.
+    pub fn binary(&self, part: &[u32]) -> Option<&[u8]> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::Binary { part: p, data, .. } if same_part(p, part) => {
+                Some(data.as_ref().map_or(&[][..], |d| d.as_bytes()))
+            }
+            _ => None,
+        })
+    }
+
+    /// `BINARY.SIZE[part]`, if fetched; `part` empty for the whole message.
+    pub fn binary_size(&self, part: &[u32]) -> Option<u64> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::BinarySize { part: p, size } if same_part(p, part) => Some(*size),
+            _ => None,
+        })
+    }
+
     /// The data of `BODY[section]` (any origin), if fetched; `section` as
     /// written in the request, e.g. `""`, `"HEADER"`, `"1.2.MIME"`.
     pub fn section(&self, section: &str) -> Option<&[u8]> {
@@ -93,6 +112,11 @@ impl<'a> Fetch<'a> {
             _ => None,
         })
     }
+}
+
+/// Whether a response's part path is `wanted` (`None` is the empty path).
+fn same_part(part: &Option<SectionPart>, wanted: &[u32]) -> bool {
+    part.as_ref().map_or(&[][..], |p| &p.0[..]) == wanted
 }
 
 /// One item of a FETCH response (RFC 3501 7.4.2).
@@ -153,10 +177,30 @@ pub enum FetchItem<'a> {
     /// `None` (NIL) when the server does not know.
     #[imap(rule = "msg_att_savedate")]
     SaveDate(Option<DateTime>),
+    /// `BINARY[part]<origin>` (RFC 3516): the part's content with its
+    /// content-transfer-encoding undone, usually sent as a literal8
+    /// (`~{n}`, which may hold NUL); borrowed from the response.
+    #[imap(rule = "msg_att_binary")]
+    Binary {
+        /// The part number path; `None` for the whole message (`BINARY[]`).
+        part: Option<SectionPart>,
+        /// Where a partial fetch starts.
+        origin: Option<u32>,
+        /// The decoded data; `None` for NIL.
+        data: Option<IString<'a>>,
+    },
+    /// `BINARY.SIZE[part]` (RFC 3516): the size of the part once decoded.
+    #[imap(rule = "msg_att_binary_size")]
+    BinarySize {
+        /// The part number path; `None` for the whole message.
+        part: Option<SectionPart>,
+        /// The decoded size in octets.
+        size: u64,
+    },
     /// An item this crate does not know, kept with its value.
     #[imap(rule = "msg_att_other")]
     Other {
-        /// The item's name as sent (`SAVEDATE`, `X-GM-LABELS`, `BINARY[1]`).
+        /// The item's name as sent (`PREVIEW`, `X-GM-LABELS`, `X-SCORE`).
         name: Cow<'a, str>,
         /// Its value.
         value: Value<'a>,
