@@ -27,14 +27,16 @@ mod mailboxes;
 mod messages;
 mod results;
 mod sessions;
+mod stream;
 
 pub use extensions::IDLE_RENEW;
 pub use results::{AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, ThreadNode, MAX_THREAD_DEPTH};
 pub use sessions::{SessionId, Sessions};
+pub use stream::FetchPart;
 
 use crate::command::Command;
 use crate::reactor::{ConnId, Reactor, Security, Timeouts, TlsOptions};
-use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Sasl, Session, Tag};
+use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Sasl, Session, Streamed, Tag};
 use crate::types::{Capability, Response};
 use crate::wire::Limits;
 use std::collections::VecDeque;
@@ -263,10 +265,10 @@ impl Client {
 
     /// Waits for a command (sent with `Session::submit_streaming`, or not),
     /// handing a streaming command's data to `sink` as it arrives.
-    fn wait_streaming(&mut self, tag: &Tag, sink: &mut dyn FnMut(&Response<'_>)) -> Result<Completion, Error> {
+    fn wait_streaming(&mut self, tag: &Tag, sink: &mut dyn FnMut(Streamed<'_>)) -> Result<Completion, Error> {
         let deadline = deadline_after(self.options.command_timeout);
         loop {
-            self.session_mut().process_with(sink);
+            self.session_mut().process_streaming(sink);
             self.drain_events();
             if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
                 return self.done.swap_remove(i).1;

@@ -71,6 +71,9 @@ pub enum Error {
     /// A password would travel in clear: the connection has no TLS and
     /// plaintext logins were not allowed. Names the command.
     Insecure(&'static str),
+    /// Writing streamed data to the caller's sink failed (a full disk, a
+    /// closed pipe); the command itself ran to completion, its data dropped.
+    Sink(String),
 }
 
 impl Error {
@@ -122,6 +125,7 @@ impl fmt::Display for Error {
             Error::Insecure(command) => {
                 write!(f, "{command} refused: the connection is not encrypted (use TLS or allow plaintext logins)")
             }
+            Error::Sink(why) => write!(f, "cannot write the streamed data: {why}"),
         }
     }
 }

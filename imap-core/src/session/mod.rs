@@ -60,7 +60,7 @@ use crate::command::{encode::base64, Command, EncodeOptions, Encoded, SeqSet};
 use crate::parse::Parsed;
 use crate::reactor::{Connection, TransportRequest};
 use crate::types::{Capability, Code, Condition, Data, Fetch, IString, IntoStatic, Response, Status, Value};
-use crate::wire::{FrameErrorKind, Framer, Limits};
+use crate::wire::{Frame, FrameErrorKind, Framer, Limits, LiteralChunk, Piece};
 use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -130,6 +130,30 @@ pub enum Event {
     /// The session is over: why, if not a clean LOGOUT.
     Closed(Option<Error>),
 }
+
+/// What a streaming command hands to the sink of
+/// [`Session::process_streaming`], borrowed from the read buffer.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Streamed<'r> {
+    /// One of its untagged responses, complete, with the frame it was parsed
+    /// from. A literal whose payload went out as [`Streamed::Literal`] chunks
+    /// has [`LiteralRef::streamed`](crate::wire::LiteralRef::streamed) set in
+    /// the frame, and its value in the response is empty.
+    Response {
+        /// The typed response.
+        response: &'r Response<'r>,
+        /// Its frame.
+        frame: &'r Frame<'r>,
+    },
+    /// The next bytes of a streamed literal (see
+    /// [`Session::submit_streaming_literals`]); its response follows once
+    /// complete.
+    Literal(&'r LiteralChunk<'r>),
+}
+
+/// The sink a streaming command's data goes to.
+type Sink<'r, 's> = &'r mut (dyn FnMut(Streamed<'_>) + 's);
 
 /// How one command in flight goes on.
 #[derive(Debug)]
@@ -284,6 +308,8 @@ pub struct Session {
     connected: bool,
     /// The streaming command running, if any (see `submit_streaming`).
     streaming: Option<Tag>,
+    /// Its literals of at least this size are streamed (`submit_streaming_literals`).
+    stream_threshold: Option<u64>,
     /// Parsers for responses the core grammar does not type.
     extensions: Vec<Box<dyn Extension>>,
     /// `Event::Unsolicited` waiting in `events`: at most `max_unsolicited`,
@@ -343,6 +369,7 @@ impl Session {
             utf8_accept: false,
             connected: false,
             streaming: None,
+            stream_threshold: None,
             extensions: Vec::new(),
             pending_unsolicited: 0,
             max_unsolicited: 10_000,
@@ -528,9 +555,65 @@ impl Session {
         Ok(tag)
     }
 
+    /// Like [`submit_streaming`](Session::submit_streaming), and the payload
+    /// of each literal of at least `threshold` bytes in its responses is not
+    /// buffered either: it goes to the sink of
+    /// [`process_streaming`](Session::process_streaming) in
+    /// [`Streamed::Literal`] chunks as it arrives, then its response, complete
+    /// but with that value empty. Memory stays bounded by what one read
+    /// brings, however large the literal (a 100 MB `BODY[]` included; it must
+    /// still be within [`Limits::max_literal`]).
+    ///
+    /// ```
+    /// use imap_core::command::{Command, FetchAttr, Section};
+    /// use imap_core::session::{Session, Streamed};
+    ///
+    /// let mut session = Session::new();
+    /// session.receive(b"* PREAUTH ready\r\n");
+    /// let select = session.submit(Command::Select { mailbox: "INBOX".into(), condstore: false }).unwrap();
+    /// session.receive(format!("* 1 EXISTS\r\n{select} OK [READ-WRITE] done\r\n").as_bytes());
+    /// let fetch = Command::Fetch {
+    ///     set: 1.into(),
+    ///     items: vec![FetchAttr::BodySection { section: Section::full(), partial: None, peek: true }].into(),
+    ///     changed_since: None,
+    ///     uid: false,
+    /// };
+    /// let tag = session.submit_streaming_literals(fetch, 4).unwrap();
+    /// let mut body = Vec::new();
+    /// for bytes in [&b"* 1 FETCH (BODY[] {11}\r\nhello"[..], b" world)\r\n", format!("{tag} OK\r\n").as_bytes()] {
+    ///     session.receive(bytes);
+    ///     session.process_streaming(&mut |s| match s {
+    ///         Streamed::Literal(chunk) => body.extend_from_slice(chunk.bytes),
+    ///         Streamed::Response { frame, .. } => assert_eq!(frame.literals()[0].streamed, Some(11)),
+    ///         _ => {}
+    ///     });
+    /// }
+    /// assert_eq!(body, b"hello world");
+    /// ```
+    pub fn submit_streaming_literals(&mut self, command: Command, threshold: u64) -> Result<Tag, Error> {
+        let tag = self.submit_streaming(command)?;
+        self.stream_threshold = Some(threshold);
+        self.framer.set_stream_threshold(Some(threshold));
+        Ok(tag)
+    }
+
     /// Handles what [`receive`](Session::receive) buffered while a streaming
     /// command runs: its data goes to `sink`, everything else as usual.
+    /// Streamed literal chunks (see
+    /// [`submit_streaming_literals`](Session::submit_streaming_literals)) are
+    /// dropped: use [`process_streaming`](Session::process_streaming).
     pub fn process_with(&mut self, sink: &mut dyn FnMut(&Response<'_>)) {
+        self.process_streaming(&mut |streamed| {
+            if let Streamed::Response { response, .. } = streamed {
+                sink(response);
+            }
+        });
+    }
+
+    /// Handles what [`receive`](Session::receive) buffered while a streaming
+    /// command runs: its responses and streamed literal chunks go to `sink`,
+    /// in stream order; everything else is handled as usual.
+    pub fn process_streaming(&mut self, sink: &mut dyn FnMut(Streamed<'_>)) {
         if self.streaming.is_none() {
             // `receive` has handled every complete response already.
             return;
@@ -569,6 +652,7 @@ impl Session {
         let reason = error.clone().unwrap_or_else(|| Error::Closed("the server closed the connection".into()));
         let clean_logout = error.is_none() && self.state == State::Logout && self.in_flight.is_empty();
         self.streaming = None;
+        self.stream_threshold = None;
         for command in self.in_flight.drain(..) {
             self.events.push_back(Event::Completed { tag: command.tag, result: Err(reason.clone()) });
         }
@@ -743,20 +827,26 @@ impl Session {
     /// Frames and handles everything buffered. Responses that a streaming
     /// command collects go to `sink`, borrowed; everything else is detached
     /// (`into_static`) where it is kept.
-    fn process<'s>(&mut self, mut sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
+    fn process<'s>(&mut self, mut sink: Option<Sink<'_, 's>>) {
         // The framer is taken out while its frames are borrowed, so that
         // handling a response can change the rest of the session.
         let mut framer = std::mem::replace(&mut self.framer, Framer::new(Limits::default()));
         // Everything one read brought is parsed in runs (one pest call each).
-        while let Some(run) = framer.next_run() {
+        while let Some(piece) = framer.next_piece() {
             if self.closed {
                 break;
             }
-            crate::parse::parse_frames(run.bytes, run.items, |parsed| self.take(parsed, sink.as_deref_mut()));
+            match piece {
+                Piece::Run(run) => {
+                    crate::parse::parse_frames(run.bytes, run.items, |parsed| self.take(parsed, sink.as_deref_mut()))
+                }
+                Piece::Literal(chunk) => self.literal_chunk(&chunk, sink.as_deref_mut()),
+            }
             if self.transport_request.is_some() {
                 break;
             }
         }
+        framer.set_stream_threshold(self.stream_threshold);
         if self.transport_request == Some(TransportRequest::StartTls) && framer.buffered() > 0 {
             self.starttls_injected();
         }
@@ -769,7 +859,7 @@ impl Session {
     }
 
     /// Handles one outcome of parsing.
-    fn take<'s>(&mut self, parsed: Parsed<'_>, sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
+    fn take<'s>(&mut self, parsed: Parsed<'_>, sink: Option<Sink<'_, 's>>) {
         if self.closed {
             return;
         }
@@ -795,7 +885,7 @@ impl Session {
                         self.extension_value(value, tag);
                     }
                 }
-                self.handle(response, sink);
+                self.handle(frame, response, sink);
             }
             Parsed::Malformed(frame, error) => {
                 // ... or refused: an extension may understand it.
@@ -862,6 +952,8 @@ impl Session {
         let command = self.in_flight.remove(i).expect("index in range");
         if self.streaming.as_ref() == Some(&command.tag) {
             self.streaming = None;
+            // The framer follows at the end of `process` (it is out meanwhile).
+            self.stream_threshold = None;
         }
         if i < self.started {
             self.started -= 1;
@@ -872,11 +964,25 @@ impl Session {
         command
     }
 
-    fn handle<'s>(&mut self, response: Response<'_>, sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
+    fn handle<'s>(&mut self, frame: &Frame<'_>, response: Response<'_>, sink: Option<Sink<'_, 's>>) {
         match response {
             Response::Continue(cont) => self.continuation(cont.text.into_static()),
             Response::Tagged(tagged) => self.completed(tagged.tag.as_ref(), tagged.condition.into_static()),
-            Response::Data(data) => self.untagged(data, sink),
+            Response::Data(data) => self.untagged(frame, data, sink),
+        }
+    }
+
+    /// The next bytes of a streamed literal: to the streaming command's sink.
+    fn literal_chunk<'s>(&mut self, chunk: &LiteralChunk<'_>, sink: Option<Sink<'_, 's>>) {
+        match sink {
+            Some(sink) if self.streaming.is_some() => sink(Streamed::Literal(chunk)),
+            // Streaming was asked for a command that has completed; only a
+            // response after it, in the same read, can get here.
+            _ if chunk.left == 0 => self.events.push_back(Event::Malformed(Error::Protocol(format!(
+                "a literal of {} bytes at byte {} was streamed with no streaming command to take it",
+                chunk.size, chunk.response
+            )))),
+            _ => {}
         }
     }
 
@@ -914,7 +1020,7 @@ impl Session {
         self.pump();
     }
 
-    fn untagged<'s>(&mut self, data: Data<'_>, sink: Option<&mut (dyn FnMut(&Response<'_>) + 's)>) {
+    fn untagged<'s>(&mut self, frame: &Frame<'_>, data: Data<'_>, sink: Option<Sink<'_, 's>>) {
         if let Data::Condition(condition) = &data {
             if self.state == State::Greeting {
                 return self.greeted(condition.clone().into_static());
@@ -975,7 +1081,9 @@ impl Session {
             .or_else(|| self.in_flight.iter().position(|c| wants(c) && !decides(c)));
         match (owner, sink) {
             // A streaming command's data goes out borrowed, never stored.
-            (Some(i), Some(sink)) if self.streaming.as_ref() == Some(&self.in_flight[i].tag) => sink(&response),
+            (Some(i), Some(sink)) if self.streaming.as_ref() == Some(&self.in_flight[i].tag) => {
+                sink(Streamed::Response { response: &response, frame })
+            }
             (Some(i), _) => self.in_flight[i].data.push(response.into_static()),
             (None, _) => self.push_unsolicited(response.into_static()),
         }

@@ -11,8 +11,13 @@ pub struct LiteralRef {
     /// Offset in [`Frame::skeleton`] just after the literal header's line
     /// ending, which is where the payload was removed.
     pub header_end: usize,
-    /// The payload's range in [`Frame::bytes`].
+    /// The payload's range in [`Frame::bytes`]; empty when it was streamed.
     pub payload: Range<usize>,
+    /// `Some(size)` when the payload was not buffered but handed out in
+    /// [`LiteralChunk`](super::LiteralChunk)s as it arrived (see
+    /// [`Framer::set_stream_threshold`](super::Framer::set_stream_threshold)):
+    /// the announced size, all of which went out before this frame.
+    pub streamed: Option<u64>,
 }
 
 /// One complete server response.
@@ -44,7 +49,7 @@ impl<'a> Frame<'a> {
     }
 
     /// The whole response as it was on the wire: lines, literal payloads and
-    /// the final line ending.
+    /// the final line ending (without the payloads of streamed literals).
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }

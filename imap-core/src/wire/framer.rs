@@ -1,7 +1,8 @@
 //! The two drivers of the scanner: over a complete slice, and streaming.
 
-use super::scan::{Event, Scanner};
+use super::scan::{Complete, Event, Payload, Scanner};
 use super::{Frame, FrameError, Limits};
+use std::ops::Range;
 
 /// Spare room offered by [`Framer::read_buf`] when the caller asks for none.
 const MIN_READ: usize = 8 << 10;
@@ -52,7 +53,8 @@ impl<'a> Iterator for Frames<'a> {
                     return Some(Ok(Frame::new(bytes, c.offset, c.literals)));
                 }
                 Event::Error(e) => return Some(Err(e)),
-                Event::Skipped => {}
+                // This scanner never streams (no threshold is ever set).
+                Event::Skipped | Event::Payload(_) => {}
                 Event::NeedMore => {
                     self.done = true;
                     let unconsumed = self.input.len() - self.pos;
@@ -73,6 +75,47 @@ pub struct Run<'a> {
     pub offset: u64,
     /// The frames and limit errors, in order.
     pub items: Vec<Result<Frame<'a>, FrameError>>,
+}
+
+/// What [`Framer::next_piece`] hands out: complete responses, or the next
+/// bytes of a streamed literal.
+#[derive(Debug)]
+pub enum Piece<'a> {
+    /// Complete responses, as [`Framer::next_run`] gives them.
+    Run(Run<'a>),
+    /// Payload bytes of a streamed literal, in order. The response it belongs
+    /// to comes complete later, as a frame whose [`LiteralRef::streamed`](super::LiteralRef::streamed)
+    /// is set.
+    Literal(LiteralChunk<'a>),
+}
+
+/// A piece of a streamed literal's payload, borrowed from the framer's
+/// buffer and dropped from it at the next call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiteralChunk<'a> {
+    /// The payload bytes (never empty).
+    pub bytes: &'a [u8],
+    /// Stream offset of `bytes[0]`.
+    pub offset: u64,
+    /// Stream offset of the first byte of the response the literal is in
+    /// (its [`Frame::offset`] once complete): tells literals of different
+    /// responses apart.
+    pub response: u64,
+    /// The size the literal's header announced.
+    pub size: u64,
+    /// Payload bytes still to come after these (0 on the literal's last chunk).
+    pub left: u64,
+}
+
+/// What one scan of the buffer found, as positions (nothing borrowed).
+struct Scanned {
+    /// Stream offset of the buffer's unconsumed start.
+    offset: u64,
+    /// Bytes consumed, from the unconsumed start.
+    used: usize,
+    found: Vec<(Range<usize>, Result<Complete, FrameError>)>,
+    /// A streamed payload chunk right after the consumed bytes.
+    chunk: Option<Payload>,
 }
 
 /// A streaming framer that owns its buffer, for reading from a socket.
@@ -109,13 +152,64 @@ pub struct Framer {
     filled: usize,
     /// Length of the frame last returned, released at the next call.
     lent: usize,
+    /// A streamed payload chunk handed out (`lent_chunk`, removed from the
+    /// buffer at the next call) or found behind a run and not yet handed out
+    /// (`pending`). Its `at` counts from `start` once `lent` is released.
+    lent_chunk: Option<Payload>,
+    pending: Option<Payload>,
     scanner: Scanner,
 }
 
 impl Framer {
     /// A framer with nothing buffered.
     pub fn new(limits: Limits) -> Self {
-        Framer { buf: Vec::new(), start: 0, filled: 0, lent: 0, scanner: Scanner::new(limits) }
+        Framer {
+            buf: Vec::new(),
+            start: 0,
+            filled: 0,
+            lent: 0,
+            lent_chunk: None,
+            pending: None,
+            scanner: Scanner::new(limits),
+        }
+    }
+
+    /// Streams literals that announce at least `threshold` bytes (and at most
+    /// [`Limits::max_literal`]): instead of buffering such a payload until its
+    /// response is complete, the framer hands it out as [`LiteralChunk`]s from
+    /// [`next_piece`](Framer::next_piece) as the bytes arrive, and forgets
+    /// them. The response then comes complete without the payload, its
+    /// [`LiteralRef::streamed`](super::LiteralRef::streamed) set: memory stays
+    /// bounded by what is fed between two calls, however large the literal,
+    /// and a streamed payload does not count toward
+    /// [`Limits::max_response`]. `None` (the default) buffers every literal.
+    /// The change applies from the next literal header scanned.
+    ///
+    /// [`next_frame`](Framer::next_frame) and [`next_run`](Framer::next_run)
+    /// drop streamed payloads: use [`next_piece`](Framer::next_piece).
+    ///
+    /// ```
+    /// use imap_core::wire::{Framer, Limits, Piece};
+    ///
+    /// let mut framer = Framer::new(Limits::default());
+    /// framer.set_stream_threshold(Some(4));
+    /// let (mut body, mut fetches) = (Vec::new(), Vec::new());
+    /// for chunk in [&b"* 1 FETCH (UID 7 BODY[] {11}\r\nhello"[..], b" worl", b"d)\r\nA1 OK done\r\n"] {
+    ///     framer.feed(chunk);
+    ///     while let Some(piece) = framer.next_piece() {
+    ///         match piece {
+    ///             Piece::Literal(chunk) => body.extend_from_slice(chunk.bytes),
+    ///             Piece::Run(run) => {
+    ///                 fetches.extend(run.items.iter().map(|f| f.as_ref().unwrap().skeleton().to_owned()))
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(body, b"hello world");
+    /// assert_eq!(fetches, ["* 1 FETCH (UID 7 BODY[] {11}\r\n)\r\n", "A1 OK done\r\n"]);
+    /// ```
+    pub fn set_stream_threshold(&mut self, threshold: Option<u64>) {
+        self.scanner.set_stream_threshold(threshold);
     }
 
     /// Appends bytes received from the server.
@@ -168,6 +262,8 @@ impl Framer {
                     self.consume(consumed);
                     return None;
                 }
+                // Streamed payloads are only handed out by next_piece.
+                Event::Payload(p) => self.remove(p),
             }
         }
     }
@@ -176,29 +272,104 @@ impl Framer {
     /// when more bytes are needed. They all borrow the buffer, and are
     /// released at the next call of any method. Parsing a run together
     /// (`imap_core::parse::parse_frames`) pays pest's per-call cost once.
+    /// Streamed literal payloads are dropped: see [`next_piece`](Framer::next_piece).
     pub fn next_run(&mut self) -> Option<Run<'_>> {
         self.release();
+        loop {
+            if let Some(chunk) = self.pending.take() {
+                self.remove(chunk);
+            }
+            let scanned = self.scan();
+            if !scanned.found.is_empty() {
+                self.pending = scanned.chunk;
+                return Some(self.run(scanned));
+            }
+            let chunk = scanned.chunk?;
+            self.release();
+            self.remove(chunk);
+        }
+    }
+
+    /// Like [`next_run`](Framer::next_run), but also hands out the payload of
+    /// streamed literals (see [`set_stream_threshold`](Framer::set_stream_threshold)),
+    /// in stream order: a run of the responses before a streamed literal, its
+    /// chunks, then (once complete) its response. Each piece borrows the
+    /// buffer until the next call of any method; a chunk's bytes are then
+    /// dropped from it.
+    pub fn next_piece(&mut self) -> Option<Piece<'_>> {
+        self.release();
+        if let Some(chunk) = self.pending.take() {
+            return Some(Piece::Literal(self.lend_chunk(chunk)));
+        }
+        let scanned = self.scan();
+        if scanned.found.is_empty() {
+            let chunk = scanned.chunk?;
+            // The skipped bytes before it (if any) go at the next call, then the chunk.
+            return Some(Piece::Literal(self.lend_chunk(chunk)));
+        }
+        self.pending = scanned.chunk;
+        Some(Piece::Run(self.run(scanned)))
+    }
+
+    /// Scans everything buffered, up to the end or to a streamed payload
+    /// chunk; the consumed bytes are lent (released at the next call).
+    fn scan(&mut self) -> Scanned {
         let base = self.start;
         let offset = self.scanner.position();
-        let buf = &self.buf;
         let mut used = 0;
-        let mut items = Vec::new();
-        loop {
-            let (consumed, event) = self.scanner.step(&buf[base + used..self.filled]);
-            let bytes = &buf[base + used..base + used + consumed];
+        let mut found = Vec::new();
+        let chunk = loop {
+            let (consumed, event) = self.scanner.step(&self.buf[base + used..self.filled]);
+            let range = used..used + consumed;
             used += consumed;
             match event {
-                Event::Frame(c) => items.push(Ok(Frame::new(bytes, c.offset, c.literals))),
-                Event::Error(e) => items.push(Err(e)),
+                Event::Frame(c) => found.push((range, Ok(c))),
+                Event::Error(e) => found.push((range, Err(e))),
                 Event::Skipped => {}
-                Event::NeedMore => break,
+                Event::NeedMore => break None,
+                // Its `at` counts from the end of the consumed bytes.
+                Event::Payload(p) => break Some(p),
             }
-        }
+        };
         self.lent = used;
-        if items.is_empty() {
-            return None;
+        Scanned { offset, used, found, chunk }
+    }
+
+    /// The run of what [`scan`](Framer::scan) found (not empty), borrowing the buffer.
+    fn run(&self, scanned: Scanned) -> Run<'_> {
+        let bytes = &self.buf[self.start..self.start + scanned.used];
+        let items = scanned
+            .found
+            .into_iter()
+            .map(|(range, found)| found.map(|c| Frame::new(&bytes[range], c.offset, c.literals)))
+            .collect();
+        Run { bytes, offset: scanned.offset, items }
+    }
+
+    /// Hands out a chunk (its `at` counting from `start` after the lent
+    /// bytes); it leaves the buffer at the next call.
+    fn lend_chunk(&mut self, chunk: Payload) -> LiteralChunk<'_> {
+        let from = self.start + self.lent + chunk.at;
+        self.lent_chunk = Some(Payload { at: self.lent + chunk.at, ..chunk });
+        LiteralChunk {
+            bytes: &self.buf[from..from + chunk.len],
+            offset: chunk.offset,
+            response: chunk.response,
+            size: chunk.size,
+            left: chunk.left,
         }
-        Some(Run { bytes: &self.buf[base..base + used], offset, items })
+    }
+
+    /// Drops a chunk's bytes (`at` counting from `start`) from the buffer.
+    /// Only the bytes after it in the same read are moved, once.
+    fn remove(&mut self, chunk: Payload) {
+        let from = self.start + chunk.at;
+        let to = from + chunk.len;
+        if to < self.filled {
+            self.buf.copy_within(to..self.filled, from);
+        }
+        self.filled -= chunk.len;
+        self.consume(0);
     }
 
     /// Ends the stream: the [`Truncated`](super::FrameErrorKind::Truncated)
@@ -212,14 +383,19 @@ impl Framer {
         self.scanner.finish(unconsumed).map_or(Ok(()), Err)
     }
 
-    /// Bytes received and not yet returned in a frame or discarded.
+    /// Bytes received and not yet returned in a frame or chunk, or discarded.
     pub fn buffered(&self) -> usize {
-        self.filled - self.start - self.lent
+        let chunk = self.lent_chunk.map_or(0, |c| c.len);
+        self.filled - self.start - self.lent - chunk
     }
 
-    /// Drops the frame returned last.
+    /// Drops the frame, run or chunk returned last.
     fn release(&mut self) {
         let lent = std::mem::take(&mut self.lent);
+        if let Some(chunk) = self.lent_chunk.take() {
+            // Its `at` counts from `start` before the lent bytes are consumed.
+            self.remove(chunk);
+        }
         self.consume(lent);
     }
 

@@ -40,6 +40,6 @@ mod tests;
 
 pub use error::{FrameError, FrameErrorKind};
 pub use frame::{Frame, LiteralRef};
-pub use framer::{frames, Framer, Frames, Run};
+pub use framer::{frames, Framer, Frames, LiteralChunk, Piece, Run};
 pub use limits::Limits;
 pub use remap::unmap;

@@ -32,6 +32,28 @@ pub(crate) enum Event {
     Error(FrameError),
     /// The consumed bytes finished a discarded response; call again.
     Skipped,
+    /// Payload bytes of a streamed literal (see [`Scanner::set_stream_threshold`]):
+    /// `input[at..at + len]`. The caller must remove them from its input
+    /// before the next call (the scanner does not look at them again), so
+    /// that the response's own bytes stay contiguous without the payload.
+    Payload(Payload),
+}
+
+/// Where a chunk of a streamed literal's payload is, and what it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Payload {
+    /// Index of the chunk's first byte in the input of this call.
+    pub(crate) at: usize,
+    /// Its length (at least 1).
+    pub(crate) len: usize,
+    /// Stream offset of its first byte.
+    pub(crate) offset: u64,
+    /// Stream offset of the first byte of the response it belongs to.
+    pub(crate) response: u64,
+    /// The literal's announced size.
+    pub(crate) size: u64,
+    /// Payload bytes of the literal still to come after this chunk.
+    pub(crate) left: u64,
 }
 
 /// A complete response found by the scanner.
@@ -47,9 +69,13 @@ pub(crate) struct Complete {
 #[derive(Debug)]
 pub(crate) struct Scanner {
     limits: Limits,
-    /// Stream offset of the first byte of the input given to the next call.
+    /// Stream offset of the first byte of the input given to the next call,
+    /// plus the streamed payload bytes removed from it (so that `offset + i`
+    /// is the stream offset of `input[i]` past the last removed payload).
     offset: u64,
     mode: Mode,
+    /// Literals of at least this many bytes are streamed (`Event::Payload`).
+    stream_threshold: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -72,6 +98,11 @@ struct Progress {
     /// Parenthesis depth at `line_start`.
     depth: u32,
     literals: Vec<LiteralRef>,
+    /// The literal being skipped is streamed: its bytes go out as payload
+    /// events and are removed from the input instead of being skipped.
+    streaming: bool,
+    /// Streamed payload bytes removed from this response's input so far.
+    removed: u64,
 }
 
 /// Discarding the rest of a failed response without buffering it.
@@ -99,7 +130,14 @@ struct Header {
 
 impl Scanner {
     pub(crate) fn new(limits: Limits) -> Self {
-        Scanner { limits, offset: 0, mode: Mode::Frame(Progress::default()) }
+        Scanner { limits, offset: 0, mode: Mode::Frame(Progress::default()), stream_threshold: None }
+    }
+
+    /// Literals announcing at least `threshold` bytes (and at most
+    /// `max_literal`) are streamed from the next literal header on: see
+    /// `Event::Payload`. `None` turns streaming off for later headers.
+    pub(crate) fn set_stream_threshold(&mut self, threshold: Option<u64>) {
+        self.stream_threshold = threshold.map(|t| t.max(1));
     }
 
     /// Scans `input`, which starts where the previous call's consumed bytes
@@ -112,6 +150,9 @@ impl Scanner {
         };
         self.mode = mode;
         self.offset += consumed as u64;
+        if let Event::Payload(payload) = &event {
+            self.offset += payload.len as u64;
+        }
         (consumed, event)
     }
 
@@ -123,15 +164,37 @@ impl Scanner {
     /// Called at the end of the input with the count of unconsumed bytes:
     /// the `Truncated` error if they are part of a response, then resets.
     pub(crate) fn finish(&mut self, unconsumed: usize) -> Option<FrameError> {
-        let partial = unconsumed > 0 && matches!(self.mode, Mode::Frame(_));
+        let (partial, removed) = match &self.mode {
+            Mode::Frame(p) => (unconsumed > 0 || p.removed > 0, p.removed),
+            Mode::Discard(_) => (false, 0),
+        };
         self.mode = Mode::Frame(Progress::default());
-        let frame_start = self.offset;
+        let frame_start = self.offset - removed;
         self.offset += unconsumed as u64;
         partial.then_some(FrameError { kind: FrameErrorKind::Truncated { frame_start }, offset: self.offset })
     }
 
     fn frame_step(&self, mut p: Progress, input: &[u8]) -> (usize, Event, Mode) {
         loop {
+            if p.streaming && p.literal_left > 0 {
+                let len = (p.literal_left).min((input.len() - p.pos) as u64);
+                if len == 0 {
+                    return (0, Event::NeedMore, Mode::Frame(p));
+                }
+                p.literal_left -= len;
+                p.removed += len;
+                let size = p.literals.last().and_then(|l| l.streamed).unwrap_or(0);
+                let payload = Payload {
+                    at: p.pos,
+                    len: len as usize,
+                    offset: self.offset + p.pos as u64,
+                    response: self.offset - (p.removed - len),
+                    size,
+                    left: p.literal_left,
+                };
+                return (0, Event::Payload(payload), Mode::Frame(p));
+            }
+            p.streaming = false;
             if !skip_literal(&mut p.pos, &mut p.literal_left, input.len()) {
                 return (0, Event::NeedMore, Mode::Frame(p));
             }
@@ -151,7 +214,7 @@ impl Scanner {
             }
             let Some(header) = literal_header(line) else {
                 let literals = mem::take(&mut p.literals);
-                let complete = Event::Frame(Complete { offset: self.offset, literals });
+                let complete = Event::Frame(Complete { offset: self.offset - p.removed, literals });
                 return (p.pos, complete, Mode::Frame(Progress::default()));
             };
             if let Err((e, mode)) = self.start_literal(&mut p, &header) {
@@ -176,6 +239,15 @@ impl Scanner {
                 return Err((FrameError { kind, offset }, mode));
             }
         };
+        if self.stream_threshold.is_some_and(|t| size >= t) {
+            // Never buffered: its bytes go out as they come and leave the
+            // input, so only the response's lines count toward its limit.
+            p.line_start = p.pos;
+            p.literal_left = size;
+            p.streaming = true;
+            p.literals.push(LiteralRef { header_end: 0, payload: p.pos..p.pos, streamed: Some(size) });
+            return Ok(());
+        }
         let payload_end = (p.pos as u64).saturating_add(size);
         if payload_end > self.response_cap() as u64 {
             let kind = FrameErrorKind::ResponseTooLarge { limit: self.limits.max_response };
@@ -185,7 +257,7 @@ impl Scanner {
         let payload = p.pos..payload_end as usize;
         p.line_start = payload.end;
         p.literal_left = size;
-        p.literals.push(LiteralRef { header_end: 0, payload });
+        p.literals.push(LiteralRef { header_end: 0, payload, streamed: None });
         Ok(())
     }
 

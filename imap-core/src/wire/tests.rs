@@ -493,3 +493,215 @@ fn check_frame(f: &Snap, input: &[u8]) {
     assert_eq!(rebuilt, f.bytes);
     assert!(f.bytes.ends_with(b"\n"));
 }
+
+// Streaming literals (`Framer::set_stream_threshold`, `Framer::next_piece`).
+
+/// The payload bytes of one streamed literal, concatenated from its chunks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StreamedLiteral {
+    response: u64,
+    size: u64,
+    bytes: Vec<u8>,
+}
+
+/// What the streaming framer should give: `frames()` over the whole input,
+/// with the payload of every literal of at least `threshold` bytes taken out
+/// of its frame (bytes and literal) and listed on its own, in order.
+fn expected_streaming(input: &[u8], threshold: u64) -> (Vec<Out>, Vec<StreamedLiteral>) {
+    let mut literals = Vec::new();
+    let outs = frames(input, Limits::default())
+        .map(|r| {
+            r.map(|frame| {
+                let mut snap = snap(&frame);
+                let mut bytes = Vec::new();
+                let mut at = 0;
+                for (l, (_, payload)) in frame.literals().iter().zip(snap.literals.iter_mut()) {
+                    if (l.payload.len() as u64) < threshold {
+                        continue;
+                    }
+                    bytes.extend_from_slice(&frame.bytes()[at..l.payload.start]);
+                    at = l.payload.end;
+                    let size = payload.len() as u64;
+                    literals.push(StreamedLiteral { response: frame.offset(), size, bytes: std::mem::take(payload) });
+                }
+                bytes.extend_from_slice(&frame.bytes()[at..]);
+                snap.bytes = bytes;
+                snap
+            })
+        })
+        .collect();
+    (outs, literals)
+}
+
+/// The streaming framer fed in chunks of the given sizes (cycled), drained
+/// with `next_piece` after each; every chunk is checked against the input.
+fn streamed_pieces(input: &[u8], chunks: &[usize], threshold: u64) -> (Vec<Out>, Vec<StreamedLiteral>) {
+    let mut framer = Framer::new(Limits::default());
+    framer.set_stream_threshold(Some(threshold));
+    let (mut outs, mut literals) = (Vec::new(), Vec::<StreamedLiteral>::new());
+    let mut open = false; // the last literal expects more chunks
+    let mut rest = input;
+    let mut sizes = chunks.iter().cycle();
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at((*sizes.next().unwrap()).clamp(1, rest.len()));
+        rest = tail;
+        framer.feed(chunk);
+        while let Some(piece) = framer.next_piece() {
+            match piece {
+                Piece::Literal(c) => {
+                    assert!(!c.bytes.is_empty());
+                    let at = c.offset as usize;
+                    assert_eq!(&input[at..at + c.bytes.len()], c.bytes, "chunk bytes are not the input at its offset");
+                    if !open {
+                        literals.push(StreamedLiteral { response: c.response, size: c.size, bytes: Vec::new() });
+                    }
+                    let last = literals.last_mut().unwrap();
+                    assert_eq!((last.response, last.size), (c.response, c.size));
+                    last.bytes.extend_from_slice(c.bytes);
+                    assert_eq!(last.bytes.len() as u64 + c.left, c.size);
+                    open = c.left > 0;
+                }
+                Piece::Run(run) => {
+                    assert!(!open, "a response came out inside a streamed literal");
+                    for item in run.items {
+                        outs.push(item.map(|f| {
+                            for l in f.literals().iter().filter(|l| l.streamed.is_some()) {
+                                assert!(l.payload.is_empty() && l.streamed >= Some(threshold));
+                            }
+                            snap(&f)
+                        }));
+                    }
+                }
+            }
+        }
+        // Memory: never more than the response's lines and one read.
+        assert!(framer.buffered() <= input.len());
+    }
+    if let Err(e) = framer.finish() {
+        outs.push(Err(e));
+    }
+    (outs, literals)
+}
+
+#[test]
+fn streamed_literal_goes_out_in_chunks_and_its_response_comes_complete() {
+    let input = b"* 1 EXISTS\r\n* 2 FETCH (UID 9 BODY[] {12}\r\nhello\r\nworld FLAGS (\\Seen))\r\nA1 OK done\r\n";
+    let (outs, literals) = streamed_pieces(input, &[input.len()], 5);
+    assert_eq!(literals, [StreamedLiteral { response: 12, size: 12, bytes: b"hello\r\nworld".to_vec() }]);
+    assert_eq!(ok(&outs[1]).skeleton, "* 2 FETCH (UID 9 BODY[] {12}\r\n FLAGS (\\Seen))\r\n");
+    assert_eq!(ok(&outs[1]).bytes, b"* 2 FETCH (UID 9 BODY[] {12}\r\n FLAGS (\\Seen))\r\n");
+    assert_eq!(ok(&outs[1]).literals, [(30, vec![])]);
+    assert_eq!(ok(&outs[2]).offset, input.len() as u64 - 12);
+    assert_eq!((outs.clone(), literals.clone()), expected_streaming(input, 5));
+    // A smaller literal stays in its frame.
+    let (outs, literals) = streamed_pieces(input, &[3], 13);
+    assert!(literals.is_empty());
+    assert_eq!(outs, whole(input, Limits::default()));
+}
+
+#[test]
+fn streaming_every_split_point_gives_the_same_chunks_and_frames() {
+    let input: &[u8] =
+        b"* 1 FETCH (BODY[1] {6}\r\nab\r\ncd BODY[2] ~{3}\r\n\x00\xff) x)\r\n* 2 FETCH (RFC822 {0}\r\n)\r\n\
+                         * 3 FETCH (BODY[] {20}\r\n01234567890123456789)\r\nA1 OK {2}\r\nok\r\n";
+    for threshold in [1, 3, 7, 20, 21] {
+        let expected = expected_streaming(input, threshold);
+        assert_eq!(streamed_pieces(input, &[1], threshold), expected, "one byte at a time");
+        for split in 1..input.len() {
+            assert_eq!(streamed_pieces(input, &[split, input.len()], threshold), expected, "split at {split}");
+            for second in [1, 2, 5] {
+                let chunks = [split, second, input.len()];
+                assert_eq!(streamed_pieces(input, &chunks, threshold), expected, "splits {chunks:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn streamed_payload_is_never_buffered_and_does_not_count_toward_max_response() {
+    let limits = Limits { max_response: 1000, ..Limits::default() };
+    let mut framer = Framer::new(limits);
+    framer.set_stream_threshold(Some(1024));
+    framer.feed(b"* 1 FETCH (BODY[] {10000000}\r\n");
+    let mut total = 0u64;
+    let block = [b'x'; 4096];
+    while total < 10_000_000 {
+        let n = block.len().min((10_000_000 - total) as usize);
+        framer.feed(&block[..n]);
+        while let Some(piece) = framer.next_piece() {
+            let Piece::Literal(chunk) = piece else { panic!("a run inside the literal") };
+            total += chunk.bytes.len() as u64;
+        }
+        assert!(framer.buffered() < 64, "{} bytes buffered", framer.buffered());
+    }
+    framer.feed(b")\r\n");
+    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no frame") };
+    let frame = run.items[0].as_ref().unwrap();
+    assert_eq!(frame.literals()[0].streamed, Some(10_000_000));
+    assert_eq!(frame.offset(), 0);
+    assert_eq!(total, 10_000_000);
+    // A literal over max_literal is still refused before anything streams.
+    let mut framer = Framer::new(Limits { max_literal: 100, ..Limits::default() });
+    framer.set_stream_threshold(Some(10));
+    framer.feed(b"* 1 FETCH (BODY[] {101}\r\nabc");
+    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no error") };
+    assert!(matches!(run.items[0], Err(FrameError { kind: FrameErrorKind::LiteralTooLarge { .. }, .. })));
+}
+
+#[test]
+fn next_frame_and_next_run_drop_streamed_payloads() {
+    let input = b"* 1 FETCH (BODY[] {5}\r\nhello)\r\nA1 OK done\r\n";
+    for per_frame in [true, false] {
+        let mut framer = Framer::new(Limits::default());
+        framer.set_stream_threshold(Some(1));
+        let mut skeletons = Vec::new();
+        for byte in input.chunks(3) {
+            framer.feed(byte);
+            if per_frame {
+                while let Some(f) = framer.next_frame() {
+                    skeletons.push(f.unwrap().skeleton().to_owned());
+                }
+            } else {
+                while let Some(run) = framer.next_run() {
+                    skeletons.extend(run.items.into_iter().map(|f| f.unwrap().skeleton().to_owned()));
+                }
+            }
+        }
+        assert_eq!(skeletons, ["* 1 FETCH (BODY[] {5}\r\n)\r\n", "A1 OK done\r\n"]);
+        framer.finish().unwrap();
+    }
+}
+
+#[test]
+fn input_ending_inside_a_streamed_literal_is_truncated_at_its_response() {
+    let mut framer = Framer::new(Limits::default());
+    framer.set_stream_threshold(Some(1));
+    framer.feed(b"* 1 EXISTS\r\n* 2 FETCH (BODY[] {50}\r\nabc");
+    while framer.next_piece().is_some() {}
+    let e = framer.finish().unwrap_err();
+    assert_eq!(e.kind, FrameErrorKind::Truncated { frame_start: 12 });
+    assert_eq!(e.offset, 12 + 24 + 3);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn streaming_literals_equals_whole_minus_payloads(
+        pieces in proptest::collection::vec(piece(), 0..40),
+        chunks in proptest::collection::vec(1usize..24, 1..8),
+        threshold in 1u64..16,
+    ) {
+        let input = pieces.concat();
+        let expected = expected_streaming(&input, threshold);
+        // The payload of a response that then failed (a limit, or the input
+        // ended inside it) went out too, before the framer could know: set
+        // aside, it was checked against the input like every chunk.
+        let framed: Vec<u64> = expected.0.iter().filter_map(|o| o.as_ref().ok().map(|f| f.offset)).collect();
+        for split in [&chunks[..], &[1]] {
+            let (outs, mut literals) = streamed_pieces(&input, split, threshold);
+            literals.retain(|l| framed.contains(&l.response));
+            prop_assert_eq!(&(outs, literals), &expected);
+        }
+    }
+}

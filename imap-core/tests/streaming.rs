@@ -1,0 +1,158 @@
+//! Streaming large message data from a real Dovecot: `Client::fetch_body_to`
+//! and `Client::fetch_streamed` deliver exactly the bytes appended, and the
+//! process's memory does not grow with the message (issue 5, item 4).
+
+#[path = "support/dovecot.rs"]
+mod support;
+
+use imap_core::client::{Client, ClientOptions, FetchPart, TlsMode};
+use imap_core::command::{FetchAttr, Section};
+use imap_core::reactor::TlsOptions;
+use std::time::Duration;
+use support::dovecot;
+
+fn alice() -> Client {
+    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+    c
+}
+
+/// A fresh mailbox holding one message, selected; returns its UID.
+fn mailbox_with(c: &mut Client, name: &str, message: &[u8]) -> u32 {
+    for attempt in 0..3 {
+        let _ = c.delete_folder(name);
+        match c.create_folder(name) {
+            Ok(()) => break,
+            Err(e) if attempt < 2 => eprintln!("creating {name}: {e}; again"),
+            Err(e) => panic!("creating {name}: {e}"),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let appended = c.append(name, message, &[], None).unwrap();
+    c.select_folder(name, false).unwrap();
+    appended.map(|a| a.uid).unwrap_or(1)
+}
+
+/// A message of about `size` bytes whose every line is numbered, so that a
+/// lost, doubled or reordered chunk shows.
+fn big_message(size: usize) -> Vec<u8> {
+    let mut m = b"From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: big\r\n\r\n".to_vec();
+    let mut i = 0u64;
+    while m.len() < size {
+        let x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        m.extend_from_slice(
+            format!("{i:010} {x:016x} the quick brown fox jumps over the lazy dog {}\r\n", i % 97).as_bytes(),
+        );
+        i += 1;
+    }
+    m
+}
+
+#[test]
+fn fetch_body_to_writes_exactly_the_appended_bytes() {
+    let mut c = alice();
+    let message = big_message(6 << 20);
+    let uid = mailbox_with(&mut c, "t-stream-body", &message);
+
+    let mut out = Vec::new();
+    let written = c.fetch_body_to(uid, Section::full(), &mut out).unwrap();
+    assert_eq!(written, message.len() as u64);
+    assert!(out == message, "streamed bytes differ from the appended message");
+
+    // To a file, through a BufWriter.
+    let path = std::env::temp_dir().join(format!("imap-core-stream-{}.eml", std::process::id()));
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        assert_eq!(c.fetch_body_to(uid, Section::full(), &mut file).unwrap(), message.len() as u64);
+    }
+    assert!(std::fs::read(&path).unwrap() == message, "the file differs from the appended message");
+    std::fs::remove_file(&path).unwrap();
+
+    // A section: the header, small, still written (streamed or not).
+    let mut header = Vec::new();
+    c.fetch_body_to(uid, Section::header(), &mut header).unwrap();
+    assert_eq!(header, b"From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: big\r\n\r\n");
+
+    // The session goes on normally afterwards.
+    let fetched = c.fetch(uid, vec![FetchAttr::Rfc822Size]).unwrap();
+    assert_eq!(fetched[0].size(), Some(message.len() as u32));
+    c.logout().unwrap();
+}
+
+#[test]
+fn fetch_streamed_gives_chunks_then_the_complete_fetch() {
+    let mut c = alice();
+    let message = big_message(3 << 20);
+    let uid = mailbox_with(&mut c, "t-stream-parts", &message);
+
+    let items = vec![
+        FetchAttr::Uid,
+        FetchAttr::Rfc822Size,
+        FetchAttr::BodySection { section: Section::full(), partial: None, peek: true },
+    ];
+    let (mut body, mut chunks, mut fetches) = (Vec::new(), 0, Vec::new());
+    let n = c
+        .fetch_streamed(uid, items, 64 << 10, |part| match part {
+            FetchPart::Literal(chunk) => {
+                assert!(fetches.is_empty(), "a chunk after its FETCH");
+                assert_eq!(chunk.size, message.len() as u64);
+                assert_eq!(body.len() as u64 + chunk.bytes.len() as u64 + chunk.left, chunk.size);
+                body.extend_from_slice(chunk.bytes);
+                chunks += 1;
+            }
+            FetchPart::Fetch { fetch, frame } => {
+                let streamed: Vec<_> = frame.literals().iter().filter_map(|l| l.streamed).collect();
+                fetches.push((fetch.uid(), fetch.size(), fetch.section("").map(<[u8]>::len), streamed));
+            }
+            _ => {}
+        })
+        .unwrap();
+    assert_eq!(n, 1);
+    assert!(body == message, "streamed bytes differ from the appended message");
+    assert!(chunks > 1, "{chunks} chunk(s): nothing was streamed");
+    assert_eq!(fetches, [(Some(uid), Some(message.len() as u32), Some(0), vec![message.len() as u64])]);
+
+    // Below the threshold nothing is streamed: the data is in the FETCH.
+    let items = vec![FetchAttr::BodySection { section: Section::header(), partial: None, peek: true }];
+    let mut header = None;
+    c.fetch_streamed(uid, items, 64 << 10, |part| match part {
+        FetchPart::Literal(_) => panic!("a small literal was streamed"),
+        FetchPart::Fetch { fetch, .. } => header = fetch.section("HEADER").map(<[u8]>::to_vec),
+        _ => {}
+    })
+    .unwrap();
+    assert!(header.unwrap().starts_with(b"From: Ann"));
+    c.logout().unwrap();
+}
+
+#[test]
+fn fetch_body_to_reports_a_failing_sink_and_the_session_goes_on() {
+    struct Full(usize);
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0 > 1 << 20 {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full"));
+            }
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = alice();
+    let message = big_message(3 << 20);
+    let uid = mailbox_with(&mut c, "t-stream-full", &message);
+    let err = c.fetch_body_to(uid, Section::full(), &mut Full(0)).unwrap_err();
+    assert!(matches!(err, imap_core::session::Error::Sink(_)), "{err}");
+    assert!(err.to_string().contains("disk full"), "{err}");
+    // Nothing of the body is left in the stream: the next command works.
+    let mut out = Vec::new();
+    c.fetch_body_to(uid, Section::full(), &mut out).unwrap();
+    assert!(out == message);
+    // A message that does not exist: no FETCH response at all.
+    let err = c.fetch_body_to(uid + 1000, Section::full(), &mut Vec::new()).unwrap_err();
+    assert!(err.to_string().contains("no FETCH response"), "{err}");
+    c.logout().unwrap();
+}
