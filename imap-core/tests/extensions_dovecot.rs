@@ -8,7 +8,7 @@
 mod support;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
-use imap_core::command::{FetchAttr, Partial, SearchKey};
+use imap_core::command::{FetchAttr, Partial, QResync, SearchKey, SeqSet};
 use imap_core::reactor::TlsOptions;
 use imap_core::types::{FetchItem, Flag, Search, StatusAtt, StatusValue};
 use support::dovecot;
@@ -126,5 +126,78 @@ fn binary_parts_decoded_by_the_server() {
     assert!(!f.flags().unwrap().contains(&Flag::Seen), "BINARY.PEEK does not set \\Seen");
     c.close_folder().unwrap();
     c.delete_folder("t-binary").unwrap();
+    c.logout().unwrap();
+}
+
+#[test]
+fn qresync_resync_after_changes_from_another_connection() {
+    let mut c = login("alice");
+    fresh_folder(&mut c, "t-resync");
+    for subject in ["r1", "r2", "r3", "r4", "r5"] {
+        c.append("t-resync", &message(subject, "body"), &[], None).unwrap();
+    }
+    // The state a client keeps: UIDVALIDITY, HIGHESTMODSEQ, the UIDs.
+    c.enable(&["QRESYNC"]).unwrap();
+    let selected = c.select_folder("t-resync", false).unwrap();
+    let uids = c.search(SearchKey::All).unwrap();
+    assert_eq!(uids.len(), 5);
+    let known = QResync {
+        uid_validity: selected.uid_validity.unwrap(),
+        modseq: selected.highest_modseq.expect("HIGHESTMODSEQ once QRESYNC is on"),
+        known_uids: Some(SeqSet::from(&uids[..])),
+        seq_match: None,
+    };
+    c.logout().unwrap();
+
+    // Another connection: a flag changed, a message expunged, one appended.
+    let mut other = login("alice");
+    other.select_folder("t-resync", false).unwrap();
+    other.add_flags(uids[1], &[Flag::Flagged]).unwrap();
+    other.delete_messages(uids[3]).unwrap();
+    other.uid_expunge(uids[3]).unwrap();
+    let new = other.append("t-resync", &message("r6", "body"), &[Flag::Seen], None).unwrap().unwrap().uid;
+    other.logout().unwrap();
+
+    // A new session resyncs (resync_folder enables QRESYNC itself).
+    let mut c = login("alice");
+    let r = c.resync_folder("t-resync", &known, false).unwrap();
+    assert!(!r.uid_validity_changed);
+    assert_eq!(r.vanished.iter().collect::<Vec<_>>(), vec![uids[3]]);
+    let mut changed: Vec<_> = r
+        .changed
+        .iter()
+        .map(|f| {
+            (f.uid().unwrap(), f.flags().unwrap().iter().filter(|f| **f != Flag::Recent).cloned().collect::<Vec<_>>())
+        })
+        .collect();
+    changed.sort_by_key(|(uid, _)| *uid);
+    // Changes are reported among the known UIDs only (RFC 7162 3.2.5); the
+    // new message shows in EXISTS and UIDNEXT.
+    assert_eq!(changed, vec![(uids[1], vec![Flag::Flagged])]);
+    assert!(r.changed[0].modseq().unwrap() > known.modseq);
+    let highest = r.highest_modseq.unwrap();
+    assert!(highest > r.changed[0].modseq().unwrap(), "the APPEND came after the STORE");
+    assert_eq!((r.mailbox.exists, r.mailbox.uid_next), (5, Some(new + 1)));
+
+    // Without known UIDs, the new message is a change too.
+    let all = QResync { known_uids: None, ..known.clone() };
+    let r = c.resync_folder("t-resync", &all, false).unwrap();
+    let mut changed: Vec<_> = r.changed.iter().map(|f| f.uid().unwrap()).collect();
+    changed.sort();
+    assert_eq!(changed, vec![uids[1], new]);
+    assert_eq!(r.vanished.iter().collect::<Vec<_>>(), vec![uids[3]]);
+
+    // Resynced to the new state: nothing changed since.
+    let now = QResync { modseq: highest, ..known.clone() };
+    let r = c.resync_folder("t-resync", &now, true).unwrap();
+    assert_eq!((r.vanished.0.len(), r.changed.len(), r.mailbox.read_only), (0, 0, true));
+
+    // A state of another UIDVALIDITY: the caller must start over.
+    let stale = QResync { uid_validity: known.uid_validity.wrapping_add(1), ..known };
+    let r = c.resync_folder("t-resync", &stale, false).unwrap();
+    assert!(r.uid_validity_changed);
+    assert_eq!((r.vanished.0.len(), r.changed.len()), (0, 0));
+    c.close_folder().unwrap();
+    c.delete_folder("t-resync").unwrap();
     c.logout().unwrap();
 }

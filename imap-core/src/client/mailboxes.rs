@@ -1,9 +1,9 @@
 //! Mailbox operations: list, select, create, rename, delete, subscribe, status.
 
-use super::Client;
-use crate::command::{Command, ListReturn};
+use super::{Client, Resync};
+use crate::command::{Command, ListReturn, QResync};
 use crate::session::{Error, Mailbox};
-use crate::types::{Data, ListEntry, MailboxAttr, Response, StatusAtt, StatusItem};
+use crate::types::{Data, ListEntry, MailboxAttr, Response, StatusAtt, StatusItem, UidSet};
 
 impl Client {
     /// LIST: mailboxes matching `pattern` (`*` all, `%` one level) under `reference`.
@@ -79,6 +79,60 @@ impl Client {
         };
         self.run(command)?;
         self.session().mailbox().cloned().ok_or_else(|| Error::Protocol("SELECT completed without a mailbox".into()))
+    }
+
+    /// Selects a mailbox and learns what changed since a state kept from
+    /// an earlier session (QRESYNC, RFC 7162 section 3.2.5): ENABLE QRESYNC
+    /// if not done yet, then `SELECT name (QRESYNC (uidvalidity modseq
+    /// [known-uids]))` (EXAMINE when `read_only`). The result holds the
+    /// expunged UIDs, the changed messages with their flags and MODSEQ, the
+    /// new HIGHESTMODSEQ, and whether UIDVALIDITY changed (then nothing
+    /// else applies: resync fully).
+    ///
+    /// ```no_run
+    /// use imap_core::command::QResync;
+    /// # fn demo(client: &mut imap_core::client::Client) -> Result<(), imap_core::session::Error> {
+    /// let known = QResync { uid_validity: 67890007, modseq: 90060115194045000, known_uids: None, seq_match: None };
+    /// let resync = client.resync_folder("INBOX", &known, false)?;
+    /// if resync.uid_validity_changed {
+    ///     // forget the cache, fetch everything again
+    /// }
+    /// for uid in resync.vanished.iter() { /* drop uid from the cache */ }
+    /// for message in &resync.changed { /* update flags of message.uid() */ }
+    /// # Ok(()) }
+    /// ```
+    pub fn resync_folder(&mut self, name: &str, known: &QResync, read_only: bool) -> Result<Resync, Error> {
+        if !self.session().is_enabled("QRESYNC") {
+            if !self.has_capability("QRESYNC")? {
+                return Err(Error::MissingCapability { command: "SELECT (QRESYNC)", capability: "QRESYNC" });
+            }
+            self.enable(&["QRESYNC"])?;
+            if !self.session().is_enabled("QRESYNC") {
+                return Err(Error::Protocol("ENABLE QRESYNC was not acknowledged".into()));
+            }
+        }
+        let done = self.run(Command::SelectQResync { mailbox: name.into(), read_only, qresync: known.clone() })?;
+        let mailbox = self
+            .session()
+            .mailbox()
+            .cloned()
+            .ok_or_else(|| Error::Protocol("SELECT completed without a mailbox".into()))?;
+        let mut vanished = UidSet(Vec::new());
+        let mut changed = Vec::new();
+        for response in done.data {
+            match response {
+                Response::Data(Data::Vanished { earlier: true, uids }) => vanished.0.extend(uids.0),
+                Response::Data(Data::Fetch(fetch)) => changed.push(fetch),
+                _ => {}
+            }
+        }
+        Ok(Resync {
+            uid_validity_changed: mailbox.uid_validity != Some(known.uid_validity),
+            highest_modseq: mailbox.highest_modseq,
+            mailbox,
+            vanished,
+            changed,
+        })
     }
 
     /// UNSELECT (RFC 3691): leaves the mailbox without expunging.

@@ -30,7 +30,9 @@ mod sessions;
 mod stream;
 
 pub use extensions::IDLE_RENEW;
-pub use results::{AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, ThreadNode, MAX_THREAD_DEPTH};
+pub use results::{
+    AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, Resync, ThreadNode, MAX_THREAD_DEPTH,
+};
 pub use sessions::{SessionId, Sessions};
 pub use stream::FetchPart;
 

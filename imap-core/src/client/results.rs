@@ -166,6 +166,28 @@ fn thread(t: &types::Thread, depth: usize) -> Option<Option<ThreadNode>> {
     })
 }
 
+/// What changed in a mailbox since a state the client kept: the result of
+/// [`Client::resync_folder`](super::Client::resync_folder) (QRESYNC, RFC 7162
+/// section 3.2.5).
+///
+/// Keep [`mailbox`](Resync::mailbox)'s `uid_validity` and
+/// [`highest_modseq`](Resync::highest_modseq) for the next resync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resync {
+    /// The mailbox as selected now (EXISTS, UIDVALIDITY, HIGHESTMODSEQ, ...).
+    pub mailbox: crate::session::Mailbox,
+    /// The mailbox's UIDVALIDITY is not the one given: the kept state is
+    /// void (the server sent no changes) and the client must resync fully.
+    pub uid_validity_changed: bool,
+    /// UIDs expunged since (`VANISHED (EARLIER)`), among the known UIDs.
+    pub vanished: types::UidSet,
+    /// Messages whose flags changed, or that are new, since the given
+    /// mod-sequence: each with its UID, FLAGS and MODSEQ.
+    pub changed: Vec<types::Fetch<'static>>,
+    /// The mailbox's HIGHESTMODSEQ now, to give next time.
+    pub highest_modseq: Option<u64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,6 +198,19 @@ pub enum Command {
         /// Enable CONDSTORE for this mailbox (RFC 7162).
         condstore: bool,
     },
+    /// `SELECT mailbox (QRESYNC (uidvalidity modseq [known-uids]
+    /// [(seq-set uid-set)]))`, or `EXAMINE` when `read_only` (RFC 7162
+    /// section 3.2.5): select and learn what changed since a known state, as
+    /// `VANISHED (EARLIER)` and FETCH responses. QRESYNC must be enabled
+    /// first (ENABLE QRESYNC).
+    SelectQResync {
+        /// The mailbox.
+        mailbox: String,
+        /// EXAMINE rather than SELECT.
+        read_only: bool,
+        /// The state the client knows.
+        qresync: QResync,
+    },
     /// `CREATE mailbox [(USE (attrs))]`.
     Create {
         /// The mailbox.
@@ -475,8 +488,8 @@ impl Command {
             StartTls => "STARTTLS",
             Authenticate { .. } => "AUTHENTICATE",
             Login { .. } => "LOGIN",
-            Select { .. } => "SELECT",
-            Examine { .. } => "EXAMINE",
+            Select { .. } | SelectQResync { read_only: false, .. } => "SELECT",
+            Examine { .. } | SelectQResync { read_only: true, .. } => "EXAMINE",
             Create { .. } => "CREATE",
             Delete { .. } => "DELETE",
             Rename { .. } => "RENAME",
@@ -557,6 +570,7 @@ impl Command {
             | StartTls
             | Select { .. }
             | Examine { .. }
+            | SelectQResync { .. }
             | Close
             | Unselect
             | Logout
@@ -639,6 +653,22 @@ impl Command {
                 if *condstore {
                     e.keyword(" (CONDSTORE)");
                 }
+            }
+            SelectQResync { mailbox, read_only, qresync } => {
+                e.keyword(if *read_only { "EXAMINE " } else { "SELECT " }).mailbox(mailbox)?;
+                e.keyword(" (QRESYNC (").number(u64::from(qresync.uid_validity)).sp().number(qresync.modseq);
+                if let Some(known) = &qresync.known_uids {
+                    e.sp();
+                    known.encode(e)?;
+                }
+                if let Some((seqs, uids)) = &qresync.seq_match {
+                    e.keyword(" (");
+                    seqs.encode(e)?;
+                    e.sp();
+                    uids.encode(e)?;
+                    e.keyword(")");
+                }
+                e.keyword("))");
             }
             Create { mailbox, special_use } => {
                 e.keyword("CREATE ").mailbox(mailbox)?;
@@ -903,6 +933,32 @@ fn flag_list(e: &mut Encoder<'_>, flags: &[Flag<'_>]) -> Result<(), EncodeError>
     }
     e.keyword(")");
     Ok(())
+}
+
+/// What a client knows of a mailbox, for `SELECT ... (QRESYNC (...))`
+/// (RFC 7162 section 3.2.5): [`Command::SelectQResync`].
+///
+/// ```
+/// use imap_core::command::{Command, EncodeOptions, QResync, SeqSet};
+///
+/// let qresync = QResync { uid_validity: 67890007, modseq: 90060115194045000, known_uids: Some(SeqSet::from(41..=211)), seq_match: None };
+/// let select = Command::SelectQResync { mailbox: "INBOX".into(), read_only: false, qresync };
+/// let bytes = select.encode("A02", &EncodeOptions::default()).unwrap().to_bytes();
+/// assert_eq!(bytes, b"A02 SELECT INBOX (QRESYNC (67890007 90060115194045000 41:211))\r\n");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QResync {
+    /// The UIDVALIDITY the client's state is for; if the mailbox's differs,
+    /// the server sends no changes and the client must start over.
+    pub uid_validity: u32,
+    /// The last HIGHESTMODSEQ the client saw (`mod-sequence-value`).
+    pub modseq: u64,
+    /// The UIDs the client knows (`known-uids`): expunges are reported only
+    /// among these. `None`: all of them.
+    pub known_uids: Option<SeqSet>,
+    /// Message sequence numbers and their UIDs as last known
+    /// (`seq-match-data`), which helps the server find expunges.
+    pub seq_match: Option<(SeqSet, SeqSet)>,
 }
 
 /// `(att att ...)`, not empty.

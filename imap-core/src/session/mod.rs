@@ -192,6 +192,9 @@ enum Collects {
     Status,
     Capability,
     Select,
+    /// SELECT with QRESYNC: the SELECT data, and the changes (FETCH,
+    /// VANISHED (EARLIER)) since the state the client gave.
+    Resync,
     Expunge,
     /// The typed data of these extension responses ([`typed_name`]), or
     /// `Data::Other` whose first atom is one of these names (a response that
@@ -210,6 +213,7 @@ impl Collects {
             Status { .. } => Collects::Status,
             Capability => Collects::Capability,
             Select { .. } | Examine { .. } => Collects::Select,
+            SelectQResync { .. } => Collects::Resync,
             Expunge | UidExpunge(_) | Move { .. } => Collects::Expunge,
             Namespace => Collects::Other(&["NAMESPACE"]),
             Id(_) => Collects::Other(&["ID"]),
@@ -235,6 +239,8 @@ impl Collects {
             (Collects::Capability, Data::Capability(_)) => true,
             (Collects::Select, Data::Flags(_) | Data::Exists(_) | Data::Recent(_)) => true,
             (Collects::Select, Data::Condition(c)) => c.status == Status::Ok && c.code.is_some(),
+            (Collects::Resync, Data::Fetch(_) | Data::Vanished { earlier: true, .. }) => true,
+            (Collects::Resync, data) => Collects::Select.wants(data),
             (Collects::Expunge, Data::Expunge(_) | Data::Vanished { .. }) => true,
             (Collects::Expunge, Data::Other(values)) => first_atom_is(values, &["VANISHED"]),
             (Collects::Other(names), Data::Other(values)) => first_atom_is(values, names),
@@ -304,6 +310,8 @@ pub struct Session {
     closed: bool,
     close_requested: bool,
     utf8_accept: bool,
+    /// What ENABLE enabled (RFC 5161), as the server named it.
+    enabled: Vec<String>,
     /// The transport came up (errors before that are connection failures).
     connected: bool,
     /// The streaming command running, if any (see `submit_streaming`).
@@ -367,6 +375,7 @@ impl Session {
             closed: false,
             close_requested: false,
             utf8_accept: false,
+            enabled: Vec::new(),
             connected: false,
             streaming: None,
             stream_threshold: None,
@@ -404,6 +413,20 @@ impl Session {
     /// Whether the server advertised `name` (case-insensitive).
     pub fn has_capability(&self, name: &str) -> bool {
         self.capabilities.iter().flatten().any(|c| c.is(name))
+    }
+
+    /// Whether the server said it enabled `name` (ENABLE, RFC 5161;
+    /// case-insensitive): `QRESYNC`, `UTF8=ACCEPT`, `IMAP4rev2`, ...
+    pub fn is_enabled(&self, name: &str) -> bool {
+        self.enabled.iter().any(|e| e.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether mailbox names and strings are UTF-8 both ways, once the
+    /// server enabled UTF8=ACCEPT (RFC 6855) or IMAP4rev2 (RFC 9051): names
+    /// go out as UTF-8 quoted strings, and names that come in are not
+    /// decoded as modified UTF-7.
+    pub fn utf8_enabled(&self) -> bool {
+        self.utf8_accept
     }
 
     /// Whether the session is over.
@@ -742,6 +765,7 @@ impl Session {
             Enable(_) => Some("ENABLE"),
             Move { .. } => Some("MOVE"),
             Unselect => Some("UNSELECT"),
+            SelectQResync { .. } => Some("QRESYNC"),
             UidExpunge(_) => Some("UIDPLUS"),
             Sort { .. } => Some("SORT"),
             Compress => Some("COMPRESS=DEFLATE"),
@@ -771,8 +795,10 @@ impl Session {
     fn enqueue(&mut self, command: &Command, tag: Tag, encoded: Encoded, sasl: Option<(Sasl, bool)>) {
         let name = command.name();
         let selecting = match command {
-            Command::Select { mailbox, .. } => Some(Mailbox { name: mailbox.clone(), ..Mailbox::default() }),
-            Command::Examine { mailbox, .. } => {
+            Command::Select { mailbox, .. } | Command::SelectQResync { mailbox, read_only: false, .. } => {
+                Some(Mailbox { name: mailbox.clone(), ..Mailbox::default() })
+            }
+            Command::Examine { mailbox, .. } | Command::SelectQResync { mailbox, read_only: true, .. } => {
                 Some(Mailbox { name: mailbox.clone(), read_only: true, ..Mailbox::default() })
             }
             _ => None,
@@ -1189,15 +1215,27 @@ impl Session {
                 self.deflate_at = Some(self.frame_end);
             }
             "ENABLE" => {
-                let enabled = command.data.iter().any(|r| match r {
-                    Response::Data(Data::Enabled(caps)) => caps.iter().any(|c| c.is("UTF8=ACCEPT")),
-                    Response::Data(Data::Other(values)) => values
-                        .iter()
-                        .skip(1)
-                        .any(|v| matches!(v, Value::Atom(a) if a.eq_ignore_ascii_case("UTF8=ACCEPT"))),
-                    _ => false,
-                });
-                self.utf8_accept |= enabled;
+                for response in &command.data {
+                    let names: Vec<String> = match response {
+                        Response::Data(Data::Enabled(caps)) => caps.iter().map(|c| c.to_string()).collect(),
+                        Response::Data(Data::Other(values)) => values
+                            .iter()
+                            .skip(1)
+                            .filter_map(|v| match v {
+                                Value::Atom(a) => Some(a.to_string()),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => continue,
+                    };
+                    for name in names {
+                        if !self.is_enabled(&name) {
+                            self.enabled.push(name);
+                        }
+                    }
+                }
+                // IMAP4rev2 names are UTF-8 too (RFC 9051 section 5.1).
+                self.utf8_accept = self.is_enabled("UTF8=ACCEPT") || self.is_enabled("IMAP4rev2");
             }
             _ => {}
         }

@@ -65,6 +65,11 @@ impl Mailbox {
             Data::Exists(n) => self.exists = *n,
             Data::Recent(n) => self.recent = *n,
             Data::Expunge(_) => self.exists = self.exists.saturating_sub(1),
+            // QRESYNC's EXPUNGE (RFC 7162 3.2.10); `(EARLIER)` reports
+            // messages gone before, already not counted in EXISTS.
+            Data::Vanished { earlier: false, uids } => {
+                self.exists = self.exists.saturating_sub(u32::try_from(uids.len()).unwrap_or(u32::MAX))
+            }
             Data::Flags(flags) => self.flags = flags.clone().into_static(),
             Data::Condition(c) => match &c.code {
                 Some(Code::PermanentFlags(flags)) => self.permanent_flags = flags.clone().into_static(),

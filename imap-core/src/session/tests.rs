@@ -131,7 +131,10 @@ fn pipelined_commands_get_their_own_data_and_unsolicited_stays_out() {
     let events = events(&mut s);
     let fetched = completion(&events, &fetch).unwrap();
     assert_eq!(fetched.data.len(), 2);
-    assert_eq!(completion(&events, &search).unwrap().data, vec![Response::Data(Data::Search(Search { ids: vec![2], modseq: None }))]);
+    assert_eq!(
+        completion(&events, &search).unwrap().data,
+        vec![Response::Data(Data::Search(Search { ids: vec![2], modseq: None }))]
+    );
     assert!(completion(&events, &noop).unwrap().data.is_empty());
     let unsolicited: Vec<_> = events.iter().filter(|e| matches!(e, Event::Unsolicited(_))).collect();
     assert_eq!(unsolicited.len(), 2, "EXISTS and EXPUNGE: {events:?}");

@@ -1,0 +1,115 @@
+//! Client calls of extensions the test Dovecot (2.3.19) does not offer, or
+//! whose server side cannot be provoked there, played against a scripted
+//! server on 127.0.0.1 with the exchanges of the RFCs' own examples: the
+//! QRESYNC resync (RFC 7162 section 3.2.5.2, whose UIDVALIDITY case Dovecot
+//! cannot be made to show on request), UTF8=ACCEPT (RFC 6855) and IMAP4rev2
+//! (RFC 9051).
+
+#[path = "support/scripted.rs"]
+mod scripted;
+
+use imap_core::client::{Client, ClientOptions, TlsMode};
+use imap_core::command::{QResync, SeqSet};
+use imap_core::types::{Flag, UidRange, UidSet};
+use scripted::{expect, send, Server, Step};
+
+fn connect(port: u16) -> Client {
+    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    Client::connect("127.0.0.1", port, TlsMode::None, &options).expect("connect")
+}
+
+fn set(ranges: &[(u32, u32)]) -> UidSet {
+    UidSet(ranges.iter().map(|&(start, end)| UidRange { start, end }).collect())
+}
+
+// ------------------------------------------------------------------ QRESYNC (RFC 7162)
+
+#[test]
+fn resync_rfc7162_example() {
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] ready\r\n"),
+        expect("ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n{tag} OK QRESYNC enabled\r\n"),
+        // RFC 7162 section 3.2.5.2's example, its SELECT line and answer.
+        expect("SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))"),
+        send(
+            "* OK [CLOSED]\r\n\
+             * 100 EXISTS\r\n\
+             * 11 RECENT\r\n\
+             * OK [UIDVALIDITY 67890007] UIDVALIDITY\r\n\
+             * OK [UIDNEXT 600] Predicted next UID\r\n\
+             * OK [HIGHESTMODSEQ 20010715194045319] Highest\r\n\
+             * OK [UNSEEN 7] There are some unseen messages in the mailbox\r\n\
+             * FLAGS (\\Answered \\Flagged \\Draft \\Deleted $MDNSent)\r\n\
+             * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\Deleted $MDNSent \\*)] Permanent flags\r\n\
+             * VANISHED (EARLIER) 41,43:116,118,120:211,214:540\r\n\
+             * 49 FETCH (UID 117 FLAGS (\\Seen \\Answered) MODSEQ (90060115194045001))\r\n\
+             * 50 FETCH (UID 119 FLAGS (\\Draft $MDNSent) MODSEQ (90060115194045308))\r\n\
+             * 51 FETCH (UID 541 FLAGS (\\Seen $Forwarded) MODSEQ (90060115194045001))\r\n\
+             {tag} OK [READ-WRITE] mailbox selected\r\n",
+        ),
+        // A second resync: UIDVALIDITY changed, the server ignores QRESYNC.
+        expect("SELECT INBOX (QRESYNC (67890007 20010715194045319))"),
+        send(
+            "* 3 EXISTS\r\n* OK [UIDVALIDITY 1234] new\r\n* OK [HIGHESTMODSEQ 5] Highest\r\n\
+             {tag} OK [READ-WRITE] mailbox selected\r\n",
+        ),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    let known = QResync {
+        uid_validity: 67890007,
+        modseq: 20050715194045000,
+        known_uids: Some("41,43:211,214:541".parse::<SeqSet>().unwrap()),
+        seq_match: None,
+    };
+    let r = c.resync_folder("INBOX", &known, false).unwrap();
+    assert!(c.session().is_enabled("QRESYNC"));
+    assert!(!r.uid_validity_changed);
+    assert_eq!(r.vanished, set(&[(41, 41), (43, 116), (118, 118), (120, 211), (214, 540)]));
+    assert_eq!(r.highest_modseq, Some(20010715194045319));
+    assert_eq!((r.mailbox.exists, r.mailbox.uid_next, r.mailbox.read_only), (100, Some(600), false));
+    let changed: Vec<_> = r.changed.iter().map(|f| (f.seq, f.uid(), f.modseq(), f.flags().unwrap().to_vec())).collect();
+    assert_eq!(
+        changed,
+        vec![
+            (49, Some(117), Some(90060115194045001), vec![Flag::Seen, Flag::Answered]),
+            (50, Some(119), Some(90060115194045308), vec![Flag::Draft, Flag::Keyword("$MDNSent".into())]),
+            (51, Some(541), Some(90060115194045001), vec![Flag::Seen, Flag::Keyword("$Forwarded".into())]),
+        ]
+    );
+    // Nothing of it leaked to the unsolicited queue.
+    assert!(c.take_unsolicited().iter().all(|r| !matches!(r, imap_core::types::Response::Data(_))));
+
+    let known = QResync { uid_validity: 67890007, modseq: 20010715194045319, known_uids: None, seq_match: None };
+    let r = c.resync_folder("INBOX", &known, false).unwrap();
+    assert!(r.uid_validity_changed);
+    assert_eq!((r.vanished.0.len(), r.changed.len(), r.highest_modseq), (0, 0, Some(5)));
+    c.logout().unwrap();
+    let transcript = server.join();
+    assert_eq!(transcript.error, None);
+}
+
+#[test]
+fn select_qresync_with_seq_match_data_is_encoded_as_rfc7162_shows() {
+    use imap_core::command::{Command, EncodeOptions};
+    let qresync = QResync {
+        uid_validity: 67890007,
+        modseq: 90060115194045000,
+        known_uids: Some("1:29997".parse().unwrap()),
+        seq_match: Some((
+            "5000,7500,9000,9990:9999".parse().unwrap(),
+            "15000,22500,27000,29970,29973:29974".parse().unwrap(),
+        )),
+    };
+    let command = Command::SelectQResync { mailbox: "INBOX".into(), read_only: true, qresync };
+    let bytes = command.encode("B02", &EncodeOptions::default()).unwrap().to_bytes();
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        "B02 EXAMINE INBOX (QRESYNC (67890007 90060115194045000 1:29997 \
+         (5000,7500,9000,9990:9999 15000,22500,27000,29970,29973:29974)))\r\n"
+    );
+    assert!(!command.may_pipeline());
+}
