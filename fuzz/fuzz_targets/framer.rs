@@ -3,13 +3,18 @@
 //! rebuild its bytes from skeleton + payloads; `unmap` must invert the
 //! remapping of non-UTF-8 skeletons; buffered memory stays within the limits.
 //!
+//! With literal streaming on (`Framer::set_stream_threshold`), `next_piece`
+//! must give the same frames with the streamed payloads taken out, and those
+//! payloads, in order, as chunks that are the input at their offsets.
+//!
 //! Input layout: byte 0 picks the limits (small ones, so that every limit
 //! error is reachable within -max_len), byte 1 = number of split points
-//! (mod 32), then one byte per split point (chunk length, 0 = a
+//! (mod 32) and, in its top 3 bits, the streaming threshold (0: no streaming
+//! pass), then one byte per split point (chunk length, 0 = a
 //! `read_buf`/`commit(0)` call), then the server bytes.
 #![no_main]
 
-use imap_core::wire::{frames, unmap, Frame, FrameError, Framer, Limits};
+use imap_core::wire::{frames, unmap, Frame, FrameError, Framer, Limits, Piece};
 use libfuzzer_sys::fuzz_target;
 
 /// Everything observable about one frame or error, owned.
@@ -97,6 +102,116 @@ fn check_frame(frame: &Frame<'_>, input: &[u8]) -> Item {
     }
 }
 
+/// One literal streamed: the response it is in, and its payload.
+type StreamedLiteral = (u64, Vec<u8>);
+
+/// `frames()` with every literal of at least `threshold` bytes taken out of
+/// its frame's bytes and payload list, and listed apart.
+fn expected_streaming(input: &[u8], limits: Limits, threshold: u64) -> (Vec<Item>, Vec<StreamedLiteral>) {
+    let mut literals = Vec::new();
+    let items = frames(input, limits)
+        .map(|r| match r {
+            Ok(f) => {
+                let Item::Frame { offset, bytes, skeleton, remapped, literals: mut lits } = check_frame(&f, input)
+                else {
+                    unreachable!()
+                };
+                let mut kept = Vec::new();
+                let mut at = 0;
+                let mut removed = 0;
+                for (_, range, payload) in lits.iter_mut() {
+                    if (payload.len() as u64) >= threshold {
+                        kept.extend_from_slice(&bytes[at..range.start]);
+                        at = range.end;
+                        literals.push((offset, std::mem::take(payload)));
+                        removed += range.len();
+                        *range = range.start - (removed - range.len())..range.start - (removed - range.len());
+                    } else {
+                        *range = range.start - removed..range.end - removed;
+                    }
+                }
+                kept.extend_from_slice(&bytes[at..]);
+                Item::Frame { offset, bytes: kept, skeleton, remapped, literals: lits }
+            }
+            Err(e) => Item::Error(e),
+        })
+        .collect();
+    (items, literals)
+}
+
+/// A frame of the streaming pass, described like `check_frame` does, without
+/// the check against the input (its streamed payloads are not in its bytes).
+fn describe(frame: &Frame<'_>, threshold: u64) -> Item {
+    let literals = frame
+        .literals()
+        .iter()
+        .map(|l| {
+            if let Some(size) = l.streamed {
+                assert!(size >= threshold && l.payload.is_empty());
+            } else {
+                assert!((l.payload.len() as u64) < threshold);
+            }
+            (l.header_end, l.payload.clone(), frame.payload(l).to_vec())
+        })
+        .collect();
+    Item::Frame {
+        offset: frame.offset(),
+        bytes: frame.bytes().to_vec(),
+        skeleton: frame.skeleton().to_owned(),
+        remapped: frame.is_remapped(),
+        literals,
+    }
+}
+
+/// The streaming pass: the same splits, `next_piece` after each.
+fn streaming_pass(input: &[u8], splits: &[u8], limits: Limits, threshold: u64) -> (Vec<Item>, Vec<StreamedLiteral>) {
+    let mut framer = Framer::new(limits);
+    framer.set_stream_threshold(Some(threshold));
+    let (mut items, mut literals) = (Vec::new(), Vec::<StreamedLiteral>::new());
+    let mut open = false;
+    let mut rest = input;
+    let mut i = 0;
+    loop {
+        let chunk_len = if i < splits.len() { splits[i] as usize } else { rest.len() };
+        i += 1;
+        let (chunk, tail) = rest.split_at(chunk_len.min(rest.len()));
+        rest = tail;
+        framer.feed(chunk);
+        while let Some(piece) = framer.next_piece() {
+            match piece {
+                Piece::Literal(c) => {
+                    assert!(!c.bytes.is_empty());
+                    let at = c.offset as usize;
+                    assert_eq!(&input[at..at + c.bytes.len()], c.bytes, "chunk is not the input at its offset");
+                    if !open {
+                        literals.push((c.response, Vec::new()));
+                    }
+                    let last = literals.last_mut().unwrap();
+                    assert_eq!(last.0, c.response);
+                    last.1.extend_from_slice(c.bytes);
+                    assert_eq!(last.1.len() as u64 + c.left, c.size);
+                    open = c.left > 0;
+                }
+                Piece::Run(run) => {
+                    assert!(!open, "a response inside a streamed literal");
+                    items.extend(run.items.into_iter().map(|r| match r {
+                        Ok(f) => describe(&f, threshold),
+                        Err(e) => Item::Error(e),
+                    }));
+                }
+            }
+        }
+        if rest.is_empty() && i > splits.len() {
+            break;
+        }
+    }
+    if let Err(e) = framer.finish() {
+        items.push(Item::Error(e));
+    }
+    assert_eq!(framer.buffered(), 0);
+    (items, literals)
+}
+
 fuzz_target!(|data: &[u8]| {
     if data.len() < 2 {
         return;
@@ -158,4 +273,24 @@ fuzz_target!(|data: &[u8]| {
     }
     assert_eq!(framer.buffered(), 0);
     assert_eq!(whole, streamed, "Framer and frames() disagree");
+
+    // Literal streaming. Streamed payloads do not count toward max_response,
+    // so both sides are framed without that limit.
+    let threshold = [0, 1, 2, 3, 5, 8, 64, 4096][(data[1] >> 5) as usize];
+    if threshold > 0 {
+        let limits = Limits { max_response: u64::MAX, ..limits };
+        let (items, literals) = expected_streaming(input, limits, threshold);
+        let (got, mut got_literals) = streaming_pass(input, splits, limits, threshold);
+        // Payloads of a response that then failed went out before that was known.
+        let framed: Vec<u64> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Frame { offset, .. } => Some(*offset),
+                Item::Error(_) => None,
+            })
+            .collect();
+        got_literals.retain(|l| framed.contains(&l.0));
+        assert_eq!(items, got, "streaming frames differ");
+        assert_eq!(literals, got_literals, "streamed payloads differ");
+    }
 });

@@ -19,6 +19,8 @@ pub const PASSWORD: &str = "alice-pass";
 pub struct Dovecot {
     /// The plain IMAP port on 127.0.0.1.
     pub port: u16,
+    /// The implicit-TLS (IMAPS) port on 127.0.0.1; trust [`Dovecot::ca`].
+    pub tls_port: u16,
     /// The instance's directory (under `/tmp`).
     pub dir: PathBuf,
     script: PathBuf,
@@ -69,7 +71,18 @@ impl Dovecot {
             .find_map(|w| w.strip_prefix("IMAP_PORT="))
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| format!("no IMAP_PORT=.. in the output of `dovecot.sh start`: {stdout:?}"))?;
-        Ok(Dovecot { port, dir, script })
+        let tls_port = stdout
+            .split_ascii_whitespace()
+            .find_map(|w| w.strip_prefix("IMAPS_PORT="))
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| format!("no IMAPS_PORT=.. in the output of `dovecot.sh start`: {stdout:?}"))?;
+        Ok(Dovecot { port, tls_port, dir, script })
+    }
+
+    /// The private CA that signed the server's certificate (for `localhost`
+    /// and 127.0.0.1).
+    pub fn ca(&self) -> PathBuf {
+        self.dir.join("ca.pem")
     }
 
     /// `dovecot.sh seed DIR user n`: `n` varied messages into the user's INBOX.
