@@ -417,6 +417,22 @@ struct Transport {
 
 /// What [`Client`] and [`Sessions`] need to connect.
 fn transport(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Transport, Error> {
+    transport_with(host, port, mode, options, &mut |tls| tls_config(tls))
+}
+
+/// The rustls configuration `tls` asks for.
+fn tls_config(tls: &TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error> {
+    tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))
+}
+
+/// [`transport`], with the TLS configuration from `config` (which may share one).
+fn transport_with(
+    host: &str,
+    port: u16,
+    mode: TlsMode,
+    options: &ClientOptions,
+    config: &mut dyn FnMut(&TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error>,
+) -> Result<Transport, Error> {
     let addr = resolve(host, port)?;
     let security = match mode {
         TlsMode::Implicit => Security::Tls { server_name: host.to_owned() },
@@ -425,7 +441,7 @@ fn transport(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> R
     };
     let config = match mode {
         TlsMode::None => None,
-        _ => Some(options.tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))?),
+        _ => Some(config(&options.tls)?),
     };
     let mut session = Session::with_limits(options.limits);
     // The same bound inside a reactor turn as between turns (see `Client::keep`).

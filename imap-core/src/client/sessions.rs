@@ -1,11 +1,15 @@
 //! Many sessions on one thread: [`Sessions`] drives any number of IMAP
 //! connections on one reactor and reports what happens on each.
 
-use super::{transport, ClientOptions, TlsMode, Transport};
+use super::{tls_config, transport_with, ClientOptions, TlsMode, Transport};
 use crate::command::Command;
-use crate::reactor::{ConnId, Reactor};
+use crate::reactor::{ConnId, Reactor, TlsOptions};
 use crate::session::{Error, Event, Session, Tag};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// TLS configurations kept for reuse: a few distinct [`TlsOptions`] at most.
+const TLS_CONFIGS: usize = 8;
 
 /// Names one session of a [`Sessions`].
 pub type SessionId = ConnId;
@@ -35,17 +39,23 @@ pub type SessionId = ConnId;
 pub struct Sessions {
     reactor: Reactor<Session>,
     ids: Vec<ConnId>,
+    /// One rustls configuration per distinct [`TlsOptions`], shared by every
+    /// session made with them: building one reads and parses every system
+    /// root certificate, which 1,000 sessions need not do 1,000 times; a
+    /// shared one also shares its TLS session cache.
+    tls: Vec<(TlsOptions, Arc<rustls::ClientConfig>)>,
 }
 
 impl Sessions {
     /// An empty set of sessions with its reactor.
     pub fn new() -> Result<Sessions, Error> {
         let reactor = Reactor::new().map_err(|e| Error::Closed(format!("cannot start the reactor: {e}")))?;
-        Ok(Sessions { reactor, ids: Vec::new() })
+        Ok(Sessions { reactor, ids: Vec::new(), tls: Vec::new() })
     }
 
     /// Starts connecting a new session; its greeting arrives as an event.
-    /// With [`TlsMode::StartTls`] the caller sends STARTTLS itself.
+    /// With [`TlsMode::StartTls`] the caller sends STARTTLS itself. Sessions
+    /// with equal [`ClientOptions::tls`] share one TLS configuration.
     pub fn connect(
         &mut self,
         host: &str,
@@ -53,7 +63,20 @@ impl Sessions {
         mode: TlsMode,
         options: &ClientOptions,
     ) -> Result<SessionId, Error> {
-        let Transport { addr, security, tls: config, session } = transport(host, port, mode, options)?;
+        let cache = &mut self.tls;
+        let mut shared = |tls: &TlsOptions| {
+            if let Some((_, config)) = cache.iter().find(|(o, _)| o == tls) {
+                return Ok(config.clone());
+            }
+            let config = tls_config(tls)?;
+            if cache.len() == TLS_CONFIGS {
+                cache.remove(0);
+            }
+            cache.push((tls.clone(), config.clone()));
+            Ok(config)
+        };
+        let Transport { addr, security, tls: config, session } =
+            transport_with(host, port, mode, options, &mut shared)?;
         let id = self
             .reactor
             .connect(addr, security, config, options.timeouts, session)

@@ -36,7 +36,7 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 /// # let _ = (config, strict);
 /// # Ok::<(), imap_core::reactor::TlsError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsOptions {
     system_roots: bool,
     ca_files: Vec<PathBuf>,
