@@ -113,3 +113,76 @@ fn select_qresync_with_seq_match_data_is_encoded_as_rfc7162_shows() {
     );
     assert!(!command.may_pipeline());
 }
+
+// ------------------------------------------------------------------ UTF8=ACCEPT (RFC 6855)
+
+#[test]
+fn utf8_accept_names_are_utf8_both_ways_once_enabled() {
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT LIST-STATUS] ready\r\n"),
+        // Before ENABLE: modified UTF-7, both ways.
+        expect("CREATE Tom&-Jerry-Entw&APw-rfe"),
+        send("{tag} OK created\r\n"),
+        expect("LIST \"\" Tom*"),
+        send("* LIST () \"/\" Tom&-Jerry-Entw&APw-rfe\r\n{tag} OK listed\r\n"),
+        expect("ENABLE UTF8=ACCEPT"),
+        send("* ENABLED UTF8=ACCEPT\r\n{tag} OK enabled\r\n"),
+        // After: UTF-8 quoted strings out (RFC 6855 section 3), and names
+        // in are UTF-8, `&` included, not modified UTF-7.
+        expect("CREATE \"日本語 & more\""),
+        send("{tag} OK created\r\n"),
+        expect("CREATE Tom&Jerry"),
+        send("{tag} OK created\r\n"),
+        expect("LIST \"\" *"),
+        send(
+            "* LIST (\\HasNoChildren) \"/\" \"日本語 & more\"\r\n\
+             * LIST () \"/\" Tom&Jerry\r\n\
+             * LIST () \"/\" a&AOQ-\r\n\
+             * LIST () \"/\" inbox\r\n\
+             {tag} OK listed\r\n",
+        ),
+        expect("STATUS \"Entwürfe\" (MESSAGES)"),
+        send("* STATUS \"Entwürfe\" (MESSAGES 3)\r\n{tag} OK status\r\n"),
+        expect("SELECT \"Entwürfe\""),
+        send("* 3 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    c.create_folder("Tom&Jerry-Entwürfe").unwrap();
+    let before = c.list_folders("", "Tom*").unwrap();
+    assert_eq!(before[0].mailbox.name(), "Tom&Jerry-Entwürfe");
+    assert!(!c.session().utf8_enabled());
+    assert!(c.enable_utf8_accept().unwrap());
+    assert!(c.session().utf8_enabled() && c.session().is_enabled("UTF8=ACCEPT"));
+    c.create_folder("日本語 & more").unwrap();
+    c.create_folder("Tom&Jerry").unwrap();
+    let names: Vec<_> = c.list_folders("", "*").unwrap().iter().map(|e| e.mailbox.name().to_owned()).collect();
+    assert_eq!(names, ["日本語 & more", "Tom&Jerry", "a&AOQ-", "INBOX"]);
+    let status = c.folder_status("Entwürfe", &[imap_core::types::StatusAtt::Messages]).unwrap();
+    assert_eq!(status[0].number(), Some(3));
+    assert_eq!(c.select_folder("Entwürfe", false).unwrap().name, "Entwürfe");
+    // Already on: no second ENABLE.
+    assert!(c.enable_utf8_accept().unwrap());
+    c.logout().unwrap();
+    let transcript = server.join();
+    assert_eq!(transcript.error, None, "{:?}", transcript.received);
+}
+
+#[test]
+fn utf8_accept_is_not_enabled_when_not_offered() {
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE] ready\r\n"),
+        expect("CREATE \"Entw&APw-rfe 2\""),
+        send("{tag} OK created\r\n"),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    assert!(!c.enable_utf8_accept().unwrap());
+    c.create_folder("Entwürfe 2").unwrap();
+    c.logout().unwrap();
+    assert_eq!(server.join().error, None);
+}

@@ -112,6 +112,25 @@ impl Client {
         .collect())
     }
 
+    /// ENABLE UTF8=ACCEPT (RFC 6855) if the server offers it: from then on
+    /// mailbox names go out as UTF-8 quoted strings and come back read as
+    /// UTF-8, not modified UTF-7 (the session does both). Returns whether
+    /// UTF-8 names are on (already, or now).
+    ///
+    /// ```no_run
+    /// # fn demo(client: &mut imap_core::client::Client) -> Result<(), imap_core::session::Error> {
+    /// if client.enable_utf8_accept()? {
+    ///     client.create_folder("Entwürfe")?; // sent as "Entwürfe", not Entw&APw-rfe
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn enable_utf8_accept(&mut self) -> Result<bool, Error> {
+        if !self.session().utf8_enabled() && self.has_capability("UTF8=ACCEPT")? {
+            self.enable(&["UTF8=ACCEPT"])?;
+        }
+        Ok(self.session().utf8_enabled())
+    }
+
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
         let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;

@@ -1072,6 +1072,8 @@ impl Session {
         if let Data::Capability(caps) = &data {
             self.capabilities = Some(caps.clone().into_static());
         }
+        // Once UTF8=ACCEPT or IMAP4rev2 is enabled, names are UTF-8 (RFC 6855 3).
+        let data = if self.utf8_accept { data.names_as_utf8() } else { data };
         let response = Response::Data(data);
         // The mailbox being selected, or the selected one, follows its data.
         let selecting = self.in_flight.iter_mut().find_map(|c| c.selecting.as_mut());

@@ -12,7 +12,9 @@ use std::fmt;
 /// name as sent kept beside it.
 ///
 /// `INBOX` in any case is `INBOX`. A name that is not valid modified UTF-7
-/// (non-conforming servers, or UTF-8 once UTF8=ACCEPT is on) is shown as sent.
+/// (non-conforming servers) is shown as sent. Once UTF8=ACCEPT (RFC 6855) or
+/// IMAP4rev2 is enabled, names are UTF-8 and not decoded at all: the session
+/// turns them with [`Mailbox::into_utf8`] (`&` is then just `&`).
 ///
 /// ```
 /// use imap_core::types::Mailbox;
@@ -41,6 +43,28 @@ impl<'a> Mailbox<'a> {
             }
         };
         Mailbox { name, raw }
+    }
+
+    /// The same name read as UTF-8 (RFC 6855 section 3, once UTF8=ACCEPT
+    /// is enabled) rather than as modified UTF-7; bytes that are not UTF-8
+    /// show as U+FFFD, the raw name keeps them.
+    ///
+    /// ```
+    /// use imap_core::types::Mailbox;
+    ///
+    /// let m = Mailbox::from_raw("Tom&Jerry-Entwürfe".as_bytes().into()).into_utf8();
+    /// assert_eq!(m.name(), "Tom&Jerry-Entwürfe");
+    /// assert_eq!(Mailbox::from_raw(b"a&AOQ-"[..].into()).into_utf8().name(), "a&AOQ-");
+    /// ```
+    pub fn into_utf8(self) -> Mailbox<'a> {
+        if self.raw.as_bytes().eq_ignore_ascii_case(b"INBOX") {
+            return self;
+        }
+        let name = match self.raw.as_borrowed() {
+            Some(bytes) => String::from_utf8_lossy(bytes),
+            None => Cow::Owned(String::from_utf8_lossy(self.raw.as_bytes()).into_owned()),
+        };
+        Mailbox { name, raw: self.raw }
     }
 
     /// The name for people: decoded, `INBOX` normalised.

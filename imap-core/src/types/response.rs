@@ -3,8 +3,8 @@
 use super::token_leaf;
 use crate::parse::Rule;
 use crate::types::{
-    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, Mailbox, Namespace, QuotaResource, Search, Sort,
-    StatusItem, Thread, UidSet, Value,
+    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox, Namespace,
+    QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
 };
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -315,6 +315,36 @@ pub enum Data<'a> {
     /// Untagged data this crate does not know: its values, kept whole.
     #[imap(rule = "response_data_other")]
     Other(Vec<Value<'a>>),
+}
+
+impl<'a> Data<'a> {
+    /// The same data with every mailbox name read as UTF-8 rather than
+    /// modified UTF-7 ([`Mailbox::into_utf8`]): what names mean once
+    /// UTF8=ACCEPT (RFC 6855) or IMAP4rev2 (RFC 9051) is enabled. The
+    /// session does this by itself after such an ENABLE.
+    pub fn names_as_utf8(self) -> Data<'a> {
+        let entry = |mut e: ListEntry<'a>| {
+            e.mailbox = e.mailbox.into_utf8();
+            for item in &mut e.extended {
+                if let ListExtended::OldName(old) = item {
+                    *old = old.clone().into_utf8();
+                }
+            }
+            e
+        };
+        match self {
+            Data::List(e) => Data::List(entry(e)),
+            Data::Lsub(e) => Data::Lsub(entry(e)),
+            Data::Status { mailbox, items } => Data::Status { mailbox: mailbox.into_utf8(), items },
+            Data::QuotaRoot { mailbox, roots } => Data::QuotaRoot { mailbox: mailbox.into_utf8(), roots },
+            Data::Acl { mailbox, entries } => Data::Acl { mailbox: mailbox.into_utf8(), entries },
+            Data::ListRights { mailbox, identifier, required, optional } => {
+                Data::ListRights { mailbox: mailbox.into_utf8(), identifier, required, optional }
+            }
+            Data::MyRights { mailbox, rights } => Data::MyRights { mailbox: mailbox.into_utf8(), rights },
+            other => other,
+        }
+    }
 }
 
 /// The code as written inside `[...]` on the wire.
