@@ -512,3 +512,28 @@ fn binary_rfc3516() {
     let f = fetch(b"* 4 FETCH (BINARY.SIZE[1] NIL)\r\n");
     assert!(matches!(&f.items[0], FetchItem::Other { name, value: Value::Nil } if name == "BINARY.SIZE[1]"));
 }
+
+// ------------------------------------------------------------------ IMAP4rev2 (RFC 9051)
+
+#[test]
+fn imap4rev2_responses_rfc9051() {
+    // Section 6.4.4: SEARCH answered with ESEARCH.
+    let Data::ESearch(e) = data(b"* ESEARCH (TAG \"A283\") ALL 2,10:11\r\n") else { panic!() };
+    assert_eq!(
+        (e.tag.unwrap().to_string(), e.all.unwrap().iter().collect::<Vec<_>>()),
+        ("A283".into(), vec![2, 10, 11])
+    );
+    let Data::ESearch(e) = data(b"* ESEARCH (TAG \"A282\") MIN 2 COUNT 3\r\n") else { panic!() };
+    assert_eq!((e.min, e.count, e.all), (Some(2), Some(3), None));
+    // Section 6.3.9: \NonExistent, and OLDNAME after a RENAME.
+    let Data::List(l) = data(b"* LIST (\\Subscribed \\NonExistent) \"/\" \"Fruit/Peach\"\r\n") else { panic!() };
+    assert_eq!(l.attributes, vec![MailboxAttr::Subscribed, MailboxAttr::NonExistent]);
+    let Data::List(l) = data(b"* LIST () \"/\" \"NewMailbox\" (\"OLDNAME\" (\"OldMailbox\"))\r\n") else { panic!() };
+    assert!(matches!(&l.extended[..], [ListExtended::OldName(m)] if m.name() == "OldMailbox"));
+    // Section 7.1: the response codes RFC 9051 lists (from RFC 5530) are
+    // kept by name.
+    for name in ["ALREADYEXISTS", "NONEXISTENT", "UNAVAILABLE", "AUTHENTICATIONFAILED", "OVERQUOTA", "HASCHILDREN"] {
+        let c = code(format!("A1 NO [{name}] x\r\n").as_bytes());
+        assert_eq!(c, Code::Other { name: name.into(), text: None });
+    }
+}

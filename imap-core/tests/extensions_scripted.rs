@@ -186,3 +186,68 @@ fn utf8_accept_is_not_enabled_when_not_offered() {
     c.logout().unwrap();
     assert_eq!(server.join().error, None);
 }
+
+// ------------------------------------------------------------------ IMAP4rev2 (RFC 9051)
+
+#[test]
+fn imap4rev2_enabled_and_its_differences_handled() {
+    use imap_core::command::SearchKey;
+    use imap_core::types::{MailboxAttr, StatusAtt, StatusValue};
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 IMAP4rev2 ENABLE] ready\r\n"),
+        expect("ENABLE IMAP4rev2"),
+        send("* ENABLED IMAP4rev2\r\n{tag} OK enabled\r\n"),
+        // RFC 9051 section 6.3.2's SELECT answer: no RECENT, a LIST.
+        expect("SELECT INBOX"),
+        send(
+            "* 172 EXISTS\r\n\
+             * OK [UIDVALIDITY 3857529045] UIDs valid\r\n\
+             * OK [UIDNEXT 4392] Predicted next UID\r\n\
+             * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n\
+             * OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n\
+             * LIST () \"/\" INBOX\r\n\
+             {tag} OK [READ-WRITE] SELECT completed\r\n",
+        ),
+        // Section 6.4.4: a SEARCH is answered with ESEARCH.
+        expect("UID SEARCH FLAGGED"),
+        send("* ESEARCH (TAG \"{tag}\") UID ALL 2,10:11\r\n{tag} OK SEARCH completed\r\n"),
+        expect("UID SEARCH DELETED"),
+        send("* ESEARCH (TAG \"{tag}\") UID\r\n{tag} OK SEARCH completed\r\n"),
+        // Section 6.3.11: STATUS with DELETED and SIZE; names in UTF-8.
+        expect("STATUS \"Brötchen\" (MESSAGES DELETED SIZE)"),
+        send("* STATUS \"Brötchen\" (MESSAGES 231 DELETED 3 SIZE 44421)\r\n{tag} OK STATUS completed\r\n"),
+        // Section 6.3.9: LIST with \NonExistent and \Subscribed.
+        expect("LIST \"\" *"),
+        send(
+            "* LIST (\\Subscribed \\NonExistent) \"/\" \"Fruit/Peach\"\r\n\
+             * LIST (\\Subscribed) \"/\" \"Brötchen\"\r\n\
+             {tag} OK LIST completed\r\n",
+        ),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    assert!(c.enable_imap4rev2().unwrap());
+    assert!(c.session().utf8_enabled(), "rev2 names are UTF-8");
+    let mailbox = c.select_folder("INBOX", false).unwrap();
+    assert_eq!((mailbox.exists, mailbox.recent, mailbox.uid_next), (172, 0, Some(4392)));
+    assert_eq!(c.search(SearchKey::Flagged).unwrap(), vec![2, 10, 11]);
+    assert_eq!(c.search(SearchKey::Deleted).unwrap(), Vec::<u32>::new());
+    let status = c.folder_status("Brötchen", &[StatusAtt::Messages, StatusAtt::Deleted, StatusAtt::Size]).unwrap();
+    let values: Vec<_> = status.iter().map(|i| (i.att.clone(), i.value.clone())).collect();
+    assert_eq!(
+        values,
+        vec![
+            (StatusAtt::Messages, StatusValue::Number(231)),
+            (StatusAtt::Deleted, StatusValue::Number(3)),
+            (StatusAtt::Size, StatusValue::Number(44421))
+        ]
+    );
+    let list = c.list_folders("", "*").unwrap();
+    assert_eq!(list[0].attributes, vec![MailboxAttr::Subscribed, MailboxAttr::NonExistent]);
+    assert_eq!((list[0].mailbox.name(), list[1].mailbox.name()), ("Fruit/Peach", "Brötchen"));
+    c.logout().unwrap();
+    let transcript = server.join();
+    assert_eq!(transcript.error, None, "{:?}", transcript.received);
+}

@@ -131,6 +131,19 @@ impl Client {
         Ok(self.session().utf8_enabled())
     }
 
+    /// ENABLE IMAP4rev2 (RFC 9051) if the server offers it, and returns
+    /// whether it is on. Then the Client handles rev2's differences:
+    /// mailbox names are UTF-8 both ways (as with UTF8=ACCEPT), SEARCH
+    /// answers come ESEARCH-shaped and [`search`](Client::search) reads
+    /// them, STATUS has `DELETED` and no `RECENT`, LIST may mark names
+    /// `\NonExistent`.
+    pub fn enable_imap4rev2(&mut self) -> Result<bool, Error> {
+        if !self.session().is_enabled("IMAP4rev2") && self.has_capability("IMAP4rev2")? {
+            self.enable(&["IMAP4rev2"])?;
+        }
+        Ok(self.session().is_enabled("IMAP4rev2"))
+    }
+
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
         let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;
