@@ -6,7 +6,6 @@ mod common;
 
 use common::support::dovecot;
 use common::{cli, client, json_lines, ok};
-use imap_core::command::{Arg, Command};
 use imap_core::types::Flag;
 
 const SEEN: &[Flag<'static>] = &[Flag::Seen];
@@ -75,24 +74,18 @@ fn id_prints_the_servers_fields() {
 fn metadata_prints_the_values_set() {
     folder_with("cli-ext-metadata", &[]);
     let mut c = client();
-    let set = Command::Other {
-        name: "SETMETADATA".into(),
-        args: vec![
-            Arg::Mailbox("cli-ext-metadata".into()),
-            Arg::List(vec![Arg::AString(b"/private/comment".to_vec()), Arg::String(b"hello \"cli\"".to_vec())]),
-        ],
-    };
-    c.run(set).unwrap();
+    c.set_metadata("cli-ext-metadata", &[("/private/comment", Some(b"hello \"cli\""))]).unwrap();
     c.logout().unwrap();
 
     let text = ok(&cli(&["metadata", "cli-ext-metadata", "/private/comment", "/shared/comment"]));
     assert!(text.lines().any(|l| l == "cli-ext-metadata /private/comment: hello \"cli\""), "{text}");
     assert!(text.lines().any(|l| l == "cli-ext-metadata /shared/comment: NIL"), "{text}");
-    let json = json_lines(&cli(&["--json", "metadata", "cli-ext-metadata", "/private/comment"]));
-    assert_eq!(json.len(), 1, "{json:?}");
-    assert_eq!(json[0][0]["atom"], "METADATA");
-    let pairs = json[0][2]["list"].as_array().unwrap();
-    assert_eq!(pairs[1]["string"], "hello \"cli\"", "{json:?}");
+    let json = json_lines(&cli(&["--json", "metadata", "cli-ext-metadata", "/private/comment", "/shared/comment"]));
+    assert_eq!(json.len(), 2, "{json:?}");
+    let private = json.iter().find(|l| l["entry"] == "/private/comment").unwrap();
+    assert_eq!((&private["mailbox"], &private["value"]), (&"cli-ext-metadata".into(), &"hello \"cli\"".into()));
+    let shared = json.iter().find(|l| l["entry"] == "/shared/comment").unwrap();
+    assert!(shared["value"].is_null(), "{json:?}");
 
     let missing = cli(&["metadata", "cli-ext-no-such-folder", "/private/comment"]);
     assert_eq!(missing.status.code(), Some(6), "{}", String::from_utf8_lossy(&missing.stderr));

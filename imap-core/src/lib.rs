@@ -32,7 +32,8 @@
 //!
 //! A server extension that imap-core does not type can be added by another
 //! crate, without a fork (the workspace's `examples/extension` crate does it
-//! for METADATA and PREVIEW, tested against Dovecot):
+//! for PREVIEW, a FETCH item tested against Dovecot, the LANGUAGE response
+//! and the INPROGRESS response code):
 //!
 //! 1. Write a `.pest` file with the extension's rules and the five hooks the
 //!    core grammar tries where extensions add syntax: `ext_response_data`

@@ -537,3 +537,115 @@ fn imap4rev2_responses_rfc9051() {
         assert_eq!(c, Code::Other { name: name.into(), text: None });
     }
 }
+
+// ------------------------------------------------------------------ METADATA (RFC 5464)
+
+#[test]
+fn metadata_rfc5464() {
+    fn entry(name: &'static str, value: Option<&'static str>) -> MetadataEntry<'static> {
+        MetadataEntry { name: IString::from(name.as_bytes()), value: value.map(|v| IString::from(v.as_bytes())) }
+    }
+    let inbox = |d: &Data<'_>| matches!(d, Data::Metadata { mailbox, .. } if mailbox.name() == "INBOX");
+    // Section 4.2.1-4.2.2: answers to GETMETADATA.
+    let d = data(b"* METADATA \"\" (/shared/comment \"Shared comment\")\r\n");
+    let Data::Metadata { mailbox, values, changed } = &d else { panic!("{d:?}") };
+    assert_eq!(
+        (mailbox.name(), values, changed.len()),
+        ("", &vec![entry("/shared/comment", Some("Shared comment"))], 0)
+    );
+    let d = data(b"* METADATA INBOX (/shared/comment \"Shared comment\" /private/comment \"My own comment\")\r\n");
+    assert!(inbox(&d));
+    let Data::Metadata { values, .. } = d else { panic!() };
+    assert_eq!(
+        values,
+        vec![entry("/shared/comment", Some("Shared comment")), entry("/private/comment", Some("My own comment"))]
+    );
+    // A literal value across lines; NIL for an entry not set; a literal8.
+    let d = data(b"* METADATA INBOX (/private/comment {33}\r\nMy new comment across\r\ntwo lines. /shared/x NIL)\r\n");
+    let Data::Metadata { values, .. } = d else { panic!() };
+    assert_eq!(
+        values,
+        vec![entry("/private/comment", Some("My new comment across\r\ntwo lines.")), entry("/shared/x", None)]
+    );
+    let Data::Metadata { values, .. } = data(b"* METADATA INBOX (/private/bin ~{3}\r\na\x00b)\r\n") else { panic!() };
+    assert_eq!(values[0].value.as_ref().unwrap().as_bytes(), b"a\x00b");
+    // Section 4.4.2: unsolicited, the entries that changed.
+    let d = data(b"* METADATA INBOX /shared/comment /private/comment\r\n");
+    let Data::Metadata { values, changed, .. } = d else { panic!() };
+    assert!(values.is_empty());
+    assert_eq!(changed, vec![IString::from(&b"/shared/comment"[..]), IString::from(&b"/private/comment"[..])]);
+    // Response codes (sections 4.2.1, 4.3).
+    assert_eq!(
+        code(b"a OK [METADATA LONGENTRIES 2199] GETMETADATA complete\r\n"),
+        Code::Metadata(MetadataCode::LongEntries(2199))
+    );
+    assert_eq!(
+        code(b"a NO [METADATA MAXSIZE 1024] Annotation too large\r\n"),
+        Code::Metadata(MetadataCode::MaxSize(1024))
+    );
+    assert_eq!(code(b"a NO [METADATA TOOMANY] Too many annotations\r\n"), Code::Metadata(MetadataCode::TooMany));
+    assert_eq!(
+        code(b"a NO [METADATA NOPRIVATE] Private annotations not supported\r\n"),
+        Code::Metadata(MetadataCode::NoPrivate)
+    );
+    assert_eq!(code(b"a NO [METADATA MAXSIZE 1024] x\r\n").to_string(), "METADATA MAXSIZE 1024");
+    // What does not fit is kept whole.
+    assert_eq!(
+        code(b"a NO [METADATA SOMETHING 1] x\r\n"),
+        Code::Other { name: "METADATA".into(), text: Some("SOMETHING 1".into()) }
+    );
+    assert!(matches!(data(b"* METADATA INBOX (/a)\r\n"), Data::Other(_)));
+}
+
+#[test]
+fn metadata_commands_rfc5464() {
+    use imap_core::command::{Command, EncodeOptions, MetadataDepth};
+    let encode = |c: Command| {
+        let chunks = c.encode("a", &EncodeOptions::default()).unwrap().chunks;
+        chunks.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>()
+    };
+    let get = |mailbox: &str, entries: &[&str], max_size, depth| Command::GetMetadata {
+        mailbox: mailbox.into(),
+        entries: entries.iter().map(|e| e.to_string()).collect(),
+        max_size,
+        depth,
+    };
+    assert_eq!(
+        encode(get("", &["/shared/comment"], None, MetadataDepth::Zero)),
+        ["a GETMETADATA \"\" (/shared/comment)\r\n"]
+    );
+    assert_eq!(
+        encode(get("INBOX", &["/shared/comment", "/private/comment"], Some(1024), MetadataDepth::Zero)),
+        ["a GETMETADATA (MAXSIZE 1024) INBOX (/shared/comment /private/comment)\r\n"]
+    );
+    assert_eq!(
+        encode(get("INBOX", &["/private/filters/values"], None, MetadataDepth::One)),
+        ["a GETMETADATA (DEPTH 1) INBOX (/private/filters/values)\r\n"]
+    );
+    assert_eq!(
+        encode(get("Entwürfe", &["/private/x"], Some(5), MetadataDepth::Infinity)),
+        ["a GETMETADATA (MAXSIZE 5 DEPTH infinity) Entw&APw-rfe (/private/x)\r\n"]
+    );
+    let set = |entries: Vec<(&str, Option<&[u8]>)>| Command::SetMetadata {
+        mailbox: "INBOX".into(),
+        entries: entries.into_iter().map(|(n, v)| (n.to_string(), v.map(<[u8]>::to_vec))).collect(),
+    };
+    assert_eq!(
+        encode(set(vec![("/private/comment", Some(b"My new comment"))])),
+        ["a SETMETADATA INBOX (/private/comment \"My new comment\")\r\n"]
+    );
+    assert_eq!(encode(set(vec![("/private/comment", None)])), ["a SETMETADATA INBOX (/private/comment NIL)\r\n"]);
+    // A CR LF cannot leave a string unencoded: a literal; NUL: a literal8.
+    assert_eq!(
+        encode(set(vec![("/private/comment", Some(b"My new comment across\r\ntwo lines."))])),
+        ["a SETMETADATA INBOX (/private/comment {33}\r\n", "My new comment across\r\ntwo lines.)\r\n"]
+    );
+    assert_eq!(
+        encode(set(vec![("/private/b", Some(b"a\0b"))])),
+        ["a SETMETADATA INBOX (/private/b ~{3}\r\n", "a\0b)\r\n"]
+    );
+    // An entry name with a space or CR LF is quoted or a literal, never bare.
+    assert_eq!(encode(set(vec![("/private/a b", None)])), ["a SETMETADATA INBOX (\"/private/a b\" NIL)\r\n"]);
+    assert!(set(vec![]).encode("a", &EncodeOptions::default()).is_err());
+    assert!(get("INBOX", &[], None, MetadataDepth::Zero).encode("a", &EncodeOptions::default()).is_err());
+}

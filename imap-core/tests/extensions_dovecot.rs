@@ -8,8 +8,9 @@
 mod support;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
-use imap_core::command::{FetchAttr, Partial, QResync, SearchKey, SeqSet};
+use imap_core::command::{FetchAttr, MetadataDepth, Partial, QResync, SearchKey, SeqSet};
 use imap_core::reactor::TlsOptions;
+use imap_core::session::Error;
 use imap_core::types::{FetchItem, Flag, Search, StatusAtt, StatusValue};
 use support::dovecot;
 
@@ -199,5 +200,54 @@ fn qresync_resync_after_changes_from_another_connection() {
     assert_eq!((r.vanished.0.len(), r.changed.len()), (0, 0));
     c.close_folder().unwrap();
     c.delete_folder("t-resync").unwrap();
+    c.logout().unwrap();
+}
+
+#[test]
+fn metadata_set_get_remove_and_codes() {
+    let mut c = login("bob");
+    assert!(c.has_capability("METADATA").unwrap());
+    fresh_folder(&mut c, "t-metadata");
+    c.set_metadata(
+        "t-metadata",
+        &[("/private/comment", Some(b"my own\r\ncomment")), ("/shared/comment", Some(b"shared \"one\""))],
+    )
+    .unwrap();
+    let values = c.get_metadata("t-metadata", &["/private/comment", "/shared/comment", "/private/unset"]).unwrap();
+    let mut values = values;
+    values.sort();
+    assert_eq!(
+        values,
+        vec![
+            ("/private/comment".to_owned(), Some(b"my own\r\ncomment".to_vec())),
+            ("/private/unset".to_owned(), None),
+            ("/shared/comment".to_owned(), Some(b"shared \"one\"".to_vec())),
+        ]
+    );
+    // MAXSIZE leaves the longer values out and says how long the longest is.
+    let (values, long) = c
+        .get_metadata_with("t-metadata", &["/private/comment", "/shared/comment"], Some(13), MetadataDepth::Zero)
+        .unwrap();
+    assert_eq!((values, long), (vec![("/shared/comment".to_owned(), Some(b"shared \"one\"".to_vec()))], Some(15)));
+    // DEPTH 1 takes the children of /private.
+    let (values, _) = c.get_metadata_with("t-metadata", &["/private"], None, MetadataDepth::One).unwrap();
+    assert!(values.contains(&("/private/comment".to_owned(), Some(b"my own\r\ncomment".to_vec()))), "{values:?}");
+    // NIL removes.
+    c.set_metadata("t-metadata", &[("/private/comment", None)]).unwrap();
+    assert_eq!(
+        c.get_metadata("t-metadata", &["/private/comment"]).unwrap(),
+        vec![("/private/comment".to_owned(), None)]
+    );
+    // Server entries: mailbox "".
+    c.set_metadata("", &[("/private/vendor/imap-core/test", Some(b"server"))]).unwrap();
+    assert_eq!(
+        c.get_metadata("", &["/private/vendor/imap-core/test"]).unwrap(),
+        vec![("/private/vendor/imap-core/test".to_owned(), Some(b"server".to_vec()))]
+    );
+    c.set_metadata("", &[("/private/vendor/imap-core/test", None)]).unwrap();
+    // A NUL goes as a literal8; Dovecot refuses it with a typed NO.
+    let err = c.set_metadata("t-metadata", &[("/private/bin", Some(b"a\0b"))]).unwrap_err();
+    assert!(matches!(err, Error::No { .. }), "{err}");
+    c.delete_folder("t-metadata").unwrap();
     c.logout().unwrap();
 }

@@ -1,44 +1,58 @@
-//! The extension through the ordinary parser, session and Client: RFC 5464
-//! and RFC 8970's examples, then METADATA and PREVIEW against Dovecot.
+//! The extensions through the ordinary parser, session and Client: the
+//! examples of RFC 8970 (PREVIEW), RFC 5255 (LANGUAGE) and RFC 9585
+//! (INPROGRESS), then PREVIEW against Dovecot (which offers neither LANGUAGE
+//! nor INPROGRESS).
 
 #[path = "../../../imap-core/tests/support/dovecot.rs"]
 mod support;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
-use imap_core::command::{Arg, Command, FetchAttr, SeqSet};
+use imap_core::command::{Command, FetchAttr, SeqSet};
 use imap_core::reactor::TlsOptions;
 use imap_core::session::{Event, Extension, Session};
-use imap_extension_example::{FetchPreview, Metadata, MetadataCode, MetadataCodeKind, MetadataPreview};
+use imap_core::types::IString;
+use imap_extension_example::{FetchPreview, InProgress, Language, PreviewLanguage};
 
 fn parse_one(input: &[u8]) -> Option<imap_core::session::ExtensionValue> {
     let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
-    MetadataPreview.parse(&frame)
+    PreviewLanguage.parse(&frame)
 }
 
-fn metadata(input: &[u8]) -> Metadata<'static> {
-    parse_one(input).expect("understood").downcast_ref::<Metadata>().unwrap().clone()
+fn language(input: &[u8]) -> Language<'static> {
+    parse_one(input).expect("understood").downcast_ref::<Language>().unwrap().clone()
+}
+
+fn in_progress(input: &[u8]) -> InProgress<'static> {
+    parse_one(input).expect("understood").downcast_ref::<InProgress>().unwrap().clone()
+}
+
+fn s(text: &'static str) -> IString<'static> {
+    IString::from(text.as_bytes())
 }
 
 #[test]
-fn rfc_5464_examples() {
-    let m = metadata(b"* METADATA \"\" (/shared/comment \"Shared comment\")\r\n");
-    assert_eq!(m.mailbox.name(), "");
-    assert_eq!(
-        (m.entries[0].name.0.as_str(), m.entries[0].value.as_ref().unwrap().as_str()),
-        (Some("/shared/comment"), Some("Shared comment"))
-    );
-    let m =
-        metadata(b"* METADATA \"INBOX\" (/shared/comment \"Shared comment\" /private/comment \"My own comment\")\r\n");
-    assert_eq!(m.entries.len(), 2);
-    let m = metadata(b"* METADATA \"INBOX\" (/private/comment NIL)\r\n");
-    assert_eq!(m.entries[0].value, None);
-    let m = metadata(b"* METADATA \"\" /shared/comment /shared/admin\r\n");
-    assert!(m.entries.is_empty());
-    assert_eq!(m.changed.len(), 2);
-    let code = parse_one(b"a OK [METADATA LONGENTRIES 2199] GETMETADATA complete\r\n").unwrap();
-    assert_eq!(code.downcast_ref::<MetadataCode>().unwrap().kind, MetadataCodeKind::LongEntries(2199));
-    let code = parse_one(b"a NO [METADATA TOOMANY] too many\r\n").unwrap();
-    assert_eq!(code.downcast_ref::<MetadataCode>().unwrap().kind, MetadataCodeKind::TooMany);
+fn rfc_5255_examples() {
+    // Section 3.2: the languages on offer, then the one switched to.
+    assert_eq!(language(b"* LANGUAGE (EN DE IT i-default)\r\n").tags, vec![s("EN"), s("DE"), s("IT"), s("i-default")]);
+    assert_eq!(language(b"* LANGUAGE (DE)\r\n").tags, vec![s("DE")]);
+    // Tags may come quoted.
+    assert_eq!(language(b"* LANGUAGE (\"de-CH\" fr)\r\n").tags, vec![s("de-CH"), s("fr")]);
+    // Not LANGUAGE's syntax: not understood (and the core keeps it whole).
+    assert!(parse_one(b"* LANGUAGE ()\r\n").is_none());
+}
+
+#[test]
+fn rfc_9585_examples() {
+    let p = in_progress(b"* OK [INPROGRESS (\"A001\" 0 500)] Processing...\r\n");
+    assert_eq!((p.tag, p.count, p.goal), (Some(s("A001")), Some(0), Some(500)));
+    let p = in_progress(b"* OK [INPROGRESS (\"A001\" 200 500)] Processing...\r\n");
+    assert_eq!((p.count, p.goal), (Some(200), Some(500)));
+    // The goal unknown; nothing known at all; no tag.
+    let p = in_progress(b"* OK [INPROGRESS (\"A005\" 37 NIL)] Still working\r\n");
+    assert_eq!((p.count, p.goal), (Some(37), None));
+    let p = in_progress(b"* OK [INPROGRESS (NIL NIL NIL)] Working\r\n");
+    assert_eq!(p, InProgress { tag: None, count: None, goal: None });
+    assert_eq!(in_progress(b"* OK [INPROGRESS] Working\r\n"), InProgress { tag: None, count: None, goal: None });
 }
 
 #[test]
@@ -53,26 +67,32 @@ fn rfc_8970_examples() {
 #[test]
 fn the_core_grammar_alone_keeps_these_as_generic_values() {
     // Without the extension, nothing is lost: the core keeps generic values.
-    let input = b"* METADATA \"INBOX\" (/private/comment \"x\")\r\n";
-    let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
-    assert!(imap_core::parse(&frame).unwrap().has_unknown());
+    for input in
+        [&b"* LANGUAGE (EN DE)\r\n"[..], b"* OK [INPROGRESS (\"A1\" 1 2)] x\r\n", b"* 1 FETCH (PREVIEW \"x\")\r\n"]
+    {
+        let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+        assert!(imap_core::parse(&frame).unwrap().has_unknown(), "{input:?}");
+    }
 }
 
 #[test]
 fn the_session_hands_unknown_responses_to_the_extension() {
     let mut s = Session::new();
-    s.add_extension(Box::new(MetadataPreview));
-    s.receive(b"* OK [CAPABILITY IMAP4rev1 METADATA] hi\r\n");
-    s.receive(b"* METADATA \"\" /shared/comment\r\n");
+    s.add_extension(Box::new(PreviewLanguage));
+    s.receive(b"* OK [CAPABILITY IMAP4rev1 LANGUAGE] hi\r\n");
+    s.receive(b"* LANGUAGE (EN DE)\r\n* OK [INPROGRESS (\"A7\" 3 9)] moving\r\n");
     let events: Vec<Event> = std::iter::from_fn(|| s.poll_event()).collect();
-    let values: Vec<_> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Extension(v) => v.downcast_ref::<Metadata>(),
+    fn extension(e: &Event) -> Option<&imap_core::session::ExtensionValue> {
+        match e {
+            Event::Extension(v) => Some(v),
             _ => None,
-        })
-        .collect();
-    assert_eq!(values.len(), 1, "{events:?}");
+        }
+    }
+    let languages: Vec<_> = events.iter().filter_map(extension).filter_map(|v| v.downcast_ref::<Language>()).collect();
+    assert_eq!(languages.len(), 1, "{events:?}");
+    let progress: Vec<_> = events.iter().filter_map(extension).filter_map(|v| v.downcast_ref::<InProgress>()).collect();
+    assert_eq!(progress.len(), 1, "{events:?}");
+    assert_eq!((progress[0].count, progress[0].goal), (Some(3), Some(9)));
 }
 
 fn client() -> Client {
@@ -80,34 +100,8 @@ fn client() -> Client {
     let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
     let mut c = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("alice", "alice-pass").unwrap();
-    c.add_extension(Box::new(MetadataPreview));
+    c.add_extension(Box::new(PreviewLanguage));
     c
-}
-
-#[test]
-fn metadata_against_dovecot() {
-    let mut c = client();
-    c.run(Command::Other {
-        name: "SETMETADATA".into(),
-        args: vec![
-            Arg::Mailbox("INBOX".into()),
-            Arg::List(vec![
-                Arg::AString(b"/private/comment".to_vec()),
-                Arg::NString(Some("Über \"quotes\"".as_bytes().to_vec())),
-            ]),
-        ],
-    })
-    .unwrap();
-    let done = c
-        .run(Command::Other {
-            name: "GETMETADATA".into(),
-            args: vec![Arg::Mailbox("INBOX".into()), Arg::AString(b"/private/comment".to_vec())],
-        })
-        .unwrap();
-    let metadata: Vec<&Metadata> = done.extensions.iter().filter_map(|v| v.downcast_ref()).collect();
-    assert_eq!(metadata.len(), 1, "{done:?}");
-    assert_eq!(metadata[0].mailbox.name(), "INBOX");
-    assert_eq!(metadata[0].entries[0].value.as_ref().unwrap().as_bytes(), "Über \"quotes\"".as_bytes());
 }
 
 #[test]

@@ -168,60 +168,28 @@ pub fn id(client: &mut Client, out: &Out) -> Result<(), Failure> {
     Ok(())
 }
 
+/// One metadata entry, as printed with `--json`.
+#[derive(Serialize)]
+struct MetadataLine<'e> {
+    mailbox: &'e str,
+    entry: &'e str,
+    /// The value as text (lossily UTF-8); `null` when the entry is not set.
+    value: Option<String>,
+}
+
 /// GETMETADATA (RFC 5464) of `entries` of `mailbox` (`""` for the server):
-/// prints each untagged METADATA response's values as they came.
+/// one line per entry the server answered, `mailbox entry: value`.
 pub fn metadata(client: &mut Client, mailbox: &str, entries: &[String], out: &Out) -> Result<(), Failure> {
-    let entries = entries.iter().map(|e| Arg::AString(e.clone().into_bytes())).collect();
-    let command =
-        Command::Other { name: "GETMETADATA".into(), args: vec![Arg::Mailbox(mailbox.into()), Arg::List(entries)] };
-    let done = client.run(command)?;
-    // A command the core does not name collects nothing: its METADATA
-    // responses come among the unsolicited ones (the completion's data is
-    // checked too, should that change).
-    let responses = done.data.into_iter().chain(client.take_unsolicited());
-    for response in responses {
-        let Response::Data(Data::Other(values)) = response else { continue };
-        if !matches!(values.first(), Some(Value::Atom(a)) if a.eq_ignore_ascii_case("METADATA")) {
-            continue;
-        }
-        out.print(&values, || metadata_text(&values));
+    let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+    for (entry, value) in client.get_metadata(mailbox, &entries)? {
+        let value = value.map(|v| String::from_utf8_lossy(&v).into_owned());
+        let line = MetadataLine { mailbox, entry: &entry, value };
+        out.print(&line, || {
+            let shown = if mailbox.is_empty() { "(server)" } else { mailbox };
+            format!("{shown} {entry}: {}", line.value.as_deref().unwrap_or("NIL"))
+        });
     }
     Ok(())
-}
-
-/// `METADATA mailbox (entry value ...)` as `mailbox entry: value` lines;
-/// another shape as the values on the wire.
-fn metadata_text(values: &[Value<'_>]) -> String {
-    if let [_, mailbox, Value::List(pairs)] = values {
-        if pairs.len() % 2 == 0 {
-            let mailbox = match mailbox {
-                Value::String(s) => s.to_str_lossy().into_owned(),
-                other => wire(other),
-            };
-            let mailbox = if mailbox.is_empty() { "(server)".to_owned() } else { mailbox };
-            return pairs
-                .chunks(2)
-                .map(|pair| {
-                    let value = match &pair[1] {
-                        Value::Nil => "NIL".to_owned(),
-                        Value::String(s) => s.to_str_lossy().into_owned(),
-                        other => wire(other),
-                    };
-                    format!("{mailbox} {}: {value}", plain(&pair[0]))
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-        }
-    }
-    values.iter().map(wire).collect::<Vec<_>>().join(" ")
-}
-
-/// A value's text: a string unquoted, anything else as on the wire.
-fn plain(value: &Value<'_>) -> String {
-    match value {
-        Value::String(s) => s.to_str_lossy().into_owned(),
-        other => wire(other),
-    }
 }
 
 /// A value as on the wire (strings quoted, lossily UTF-8).

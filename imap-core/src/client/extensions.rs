@@ -1,9 +1,9 @@
-//! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL.
+//! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL, METADATA.
 
 use super::{Client, Namespace, Quota};
-use crate::command::Command;
+use crate::command::{Command, MetadataDepth};
 use crate::session::{Error, Event};
-use crate::types::{Data, IString, Response};
+use crate::types::{Code, Data, IString, MetadataCode, Response};
 use std::time::{Duration, Instant};
 
 pub use crate::session::IDLE_RENEW;
@@ -142,6 +142,76 @@ impl Client {
             self.enable(&["IMAP4rev2"])?;
         }
         Ok(self.session().is_enabled("IMAP4rev2"))
+    }
+
+    /// GETMETADATA (RFC 5464): the values of `entries` of `mailbox` (`""`
+    /// for the server's own entries), in the server's order; an entry that
+    /// is not set has `None`.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &mut imap_core::client::Client) -> Result<(), imap_core::session::Error> {
+    /// client.set_metadata("INBOX", &[("/private/comment", Some(b"my inbox"))])?;
+    /// let values = client.get_metadata("INBOX", &["/private/comment"])?;
+    /// assert_eq!(values, vec![("/private/comment".to_owned(), Some(b"my inbox".to_vec()))]);
+    /// # Ok(()) }
+    /// ```
+    #[allow(clippy::type_complexity)] // (name, value) pairs read plainly here
+    pub fn get_metadata(&mut self, mailbox: &str, entries: &[&str]) -> Result<Vec<(String, Option<Vec<u8>>)>, Error> {
+        self.get_metadata_with(mailbox, entries, None, MetadataDepth::Zero).map(|(values, _)| values)
+    }
+
+    /// GETMETADATA with its options (RFC 5464 section 4.2): values longer
+    /// than `max_size` are left out, and the second part of the result is
+    /// then the size of the longest left out (`[METADATA LONGENTRIES n]`);
+    /// `depth` takes the entries' children too.
+    #[allow(clippy::type_complexity)]
+    pub fn get_metadata_with(
+        &mut self,
+        mailbox: &str,
+        entries: &[&str],
+        max_size: Option<u64>,
+        depth: MetadataDepth,
+    ) -> Result<(Vec<(String, Option<Vec<u8>>)>, Option<u64>), Error> {
+        self.check_metadata(mailbox, "GETMETADATA")?;
+        let done = self.run(Command::GetMetadata {
+            mailbox: mailbox.into(),
+            entries: entries.iter().map(|e| e.to_string()).collect(),
+            max_size,
+            depth,
+        })?;
+        let values = typed(&done.data, |d| match d {
+            Data::Metadata { values, .. } => {
+                Some(values.iter().map(|v| (text(&v.name), v.value.as_ref().map(|v| v.as_bytes().to_vec()))))
+            }
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let long = match done.code {
+            Some(Code::Metadata(MetadataCode::LongEntries(n))) => Some(n),
+            _ => None,
+        };
+        Ok((values, long))
+    }
+
+    /// SETMETADATA (RFC 5464 section 4.3): sets entries of `mailbox` (`""`
+    /// for the server); `None` removes one. A refusal is
+    /// [`Error::No`] with `Code::Metadata` (`MAXSIZE`, `TOOMANY`,
+    /// `NOPRIVATE`) when the server says why.
+    pub fn set_metadata(&mut self, mailbox: &str, entries: &[(&str, Option<&[u8]>)]) -> Result<(), Error> {
+        self.check_metadata(mailbox, "SETMETADATA")?;
+        let entries = entries.iter().map(|(name, value)| (name.to_string(), value.map(<[u8]>::to_vec))).collect();
+        self.run(Command::SetMetadata { mailbox: mailbox.into(), entries }).map(drop)
+    }
+
+    /// Mailbox entries need METADATA; server entries METADATA or METADATA-SERVER.
+    fn check_metadata(&mut self, mailbox: &str, command: &'static str) -> Result<(), Error> {
+        if self.has_capability("METADATA")? || (mailbox.is_empty() && self.has_capability("METADATA-SERVER")?) {
+            return Ok(());
+        }
+        let capability = if mailbox.is_empty() { "METADATA or METADATA-SERVER" } else { "METADATA" };
+        Err(Error::MissingCapability { command, capability })
     }
 
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.

@@ -395,6 +395,29 @@ pub enum Command {
         /// The mailbox.
         mailbox: String,
     },
+    /// `GETMETADATA [(MAXSIZE n DEPTH d)] mailbox (entries)` (RFC 5464
+    /// section 4.2): entry values of a mailbox, or of the server when
+    /// `mailbox` is empty.
+    GetMetadata {
+        /// The mailbox; `""` for server entries (METADATA-SERVER).
+        mailbox: String,
+        /// Entry names (`/private/comment`, `/shared/vendor/x`); at least one.
+        entries: Vec<String>,
+        /// `MAXSIZE`: leave out values longer than this (the OK then has
+        /// `[METADATA LONGENTRIES n]`).
+        max_size: Option<u64>,
+        /// `DEPTH`: the entries themselves, or their children too.
+        depth: MetadataDepth,
+    },
+    /// `SETMETADATA mailbox (entry value ...)` (RFC 5464 section 4.3): a
+    /// `None` value removes the entry (NIL). Values holding NUL go as a
+    /// literal8.
+    SetMetadata {
+        /// The mailbox; `""` for server entries.
+        mailbox: String,
+        /// The entries and their new values; at least one.
+        entries: Vec<(String, Option<Vec<u8>>)>,
+    },
     /// `[UID] SORT (criteria) charset keys` (RFC 5256).
     Sort {
         /// The sort criteria; at least one.
@@ -521,6 +544,8 @@ impl Command {
             DeleteAcl { .. } => "DELETEACL",
             ListRights { .. } => "LISTRIGHTS",
             MyRights { .. } => "MYRIGHTS",
+            GetMetadata { .. } => "GETMETADATA",
+            SetMetadata { .. } => "SETMETADATA",
             Sort { uid, .. } => pick(*uid, "UID SORT", "SORT"),
             Thread { uid, .. } => pick(*uid, "UID THREAD", "THREAD"),
             Compress => "COMPRESS",
@@ -826,6 +851,55 @@ impl Command {
                 }
                 e.keyword(")");
             }
+            GetMetadata { mailbox, entries, max_size, depth } => {
+                if entries.is_empty() {
+                    return Err(EncodeError::Empty("metadata entry list"));
+                }
+                e.keyword("GETMETADATA ");
+                let depth = match depth {
+                    MetadataDepth::Zero => None,
+                    MetadataDepth::One => Some("DEPTH 1"),
+                    MetadataDepth::Infinity => Some("DEPTH infinity"),
+                };
+                if max_size.is_some() || depth.is_some() {
+                    e.keyword("(");
+                    if let Some(n) = max_size {
+                        e.keyword("MAXSIZE ").number(*n);
+                        if depth.is_some() {
+                            e.sp();
+                        }
+                    }
+                    if let Some(depth) = depth {
+                        e.keyword(depth);
+                    }
+                    e.keyword(") ");
+                }
+                e.mailbox(mailbox)?.keyword(" (");
+                for (i, entry) in entries.iter().enumerate() {
+                    if i > 0 {
+                        e.sp();
+                    }
+                    e.astring(entry.as_bytes())?;
+                }
+                e.keyword(")");
+            }
+            SetMetadata { mailbox, entries } => {
+                if entries.is_empty() {
+                    return Err(EncodeError::Empty("metadata entry list"));
+                }
+                e.keyword("SETMETADATA ").mailbox(mailbox)?.keyword(" (");
+                for (i, (entry, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        e.sp();
+                    }
+                    e.astring(entry.as_bytes())?.sp();
+                    match value {
+                        Some(v) if v.contains(&0) => _ = e.literal8(v)?,
+                        v => _ = e.nstring(v.as_deref())?,
+                    }
+                }
+                e.keyword(")");
+            }
             GetAcl { mailbox } => _ = e.keyword("GETACL ").mailbox(mailbox)?,
             SetAcl { mailbox, identifier, rights } => {
                 e.keyword("SETACL ").mailbox(mailbox)?.sp().astring(identifier.as_bytes())?;
@@ -933,6 +1007,18 @@ fn flag_list(e: &mut Encoder<'_>, flags: &[Flag<'_>]) -> Result<(), EncodeError>
     }
     e.keyword(")");
     Ok(())
+}
+
+/// How deep GETMETADATA goes below each entry named (RFC 5464 section 4.2.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum MetadataDepth {
+    /// The entries only (`DEPTH 0`, the default, not sent).
+    #[default]
+    Zero,
+    /// The entries and their children (`DEPTH 1`).
+    One,
+    /// The entries and every descendant (`DEPTH infinity`).
+    Infinity,
 }
 
 /// What a client knows of a mailbox, for `SELECT ... (QRESYNC (...))`

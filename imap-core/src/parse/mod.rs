@@ -40,6 +40,7 @@ mod generated {
     #[grammar = "../grammar/ext/list_extended.pest"]
     #[grammar = "../grammar/ext/appendlimit.pest"]
     #[grammar = "../grammar/ext/binary.pest"]
+    #[grammar = "../grammar/ext/metadata.pest"]
     pub struct ImapParser;
 }
 

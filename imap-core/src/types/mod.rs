@@ -27,8 +27,8 @@ pub use capability::Capability;
 pub use datetime::{DateTime, DateTimeError};
 pub use envelope::{Address, Envelope};
 pub use ext::{
-    AclEntry, ESearch, ESearchOther, IdParam, ListExtended, Namespace, NamespaceDescr, NamespaceExtension,
-    QuotaResource, Search, Sort, Thread,
+    AclEntry, ESearch, ESearchOther, IdParam, ListExtended, MetadataCode, MetadataEntry, Namespace, NamespaceDescr,
+    NamespaceExtension, QuotaResource, Search, Sort, Thread,
 };
 pub use fetch::{Fetch, FetchItem, Section, SectionPart, SectionText};
 pub use flag::Flag;

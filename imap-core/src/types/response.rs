@@ -3,8 +3,8 @@
 use super::token_leaf;
 use crate::parse::Rule;
 use crate::types::{
-    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox, Namespace,
-    QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
+    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox, MetadataCode,
+    MetadataEntry, Namespace, QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
 };
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -182,6 +182,10 @@ pub enum Code<'a> {
     /// `MAILBOXID` (OBJECTID, RFC 8474): the mailbox's unique id.
     #[imap(rule = "resp_text_code_mailboxid")]
     MailboxId(Cow<'a, str>),
+    /// `METADATA ...` (RFC 5464): why GETMETADATA left entries out or
+    /// SETMETADATA failed.
+    #[imap(rule = "resp_text_code_metadata")]
+    Metadata(MetadataCode),
     /// Any other code, with its text after the name, if any.
     #[imap(rule = "resp_text_code_other")]
     Other {
@@ -312,6 +316,19 @@ pub enum Data<'a> {
     /// `* ENABLED ...` (RFC 5161): the capabilities just enabled.
     #[imap(rule = "enable_data")]
     Enabled(Vec<Capability<'a>>),
+    /// `* METADATA mailbox ...` (RFC 5464 section 4.4): entry values
+    /// answering GETMETADATA, or (unsolicited) names of entries that
+    /// changed. The mailbox is `""` for server entries.
+    #[imap(rule = "metadata_response")]
+    Metadata {
+        /// The mailbox, `""` for the server.
+        mailbox: Mailbox<'a>,
+        /// `(entry value ...)`: the entries and their values.
+        values: Vec<MetadataEntry<'a>>,
+        /// `entry ...` without values: entries that changed.
+        #[imap(list)]
+        changed: Vec<IString<'a>>,
+    },
     /// Untagged data this crate does not know: its values, kept whole.
     #[imap(rule = "response_data_other")]
     Other(Vec<Value<'a>>),
@@ -342,6 +359,9 @@ impl<'a> Data<'a> {
                 Data::ListRights { mailbox: mailbox.into_utf8(), identifier, required, optional }
             }
             Data::MyRights { mailbox, rights } => Data::MyRights { mailbox: mailbox.into_utf8(), rights },
+            Data::Metadata { mailbox, values, changed } => {
+                Data::Metadata { mailbox: mailbox.into_utf8(), values, changed }
+            }
             other => other,
         }
     }
@@ -381,6 +401,7 @@ impl std::fmt::Display for Code<'_> {
             Code::Modified(set) => write!(f, "MODIFIED {set}"),
             Code::Closed => f.write_str("CLOSED"),
             Code::MailboxId(id) => write!(f, "MAILBOXID ({id})"),
+            Code::Metadata(code) => write!(f, "METADATA {code}"),
             Code::Other { name, text: None } => f.write_str(name),
             Code::Other { name, text: Some(text) } => write!(f, "{name} {text}"),
         }
