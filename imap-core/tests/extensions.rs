@@ -649,3 +649,96 @@ fn metadata_commands_rfc5464() {
     assert!(set(vec![]).encode("a", &EncodeOptions::default()).is_err());
     assert!(get("INBOX", &[], None, MetadataDepth::Zero).encode("a", &EncodeOptions::default()).is_err());
 }
+
+// ------------------------------------------------------------------ Gmail X-GM-EXT-1
+
+#[test]
+fn gmail_fetch_items_from_googles_examples() {
+    let user = |raw: &'static str| GmLabel::User(Mailbox::from_raw(raw.as_bytes().into()));
+    let system = |name: &'static str| GmLabel::System(name.into());
+    // The X-GM-LABELS examples of Google's IMAP extensions page.
+    let f = fetch(b"* 1 FETCH (X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\"))\r\n");
+    assert_eq!(
+        f.items,
+        vec![FetchItem::GmLabels(vec![system("\\Inbox"), system("\\Sent"), user("Important"), user("Muy Importante")])]
+    );
+    assert_eq!(fetch(b"* 2 FETCH (X-GM-LABELS (foo))\r\n").gm_labels(), Some(&[user("foo")][..]));
+    assert_eq!(fetch(b"* 3 FETCH (X-GM-LABELS ())\r\n").gm_labels(), Some(&[][..]));
+    assert_eq!(fetch(b"* 4 FETCH (X-GM-LABELS (\\Drafts))\r\n").gm_labels(), Some(&[system("\\Drafts")][..]));
+    // Names are modified UTF-7, like mailbox names; literals work too.
+    let f = fetch(b"* 5 FETCH (X-GM-LABELS (\"&AMk-t&AOk-\" {4}\r\na b) [Gmail]/Sent))\r\n");
+    let names: Vec<_> =
+        f.gm_labels().unwrap_or_else(|| panic!("{:?}", f.items)).iter().map(|l| l.name().to_owned()).collect();
+    assert_eq!(names, ["Été", "a b)", "[Gmail]/Sent"]);
+    // X-GM-MSGID and X-GM-THRID are 64-bit.
+    let f = fetch(b"* 1 FETCH (X-GM-MSGID 1278455344230334865 X-GM-THRID 1266894439832287888 UID 7)\r\n");
+    assert_eq!((f.gm_msgid(), f.gm_thrid(), f.uid()), (Some(1278455344230334865), Some(1266894439832287888), Some(7)));
+    // What does not fit is kept whole.
+    let f = fetch(b"* 1 FETCH (X-GM-MSGID abc X-GM-LABELS NIL)\r\n");
+    assert!(matches!(&f.items[..], [FetchItem::Other { .. }, FetchItem::Other { .. }]), "{:?}", f.items);
+    // Beyond 64 bits: a typed error, not a panic.
+    let frame = imap_core::wire::frames(b"* 1 FETCH (X-GM-THRID 99999999999999999999)\r\n", Default::default());
+    let frame = frame.into_iter().next().unwrap().unwrap();
+    assert!(imap_core::parse(&frame).unwrap_err().to_string().contains("u64"));
+}
+
+#[test]
+fn gmail_commands_encode_without_injection() {
+    use imap_core::command::{Command, EncodeOptions, FetchAttr, SearchKey, StoreMode};
+    let encode = |c: Command| {
+        let chunks = c.encode("a", &EncodeOptions::default()).unwrap().chunks;
+        chunks.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().concat()
+    };
+    let store = |mode, labels: &[&str]| Command::StoreGmLabels {
+        set: 1.into(),
+        mode,
+        silent: false,
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        uid: false,
+    };
+    // Google's page: `a012 STORE 1 +X-GM-LABELS (foo)`, and removing.
+    assert_eq!(encode(store(StoreMode::Add, &["foo"])), "a STORE 1 +X-GM-LABELS (foo)\r\n");
+    assert_eq!(
+        encode(store(StoreMode::Remove, &["\\Inbox", "Muy Importante"])),
+        "a STORE 1 -X-GM-LABELS (\\Inbox \"Muy Importante\")\r\n"
+    );
+    assert_eq!(encode(store(StoreMode::Replace, &[])), "a STORE 1 X-GM-LABELS ()\r\n");
+    // Names go in modified UTF-7; what is not a system label is a string.
+    assert_eq!(encode(store(StoreMode::Add, &["Été"])), "a STORE 1 +X-GM-LABELS (&AMk-t&AOk-)\r\n");
+    assert_eq!(encode(store(StoreMode::Add, &["\\not one"])), "a STORE 1 +X-GM-LABELS (\"\\\\not one\")\r\n");
+    // CR LF never travels bare (here as modified UTF-7, as in names).
+    let injected = encode(store(StoreMode::Add, &["x\r\nA2 DELETE INBOX"]));
+    assert_eq!(injected, "a STORE 1 +X-GM-LABELS (\"x&AA0ACg-A2 DELETE INBOX\")\r\n");
+    let uid = Command::StoreGmLabels {
+        set: 5.into(),
+        mode: StoreMode::Add,
+        silent: true,
+        labels: vec!["a".into()],
+        uid: true,
+    };
+    assert_eq!(encode(uid), "a UID STORE 5 +X-GM-LABELS.SILENT (a)\r\n");
+    // FETCH items and X-GM-RAW (quoted; a CR LF in it goes as a literal).
+    let fetch = Command::Fetch {
+        set: 1.into(),
+        items: vec![FetchAttr::GmLabels, FetchAttr::GmMsgId, FetchAttr::GmThrId].into(),
+        changed_since: None,
+        uid: false,
+    };
+    assert_eq!(encode(fetch), "a FETCH 1 (X-GM-LABELS X-GM-MSGID X-GM-THRID)\r\n");
+    let search = |raw: &str| Command::Search { charset: None, criteria: SearchKey::GmRaw(raw.into()), uid: false };
+    assert_eq!(encode(search("has:attachment in:unread")), "a SEARCH X-GM-RAW \"has:attachment in:unread\"\r\n");
+    assert_eq!(encode(search("a\" OR ALL")), "a SEARCH X-GM-RAW \"a\\\" OR ALL\"\r\n");
+    assert_eq!(encode(search("x\r\nA2 LOGOUT")), "a SEARCH X-GM-RAW {12}\r\nx\r\nA2 LOGOUT\r\n");
+}
+
+#[test]
+fn astrings_sent_as_literals() {
+    // A literal where an astring is due (a mailbox name, a label, an ACL
+    // identifier): its `{n}` header is not an atom.
+    let Data::List(l) = data(b"* LIST () \"/\" {5}\r\nhello\r\n") else { panic!() };
+    assert_eq!(l.mailbox.name(), "hello");
+    let Data::Status { mailbox, items } = data(b"* STATUS {3}\r\na b (MESSAGES 1)\r\n") else { panic!() };
+    assert_eq!((mailbox.name(), items[0].number()), ("a b", Some(1)));
+    let Data::MyRights { rights, .. } = data(b"* MYRIGHTS INBOX {4}\r\nlrsw\r\n") else { panic!() };
+    assert_eq!(rights, "lrsw");
+}
