@@ -251,3 +251,57 @@ fn imap4rev2_enabled_and_its_differences_handled() {
     let transcript = server.join();
     assert_eq!(transcript.error, None, "{:?}", transcript.received);
 }
+
+// ------------------------------------------------------------------ Gmail X-GM-EXT-1
+
+#[test]
+fn gmail_labels_ids_and_raw_search_through_the_client() {
+    use imap_core::command::{FetchAttr, SearchKey};
+    use imap_core::types::GmLabel;
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 UIDPLUS X-GM-EXT-1] ready\r\n"),
+        expect("SELECT \"[Gmail]/All Mail\""),
+        send("* 4 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
+        expect("UID SEARCH X-GM-RAW \"has:attachment in:unread\""),
+        send("* SEARCH 3 4\r\n{tag} OK SEARCH (Success)\r\n"),
+        expect("UID FETCH 3:4 (UID X-GM-MSGID X-GM-THRID X-GM-LABELS)"),
+        send(
+            "* 1 FETCH (UID 3 X-GM-MSGID 1278455344230334865 X-GM-THRID 1278455344230334865 X-GM-LABELS (\\Inbox))\r\n\
+             * 2 FETCH (UID 4 X-GM-MSGID 1278455344230334866 X-GM-THRID 1278455344230334865 X-GM-LABELS ())\r\n\
+             {tag} OK Success\r\n",
+        ),
+        expect("UID STORE 3 +X-GM-LABELS (foo \"Muy Importante\" \\Starred)"),
+        send(
+            "* 1 FETCH (UID 3 X-GM-LABELS (\\Inbox \\Starred foo \"Muy Importante\"))\r\n{tag} OK STORE (Success)\r\n",
+        ),
+        expect("UID STORE 3 -X-GM-LABELS (\\Inbox)"),
+        send("* 1 FETCH (UID 3 X-GM-LABELS (\\Starred foo \"Muy Importante\"))\r\n{tag} OK STORE (Success)\r\n"),
+        expect("UID STORE 4 X-GM-LABELS (&AMk-t&AOk-)"),
+        send("* 2 FETCH (UID 4 X-GM-LABELS (&AMk-t&AOk-))\r\n{tag} OK STORE (Success)\r\n"),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    c.select_folder("[Gmail]/All Mail", false).unwrap();
+    let uids = c.search(SearchKey::GmRaw("has:attachment in:unread".into())).unwrap();
+    assert_eq!(uids, vec![3, 4]);
+    let attrs = vec![FetchAttr::Uid, FetchAttr::GmMsgId, FetchAttr::GmThrId, FetchAttr::GmLabels];
+    let fetched = c.fetch(3..=4, attrs).unwrap();
+    assert_eq!(fetched[0].gm_msgid(), Some(1278455344230334865));
+    assert_eq!(fetched[0].gm_thrid(), fetched[1].gm_thrid(), "one thread");
+    assert_eq!(fetched[1].gm_labels(), Some(&[][..]));
+    let names = |f: &imap_core::types::Fetch<'_>| {
+        f.gm_labels().unwrap().iter().map(|l| l.name().to_owned()).collect::<Vec<_>>()
+    };
+    let after = c.add_gm_labels(3, &["foo", "Muy Importante", "\\Starred"]).unwrap();
+    assert_eq!(names(&after[0]), ["\\Inbox", "\\Starred", "foo", "Muy Importante"]);
+    assert_eq!(after[0].gm_labels().unwrap()[1], GmLabel::System("\\Starred".into()));
+    let after = c.remove_gm_labels(3, &["\\Inbox"]).unwrap();
+    assert_eq!(names(&after[0]), ["\\Starred", "foo", "Muy Importante"]);
+    let after = c.set_gm_labels(4, &["Été"]).unwrap();
+    assert_eq!(names(&after[0]), ["Été"]);
+    c.logout().unwrap();
+    let transcript = server.join();
+    assert_eq!(transcript.error, None, "{:?}", transcript.received);
+}

@@ -1,9 +1,10 @@
-//! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL, METADATA.
+//! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL, METADATA,
+//! Gmail's labels.
 
 use super::{Client, Namespace, Quota};
-use crate::command::{Command, MetadataDepth};
+use crate::command::{Command, MetadataDepth, SeqSet, StoreMode};
 use crate::session::{Error, Event};
-use crate::types::{Code, Data, IString, MetadataCode, Response};
+use crate::types::{Code, Data, Fetch, IString, MetadataCode, Response};
 use std::time::{Duration, Instant};
 
 pub use crate::session::IDLE_RENEW;
@@ -212,6 +213,46 @@ impl Client {
         }
         let capability = if mailbox.is_empty() { "METADATA or METADATA-SERVER" } else { "METADATA" };
         Err(Error::MissingCapability { command, capability })
+    }
+
+    /// UID STORE +X-GM-LABELS (Gmail's X-GM-EXT-1): adds labels; returns
+    /// the messages' labels afterwards (read them with
+    /// [`Fetch::gm_labels`](crate::types::Fetch::gm_labels)). `\\Inbox`,
+    /// `\\Important`, ... are system labels; other labels are names (sent
+    /// in modified UTF-7).
+    ///
+    /// ```no_run
+    /// # fn demo(client: &mut imap_core::client::Client) -> Result<(), imap_core::session::Error> {
+    /// client.add_gm_labels(42, &["Muy Importante", "\\Starred"])?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
+        self.store_gm_labels(uids.into(), StoreMode::Add, labels)
+    }
+
+    /// UID STORE -X-GM-LABELS (Gmail): removes labels; returns the labels
+    /// afterwards.
+    pub fn remove_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
+        self.store_gm_labels(uids.into(), StoreMode::Remove, labels)
+    }
+
+    /// UID STORE X-GM-LABELS (Gmail): replaces the labels; returns them
+    /// afterwards.
+    pub fn set_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
+        self.store_gm_labels(uids.into(), StoreMode::Replace, labels)
+    }
+
+    fn store_gm_labels(&mut self, set: SeqSet, mode: StoreMode, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
+        let labels = labels.iter().map(|l| l.to_string()).collect();
+        let done = self.run(Command::StoreGmLabels { set, mode, silent: false, labels, uid: self.use_uid })?;
+        Ok(done
+            .data
+            .into_iter()
+            .filter_map(|r| match r {
+                Response::Data(Data::Fetch(fetch)) => Some(fetch),
+                _ => None,
+            })
+            .collect())
     }
 
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.

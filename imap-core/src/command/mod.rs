@@ -395,6 +395,23 @@ pub enum Command {
         /// The mailbox.
         mailbox: String,
     },
+    /// `[UID] STORE set [+|-]X-GM-LABELS[.SILENT] (labels)` (Gmail's
+    /// X-GM-EXT-1): adds, removes or replaces labels. A label written
+    /// `\\Name` (backslash and atom characters) is a system label and goes
+    /// bare (`\\Inbox`); any other is a name, sent in modified UTF-7 as an
+    /// astring like a mailbox name.
+    StoreGmLabels {
+        /// The messages.
+        set: SeqSet,
+        /// Add, remove or replace.
+        mode: StoreMode,
+        /// `.SILENT`: no FETCH answer with the labels afterwards.
+        silent: bool,
+        /// The labels.
+        labels: Vec<String>,
+        /// `UID STORE`.
+        uid: bool,
+    },
     /// `GETMETADATA [(MAXSIZE n DEPTH d)] mailbox (entries)` (RFC 5464
     /// section 4.2): entry values of a mailbox, or of the server when
     /// `mailbox` is empty.
@@ -529,7 +546,7 @@ impl Command {
             UidExpunge(_) => "UID EXPUNGE",
             Search { uid, .. } => pick(*uid, "UID SEARCH", "SEARCH"),
             Fetch { uid, .. } => pick(*uid, "UID FETCH", "FETCH"),
-            Store { uid, .. } => pick(*uid, "UID STORE", "STORE"),
+            Store { uid, .. } | StoreGmLabels { uid, .. } => pick(*uid, "UID STORE", "STORE"),
             Copy { uid, .. } => pick(*uid, "UID COPY", "COPY"),
             Move { uid, .. } => pick(*uid, "UID MOVE", "MOVE"),
             Idle => "IDLE",
@@ -561,6 +578,7 @@ impl Command {
             Search { uid, .. }
             | Fetch { uid, .. }
             | Store { uid, .. }
+            | StoreGmLabels { uid, .. }
             | Copy { uid, .. }
             | Move { uid, .. }
             | Sort { uid, .. }
@@ -602,9 +620,14 @@ impl Command {
             | Idle
             | Enable(_)
             | Compress => false,
-            Search { .. } | Fetch { .. } | Store { .. } | Copy { .. } | Move { .. } | Sort { .. } | Thread { .. } => {
-                self.is_uid()
-            }
+            Search { .. }
+            | Fetch { .. }
+            | Store { .. }
+            | StoreGmLabels { .. }
+            | Copy { .. }
+            | Move { .. }
+            | Sort { .. }
+            | Thread { .. } => self.is_uid(),
             _ => true,
         }
     }
@@ -800,6 +823,33 @@ impl Command {
                 if let Some(n) = changed_since {
                     e.keyword(" (CHANGEDSINCE ").number(*n).keyword(")");
                 }
+            }
+            StoreGmLabels { set, mode, silent, labels, uid: u } => {
+                uid(e, *u);
+                e.keyword("STORE ");
+                set.encode(e)?;
+                let keyword = match (mode, silent) {
+                    (StoreMode::Add, false) => " +X-GM-LABELS (",
+                    (StoreMode::Add, true) => " +X-GM-LABELS.SILENT (",
+                    (StoreMode::Remove, false) => " -X-GM-LABELS (",
+                    (StoreMode::Remove, true) => " -X-GM-LABELS.SILENT (",
+                    (StoreMode::Replace, false) => " X-GM-LABELS (",
+                    (StoreMode::Replace, true) => " X-GM-LABELS.SILENT (",
+                };
+                e.keyword(keyword);
+                for (i, label) in labels.iter().enumerate() {
+                    if i > 0 {
+                        e.sp();
+                    }
+                    match label.strip_prefix('\\') {
+                        // A system label: `\` and an atom, checked.
+                        Some(name) if !name.is_empty() && name.bytes().all(encode::is_atom_char) => {
+                            e.keyword("\\").atom(name)?;
+                        }
+                        _ => _ = e.mailbox(label)?,
+                    }
+                }
+                e.keyword(")");
             }
             Store { set, mode, silent, flags, unchanged_since, uid: u } => {
                 uid(e, *u);

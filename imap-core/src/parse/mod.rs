@@ -41,6 +41,7 @@ mod generated {
     #[grammar = "../grammar/ext/appendlimit.pest"]
     #[grammar = "../grammar/ext/binary.pest"]
     #[grammar = "../grammar/ext/metadata.pest"]
+    #[grammar = "../grammar/ext/gmail.pest"]
     pub struct ImapParser;
 }
 

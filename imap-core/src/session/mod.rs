@@ -206,7 +206,7 @@ impl Collects {
     fn for_command(command: &Command) -> Collects {
         use Command::*;
         match command {
-            Fetch { .. } | Store { .. } => Collects::Fetch,
+            Fetch { .. } | Store { .. } | StoreGmLabels { .. } => Collects::Fetch,
             Search { .. } => Collects::Search,
             List { .. } => Collects::List,
             Lsub { .. } => Collects::Lsub,
@@ -742,6 +742,7 @@ impl Session {
             | Search { .. }
             | Fetch { .. }
             | Store { .. }
+            | StoreGmLabels { .. }
             | Copy { .. }
             | Move { .. }
             | Sort { .. }
@@ -768,6 +769,7 @@ impl Session {
             Move { .. } => Some("MOVE"),
             Unselect => Some("UNSELECT"),
             SelectQResync { .. } => Some("QRESYNC"),
+            StoreGmLabels { .. } => Some("X-GM-EXT-1"),
             UidExpunge(_) => Some("UIDPLUS"),
             Sort { .. } => Some("SORT"),
             Compress => Some("COMPRESS=DEFLATE"),
@@ -820,7 +822,9 @@ impl Session {
             sasl,
             selecting,
             set: match command {
-                Command::Fetch { set, uid, .. } | Command::Store { set, uid, .. } => Some((set.clone(), *uid)),
+                Command::Fetch { set, uid, .. }
+                | Command::Store { set, uid, .. }
+                | Command::StoreGmLabels { set, uid, .. } => Some((set.clone(), *uid)),
                 _ => None,
             },
         });

@@ -1,7 +1,8 @@
 //! FETCH responses and their items.
 
+use crate::convert::{ConvError, Cx, FromPair, Pair};
 use crate::parse::Rule;
-use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Value};
+use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Mailbox, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
@@ -75,6 +76,30 @@ impl<'a> Fetch<'a> {
         })
     }
 
+    /// X-GM-LABELS (Gmail), if fetched.
+    pub fn gm_labels(&self) -> Option<&[GmLabel<'a>]> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::GmLabels(labels) => Some(&labels[..]),
+            _ => None,
+        })
+    }
+
+    /// X-GM-MSGID (Gmail), if fetched.
+    pub fn gm_msgid(&self) -> Option<u64> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::GmMsgId(id) => Some(*id),
+            _ => None,
+        })
+    }
+
+    /// X-GM-THRID (Gmail), if fetched.
+    pub fn gm_thrid(&self) -> Option<u64> {
+        self.items.iter().find_map(|i| match i {
+            FetchItem::GmThrId(id) => Some(*id),
+            _ => None,
+        })
+    }
+
     /// MODSEQ (CONDSTORE), if fetched.
     pub fn modseq(&self) -> Option<u64> {
         self.items.iter().find_map(|i| match i {
@@ -111,6 +136,61 @@ impl<'a> Fetch<'a> {
             }
             _ => None,
         })
+    }
+}
+
+/// A Gmail label (`X-GM-LABELS`).
+///
+/// ```
+/// use imap_core::types::{FetchItem, GmLabel};
+///
+/// let input = b"* 1 FETCH (X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\" &AMk-t&AOk-))\r\n";
+/// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+/// let Ok(imap_core::Response::Data(imap_core::types::Data::Fetch(f))) = imap_core::parse(&frame) else { panic!() };
+/// let Some(labels) = f.gm_labels() else { panic!() };
+/// let names: Vec<_> = labels.iter().map(GmLabel::name).collect();
+/// assert_eq!(names, ["\\Inbox", "\\Sent", "Important", "Muy Importante", "Été"]);
+/// assert!(labels[0].is_system() && !labels[2].is_system());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum GmLabel<'a> {
+    /// A system label, with its backslash: `\Inbox`, `\Sent`,
+    /// `\Important`, `\Starred`, `\Draft`, `\Trash`, `\Spam`.
+    System(Cow<'a, str>),
+    /// A user label: a name decoded from modified UTF-7, as mailbox names
+    /// are (the name as sent is kept).
+    User(Mailbox<'a>),
+}
+
+impl GmLabel<'_> {
+    /// The label for people: a system label with its backslash, a user
+    /// label decoded.
+    pub fn name(&self) -> &str {
+        match self {
+            GmLabel::System(name) => name,
+            GmLabel::User(mailbox) => mailbox.name(),
+        }
+    }
+
+    /// Whether this is a system label (`\Inbox`, ...).
+    pub fn is_system(&self) -> bool {
+        matches!(self, GmLabel::System(_))
+    }
+}
+
+/// A system label is its token; any other is a string read as a name.
+impl<'a> FromPair<'a, Rule> for GmLabel<'a> {
+    fn accepts(rule: Rule) -> bool {
+        rule == Rule::gm_label_system || <IString<'a> as FromPair<'a, Rule>>::accepts(rule)
+    }
+
+    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+        if pair.as_rule() == Rule::gm_label_system {
+            return Ok(GmLabel::System(Cow::Borrowed(pair.as_str())));
+        }
+        Ok(GmLabel::User(Mailbox::from_raw(IString::from_pair(pair, cx)?)))
     }
 }
 
@@ -197,6 +277,15 @@ pub enum FetchItem<'a> {
         /// The decoded size in octets.
         size: u64,
     },
+    /// `X-GM-LABELS (...)` (Gmail): the message's labels.
+    #[imap(rule = "msg_att_x_gm_labels")]
+    GmLabels(Vec<GmLabel<'a>>),
+    /// `X-GM-MSGID n` (Gmail): the message's unique id.
+    #[imap(rule = "msg_att_x_gm_msgid")]
+    GmMsgId(u64),
+    /// `X-GM-THRID n` (Gmail): the id of the message's thread.
+    #[imap(rule = "msg_att_x_gm_thrid")]
+    GmThrId(u64),
     /// An item this crate does not know, kept with its value.
     #[imap(rule = "msg_att_other")]
     Other {

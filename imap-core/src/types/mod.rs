@@ -30,7 +30,7 @@ pub use ext::{
     AclEntry, ESearch, ESearchOther, IdParam, ListExtended, MetadataCode, MetadataEntry, Namespace, NamespaceDescr,
     NamespaceExtension, QuotaResource, Search, Sort, Thread,
 };
-pub use fetch::{Fetch, FetchItem, Section, SectionPart, SectionText};
+pub use fetch::{Fetch, FetchItem, GmLabel, Section, SectionPart, SectionText};
 pub use flag::Flag;
 pub use into_static::IntoStatic;
 pub use mailbox::{ListEntry, Mailbox, MailboxAttr, StatusAtt, StatusItem, StatusValue};
