@@ -90,7 +90,7 @@ impl Client {
         Ok(fetches(done.data))
     }
 
-    /// UID FETCH BINARY.PEEK[part] (RFC 3516): a part's content with its
+    /// `UID FETCH BINARY.PEEK[part]` (RFC 3516): a part's content with its
     /// content-transfer-encoding (base64, quoted-printable) undone by the
     /// server, without setting `\Seen`; `part` empty for the whole message.
     /// `None` when the server sent no such item (no such message).
