@@ -228,8 +228,10 @@ fn imap4rev2_enabled_and_its_differences_handled() {
         Step::Close,
     ]);
     let mut c = connect(server.port);
+    assert!(!c.has_capability("MOVE").unwrap(), "IMAP4rev1 is in force until ENABLE");
     assert!(c.enable_imap4rev2().unwrap());
     assert!(c.session().utf8_enabled(), "rev2 names are UTF-8");
+    assert!(c.has_capability("MOVE").unwrap(), "rev2 includes MOVE");
     let mailbox = c.select_folder("INBOX", false).unwrap();
     assert_eq!((mailbox.exists, mailbox.recent, mailbox.uid_next), (172, 0, Some(4392)));
     assert_eq!(c.search(SearchKey::Flagged).unwrap(), vec![2, 10, 11]);
@@ -301,6 +303,40 @@ fn gmail_labels_ids_and_raw_search_through_the_client() {
     assert_eq!(names(&after[0]), ["\\Starred", "foo", "Muy Importante"]);
     let after = c.set_gm_labels(4, &["Été"]).unwrap();
     assert_eq!(names(&after[0]), ["Été"]);
+    c.logout().unwrap();
+    let transcript = server.join();
+    assert_eq!(transcript.error, None, "{:?}", transcript.received);
+}
+
+#[test]
+fn an_imap4rev2_only_server_has_what_rev2_includes() {
+    let server = Server::start(vec![
+        // RFC 9051 section 6.1.1's capability list: no MOVE, UIDPLUS,
+        // NAMESPACE, UNSELECT named, yet all are there.
+        send("* PREAUTH [CAPABILITY IMAP4rev2 AUTH=PLAIN] ready\r\n"),
+        expect("NAMESPACE"),
+        send("* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n{tag} OK done\r\n"),
+        expect("SELECT INBOX"),
+        send("* 2 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
+        expect("UID MOVE 1 Archive"),
+        send("* OK [COPYUID 7 1 9] moved\r\n* 1 EXPUNGE\r\n{tag} OK done\r\n"),
+        expect("UID EXPUNGE 2"),
+        send("{tag} OK done\r\n"),
+        expect("UNSELECT"),
+        send("{tag} OK done\r\n"),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    assert!(c.has_capability("MOVE").unwrap() && c.has_capability("uidplus").unwrap());
+    assert!(!c.has_capability("QRESYNC").unwrap(), "only what rev2 includes");
+    assert_eq!(c.namespace().unwrap().personal.len(), 1);
+    c.select_folder("INBOX", false).unwrap();
+    let moved = c.move_messages(1, "Archive").unwrap().expect("COPYUID");
+    assert_eq!(moved.uid_validity, 7);
+    c.uid_expunge(2).unwrap();
+    c.unselect_folder().unwrap();
     c.logout().unwrap();
     let transcript = server.join();
     assert_eq!(transcript.error, None, "{:?}", transcript.received);

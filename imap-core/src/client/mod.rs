@@ -327,9 +327,12 @@ impl Client {
         Ok(self.session().capabilities().map(<[_]>::to_vec).unwrap_or_default())
     }
 
-    /// Whether the server advertises `name`.
+    /// Whether the server advertises `name`, or has it as part of IMAP4rev2
+    /// ([`Session::has_capability`]).
     pub fn has_capability(&mut self, name: &str) -> Result<bool, Error> {
-        Ok(self.capabilities()?.iter().any(|c| c.is(name)))
+        self.capabilities()?;
+        // The session's answer also counts what IMAP4rev2 includes.
+        Ok(self.session().has_capability(name))
     }
 
     fn ensure_capability(&mut self, name: &'static str, command: &'static str) -> Result<(), Error> {

@@ -275,6 +275,25 @@ fn first_atom_is(values: &[Value<'_>], names: &[&str]) -> bool {
     matches!(values.first(), Some(Value::Atom(a)) if names.iter().any(|n| a.eq_ignore_ascii_case(n)))
 }
 
+/// The extensions IMAP4rev2 includes (RFC 9051 appendix E).
+const IMAP4REV2_INCLUDES: &[&str] = &[
+    "NAMESPACE",
+    "UNSELECT",
+    "UIDPLUS",
+    "ESEARCH",
+    "SEARCHRES",
+    "ENABLE",
+    "IDLE",
+    "SASL-IR",
+    "LIST-EXTENDED",
+    "LIST-STATUS",
+    "MOVE",
+    "LITERAL-",
+    "BINARY",
+    "SPECIAL-USE",
+    "STATUS=SIZE",
+];
+
 /// A sans-IO IMAP client session; see the [module docs](self).
 pub struct Session {
     state: State,
@@ -412,9 +431,18 @@ impl Session {
         self.capabilities.as_deref()
     }
 
-    /// Whether the server advertised `name` (case-insensitive).
+    /// Whether the server advertised `name` (case-insensitive), or has it
+    /// as part of IMAP4rev2 (RFC 9051 appendix E: NAMESPACE, UNSELECT,
+    /// UIDPLUS, ESEARCH, MOVE, BINARY, ...) once that is in force: enabled,
+    /// or advertised without IMAP4rev1 (a rev2-only server need not list
+    /// what rev2 includes).
     pub fn has_capability(&self, name: &str) -> bool {
-        self.capabilities.iter().flatten().any(|c| c.is(name))
+        let advertised = |name: &str| self.capabilities.iter().flatten().any(|c| c.is(name));
+        if advertised(name) {
+            return true;
+        }
+        let rev2 = self.is_enabled("IMAP4rev2") || (advertised("IMAP4rev2") && !advertised("IMAP4rev1"));
+        rev2 && IMAP4REV2_INCLUDES.iter().any(|c| c.eq_ignore_ascii_case(name))
     }
 
     /// Whether the server said it enabled `name` (ENABLE, RFC 5161;
