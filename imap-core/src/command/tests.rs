@@ -882,6 +882,10 @@ proptest! {
             Lsub { reference: s.clone(), pattern: s.clone() },
             Fetch { set: 1.into(), items: FetchAttr::peek(Section::header_fields([s.clone()])).into(), changed_since: None, uid: false },
             Sort { criteria: vec![SortKey::Date.into()], charset: None, search: SearchKey::GmRaw(s.clone().into_bytes()), uid: true },
+            GetMetadata { mailbox: s.clone(), entries: vec![s.clone()], max_size: Some(1), depth: super::MetadataDepth::One },
+            SetMetadata { mailbox: s.clone(), entries: vec![(s.clone(), Some(s.clone().into_bytes())), (s.clone(), None)] },
+            StoreGmLabels { set: 1.into(), mode: StoreMode::Add, silent: false, labels: vec![s.clone(), format!("\\{s}")], uid: true },
+            SelectQResync { mailbox: s.clone(), read_only: false, qresync: super::QResync { uid_validity: 1, modseq: 2, known_uids: None, seq_match: None } },
         ];
         for cmd in cmds {
             match cmd.encode("a1", &o) {
