@@ -7,7 +7,7 @@ use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, SearchKey, Section, SeqSet};
 use imap_core::reactor::TlsOptions;
 use imap_core::session::{Error, Sasl};
-use imap_core::types::{Capability, Code, Data, Flag, MailboxAttr, Response, StatusAtt};
+use imap_core::types::{Capability, Code, Data, ErrorCode, Flag, MailboxAttr, Response, StatusAtt};
 use std::time::Duration;
 use support::dovecot;
 
@@ -75,7 +75,7 @@ fn wrong_password_is_a_no_with_its_text() {
     match c.login("alice", "wrong").unwrap_err() {
         Error::No { command, code, text } => {
             assert_eq!(command, "LOGIN");
-            assert_eq!(code, Some(Code::Other { name: "AUTHENTICATIONFAILED".into(), text: None }));
+            assert_eq!(code, Some(Code::Error(ErrorCode::AuthenticationFailed)));
             assert!(!text.is_empty());
         }
         other => panic!("{other}"),
@@ -194,6 +194,20 @@ fn fresh_folder_only(c: &mut Client, name: &str) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn refusals_carry_their_typed_reason() {
+    let mut c = alice();
+    fresh(&mut c, "t-reasons");
+    let reason = |e: Error| match e {
+        Error::No { code: Some(Code::Error(code)), .. } => code,
+        other => panic!("not a NO with a reason: {other}"),
+    };
+    assert_eq!(reason(c.create_folder("t-reasons").unwrap_err()), ErrorCode::AlreadyExists);
+    assert_eq!(reason(c.delete_folder("t-reasons-missing").unwrap_err()), ErrorCode::NonExistent);
+    assert_eq!(reason(c.rename_folder("t-reasons-missing", "t-reasons-2").unwrap_err()), ErrorCode::NonExistent);
+    c.delete_folder("t-reasons").unwrap();
 }
 
 #[test]

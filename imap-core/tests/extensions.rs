@@ -531,10 +531,16 @@ fn imap4rev2_responses_rfc9051() {
     let Data::List(l) = data(b"* LIST () \"/\" \"NewMailbox\" (\"OLDNAME\" (\"OldMailbox\"))\r\n") else { panic!() };
     assert!(matches!(&l.extended[..], [ListExtended::OldName(m)] if m.name() == "OldMailbox"));
     // Section 7.1: the response codes RFC 9051 lists (from RFC 5530) are
-    // kept by name.
-    for name in ["ALREADYEXISTS", "NONEXISTENT", "UNAVAILABLE", "AUTHENTICATIONFAILED", "OVERQUOTA", "HASCHILDREN"] {
-        let c = code(format!("A1 NO [{name}] x\r\n").as_bytes());
-        assert_eq!(c, Code::Other { name: name.into(), text: None });
+    // typed (see also response_codes_rfc5530).
+    for (name, typed) in [
+        ("ALREADYEXISTS", ErrorCode::AlreadyExists),
+        ("NONEXISTENT", ErrorCode::NonExistent),
+        ("UNAVAILABLE", ErrorCode::Unavailable),
+        ("AUTHENTICATIONFAILED", ErrorCode::AuthenticationFailed),
+        ("OVERQUOTA", ErrorCode::OverQuota),
+        ("HASCHILDREN", ErrorCode::HasChildren),
+    ] {
+        assert_eq!(code(format!("A1 NO [{name}] x\r\n").as_bytes()), Code::Error(typed));
     }
 }
 
@@ -741,4 +747,49 @@ fn astrings_sent_as_literals() {
     assert_eq!((mailbox.name(), items[0].number()), ("a b", Some(1)));
     let Data::MyRights { rights, .. } = data(b"* MYRIGHTS INBOX {4}\r\nlrsw\r\n") else { panic!() };
     assert_eq!(rights, "lrsw");
+}
+
+// ------------------------------------------------- response codes (RFC 5530)
+
+#[test]
+fn response_codes_rfc5530() {
+    // Section 3's codes, each in the kind of completion its example shows.
+    let examples: [(&[u8], ErrorCode); 17] = [
+        (b"a NO [UNAVAILABLE] User's backend down for maintenance\r\n", ErrorCode::Unavailable),
+        (b"b NO [AUTHENTICATIONFAILED] Authentication failed\r\n", ErrorCode::AuthenticationFailed),
+        (b"c NO [AUTHORIZATIONFAILED] No such authorization-ID\r\n", ErrorCode::AuthorizationFailed),
+        (b"d NO [EXPIRED] That password isn't valid any more\r\n", ErrorCode::Expired),
+        (b"e NO [PRIVACYREQUIRED] Connection offers no privacy\r\n", ErrorCode::PrivacyRequired),
+        (b"f NO [CONTACTADMIN] You need to contact the administrator\r\n", ErrorCode::ContactAdmin),
+        (b"g NO [NOPERM] Access denied\r\n", ErrorCode::NoPerm),
+        (b"h NO [INUSE] Mailbox in use\r\n", ErrorCode::InUse),
+        (b"i OK [EXPUNGEISSUED] Search completed\r\n", ErrorCode::ExpungeIssued),
+        (b"j NO [CORRUPTION] Cannot open mailbox\r\n", ErrorCode::Corruption),
+        (b"k NO [SERVERBUG] Internal error\r\n", ErrorCode::ServerBug),
+        (b"l OK [CLIENTBUG] Done\r\n", ErrorCode::ClientBug),
+        (b"m NO [CANNOT] Cannot delete INBOX\r\n", ErrorCode::Cannot),
+        (b"n NO [LIMIT] At maximum allowed number of mailboxes\r\n", ErrorCode::Limit),
+        (b"o NO [OVERQUOTA] Sorry, over quota\r\n", ErrorCode::OverQuota),
+        (b"p NO [ALREADYEXISTS] Mailbox already exists\r\n", ErrorCode::AlreadyExists),
+        (b"q NO [NONEXISTENT] No such mailbox\r\n", ErrorCode::NonExistent),
+    ];
+    for (line, typed) in examples {
+        let c = code(line);
+        assert_eq!(c, Code::Error(typed), "{}", String::from_utf8_lossy(line));
+        // Display gives the code back as sent.
+        assert!(String::from_utf8_lossy(line).contains(&format!("[{c}]")));
+    }
+    // Codes RFC 9051 and others add, untagged too, any case.
+    assert_eq!(code(b"* NO [hasChildren] Mailbox has children\r\n"), Code::Error(ErrorCode::HasChildren));
+    assert_eq!(code(b"A1 NO [UNKNOWN-CTE] Can't decode\r\n"), Code::Error(ErrorCode::UnknownCte));
+    assert_eq!(code(b"A1 NO [USEATTR] \\All not supported\r\n"), Code::Error(ErrorCode::UseAttr));
+    assert_eq!(code(b"A1 NO [COMPRESSIONACTIVE] DEFLATE active\r\n"), Code::Error(ErrorCode::CompressionActive));
+    assert_eq!(code(b"A1 OK [NOTSAVED] Done\r\n"), Code::Error(ErrorCode::NotSaved));
+    // A name that only starts like a code, or a code with arguments these
+    // codes do not have, is kept whole.
+    assert_eq!(code(b"A1 NO [LIMITED] x\r\n"), Code::Other { name: "LIMITED".into(), text: None });
+    assert_eq!(
+        code(b"A1 NO [LIMIT 5] x\r\n"),
+        Code::Other { name: "LIMIT".into(), text: Some(IString::from(&b"5"[..])) }
+    );
 }

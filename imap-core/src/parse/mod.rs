@@ -42,6 +42,7 @@ mod generated {
     #[grammar = "../grammar/ext/binary.pest"]
     #[grammar = "../grammar/ext/metadata.pest"]
     #[grammar = "../grammar/ext/gmail.pest"]
+    #[grammar = "../grammar/ext/resp_codes.pest"]
     pub struct ImapParser;
 }
 

@@ -9,6 +9,7 @@ mod body;
 mod capability;
 mod datetime;
 mod envelope;
+mod error_code;
 mod ext;
 mod fetch;
 mod flag;
@@ -26,6 +27,7 @@ pub use body::{
 pub use capability::Capability;
 pub use datetime::{DateTime, DateTimeError};
 pub use envelope::{Address, Envelope};
+pub use error_code::ErrorCode;
 pub use ext::{
     AclEntry, ESearch, ESearchOther, IdParam, ListExtended, MetadataCode, MetadataEntry, Namespace, NamespaceDescr,
     NamespaceExtension, QuotaResource, Search, Sort, Thread,

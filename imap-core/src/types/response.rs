@@ -3,8 +3,8 @@
 use super::token_leaf;
 use crate::parse::Rule;
 use crate::types::{
-    AclEntry, Capability, ESearch, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox, MetadataCode,
-    MetadataEntry, Namespace, QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
+    AclEntry, Capability, ESearch, ErrorCode, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox,
+    MetadataCode, MetadataEntry, Namespace, QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
 };
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -186,6 +186,10 @@ pub enum Code<'a> {
     /// SETMETADATA failed.
     #[imap(rule = "resp_text_code_metadata")]
     Metadata(MetadataCode),
+    /// Why a command failed, as RFC 5530 (and IMAP4rev2) name it:
+    /// `ALREADYEXISTS`, `NONEXISTENT`, `NOPERM`, `OVERQUOTA`, ...
+    #[imap(rule = "resp_text_code_error")]
+    Error(ErrorCode),
     /// Any other code, with its text after the name, if any.
     #[imap(rule = "resp_text_code_other")]
     Other {
@@ -402,6 +406,7 @@ impl std::fmt::Display for Code<'_> {
             Code::Closed => f.write_str("CLOSED"),
             Code::MailboxId(id) => write!(f, "MAILBOXID ({id})"),
             Code::Metadata(code) => write!(f, "METADATA {code}"),
+            Code::Error(code) => write!(f, "{code}"),
             Code::Other { name, text: None } => f.write_str(name),
             Code::Other { name, text: Some(text) } => write!(f, "{name} {text}"),
         }
