@@ -51,6 +51,9 @@ pub enum EncodeError {
     InvalidSection(&'static str),
     /// A literal longer than the protocol's 32-bit length field.
     TooLarge(usize),
+    /// A form that needs an extension the session has not enabled; names
+    /// the form (e.g. APPEND's `UTF8` data without UTF8=ACCEPT).
+    NotEnabled(&'static str),
 }
 
 impl fmt::Display for EncodeError {
@@ -65,6 +68,7 @@ impl fmt::Display for EncodeError {
             EncodeError::InvalidDate(why) => write!(f, "invalid date: {why}"),
             EncodeError::InvalidSection(why) => write!(f, "invalid section: {why}"),
             EncodeError::TooLarge(n) => write!(f, "literal of {n} bytes is too large"),
+            EncodeError::NotEnabled(what) => write!(f, "{what} needs an extension that is not enabled"),
         }
     }
 }

@@ -69,12 +69,16 @@ pub struct AppendMessage {
     /// Send as a literal8 `~{N}` (RFC 3516 BINARY; the server must
     /// announce BINARY). Needed when `data` holds NUL bytes.
     pub binary: bool,
+    /// Send as `UTF8 (~{N})` (RFC 6855 section 4): a message whose header
+    /// fields hold raw UTF-8. Only once UTF8=ACCEPT (or IMAP4rev2) is
+    /// enabled; the encoder refuses it otherwise.
+    pub utf8: bool,
 }
 
 impl AppendMessage {
     /// A message with no flags and no date.
     pub fn new(data: impl Into<Vec<u8>>) -> Self {
-        AppendMessage { flags: Vec::new(), date: None, data: data.into(), binary: false }
+        AppendMessage { flags: Vec::new(), date: None, data: data.into(), binary: false, utf8: false }
     }
 }
 
@@ -794,7 +798,12 @@ impl Command {
                         search::write_date_time(e, date)?;
                     }
                     e.sp();
-                    if m.binary {
+                    if m.utf8 {
+                        if !e.options().utf8_accept {
+                            return Err(EncodeError::NotEnabled("APPEND UTF8 data"));
+                        }
+                        e.keyword("UTF8 (").literal8(&m.data)?.keyword(")");
+                    } else if m.binary {
                         e.literal8(&m.data)?;
                     } else {
                         e.literal(&m.data)?;

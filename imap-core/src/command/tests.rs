@@ -312,6 +312,26 @@ fn append_variants() {
 }
 
 #[test]
+fn append_utf8_data_once_utf8_accept_is_enabled() {
+    // RFC 6855 section 4: append-data =/ "UTF8" SP "(" literal8 ")".
+    let message = "Subject: caf\u{e9}\r\n\r\nol\u{e1}\r\n".as_bytes().to_vec();
+    let cmd = Command::Append {
+        mailbox: mbx("INBOX"),
+        messages: vec![AppendMessage { utf8: true, ..AppendMessage::new(message.clone()) }],
+    };
+    let enc = cmd.encode("u1", &UTF8).unwrap();
+    check_wire(&enc).unwrap();
+    let header = format!("u1 APPEND INBOX UTF8 (~{{{}}}\r\n", message.len());
+    let mut rest = message.clone();
+    rest.extend_from_slice(b")\r\n");
+    assert_eq!(enc.chunks, vec![header.into_bytes(), rest]);
+    // Without UTF8=ACCEPT the form is refused, not sent.
+    for opts in [SYNC, PLUS, MINUS] {
+        assert_eq!(cmd.encode("u1", &opts).unwrap_err(), EncodeError::NotEnabled("APPEND UTF8 data"));
+    }
+}
+
+#[test]
 fn extension_commands() {
     use Command::*;
     let d = EncodeOptions::default();
