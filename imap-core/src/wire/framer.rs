@@ -7,6 +7,10 @@ use std::ops::Range;
 /// Spare room offered by [`Framer::read_buf`] when the caller asks for none.
 const MIN_READ: usize = 8 << 10;
 
+/// A buffer grown past this (by a large response) is freed once it is empty,
+/// so that one large message does not stay allocated for the session's life.
+const KEEP_AT_MOST: usize = 4 << 20;
+
 /// Iterator over the responses of a complete buffer; see [`frames`].
 #[derive(Debug)]
 pub struct Frames<'a> {
@@ -405,13 +409,22 @@ impl Framer {
             // Nothing left: rewinding is free.
             self.start = 0;
             self.filled = 0;
+            if self.buf.len() > KEEP_AT_MOST {
+                self.buf = Vec::new();
+            }
         }
+    }
+
+    /// Bytes allocated for the buffer (what it holds, and room to read into).
+    /// Past 4 MiB, the buffer is freed as soon as nothing is left in it.
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
     }
 
     /// Shifts the unconsumed bytes to the front when the consumed prefix is at
     /// least as long as they are (so each shift is paid for by the bytes
-    /// consumed since the last one), and grows the buffer by doubling if that
-    /// is not enough: both keep the total work linear.
+    /// consumed since the last one), and grows the buffer geometrically if
+    /// that is not enough: both keep the total work linear.
     fn make_room(&mut self, min: usize) {
         let live = self.filled - self.start;
         if self.start >= live {
@@ -421,7 +434,16 @@ impl Framer {
         }
         let needed = self.filled + min;
         if self.buf.len() < needed {
-            self.buf.resize(needed.max(2 * self.buf.len()), 0);
+            let doubled = needed.max(2 * self.buf.len());
+            // A literal on its way says how much is coming: grow to that
+            // (plus a read) rather than doubling past it, which would leave
+            // up to twice its size allocated and zeroed. Never by less than a
+            // quarter, so that the total work stays linear; and never ahead
+            // of the bytes (a header alone allocates nothing).
+            let coming = usize::try_from(self.scanner.literal_left()).unwrap_or(usize::MAX);
+            let exact = self.filled.saturating_add(coming).saturating_add(MIN_READ);
+            let target = if coming > 0 { exact.max(self.buf.len() / 4 * 5).min(doubled) } else { doubled };
+            self.buf.resize(target.max(needed), 0);
         }
     }
 }

@@ -161,6 +161,15 @@ impl Scanner {
         self.offset
     }
 
+    /// Payload bytes of the literal being received that have not arrived
+    /// yet (0 when none is, or when it is streamed: those are not buffered).
+    pub(crate) fn literal_left(&self) -> u64 {
+        match &self.mode {
+            Mode::Frame(p) if !p.streaming => p.literal_left,
+            _ => 0,
+        }
+    }
+
     /// Called at the end of the input with the count of unconsumed bytes:
     /// the `Truncated` error if they are part of a response, then resets.
     pub(crate) fn finish(&mut self, unconsumed: usize) -> Option<FrameError> {

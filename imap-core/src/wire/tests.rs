@@ -705,3 +705,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_large_literal_is_buffered_in_about_its_size_and_freed_after() {
+    let size = 10_000_000;
+    let mut framer = Framer::new(Limits::default());
+    framer.feed(format!("* 1 FETCH (BODY[] {{{size}}}\r\n").as_bytes());
+    assert!(framer.next_frame().is_none());
+    let block = vec![b'x'; 64 << 10];
+    let mut sent = 0;
+    while sent < size {
+        let n = block.len().min(size - sent);
+        framer.feed(&block[..n]);
+        sent += n;
+        assert!(framer.next_frame().is_none());
+    }
+    framer.feed(b")\r\n");
+    {
+        let frame = framer.next_frame().unwrap().unwrap();
+        assert_eq!(frame.payload(&frame.literals()[0]).len(), size);
+    }
+    // Grown close to the literal's size, not doubled past it (16.8 MB).
+    assert!(framer.capacity() <= size / 4 * 5, "{} bytes allocated", framer.capacity());
+    // Once it is consumed, the large buffer goes.
+    assert!(framer.next_frame().is_none());
+    assert_eq!(framer.capacity(), 0);
+    framer.feed(b"* 2 EXISTS\r\n");
+    assert_eq!(framer.next_frame().unwrap().unwrap().skeleton(), "* 2 EXISTS\r\n");
+    assert!(framer.capacity() <= 64 << 10);
+}
