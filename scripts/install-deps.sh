@@ -14,9 +14,9 @@
 set -euo pipefail
 
 # dovecot-*: the server; openssl: certificates; python3: free ports, seeding,
-# the demo's raw client; iproute2: `ss` for checks. The last three are on any
-# Debian machine already, so normally only Dovecot is ever installed.
-PACKAGES=(dovecot-core dovecot-imapd openssl python3 iproute2)
+# the demo's raw client; iproute2: `ss` for checks; g++: libFuzzer, built by
+# the fuzz targets' short run. All but Dovecot are normally there already.
+PACKAGES=(dovecot-core dovecot-imapd openssl python3 iproute2 g++)
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 

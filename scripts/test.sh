@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check the project promises: formatting, clippy, the whole test
-# suite (unit, integration, doctests, compile-fail tests) and rustdoc.
+# suite (unit, integration, doctests, compile-fail tests), rustdoc, and a
+# short run of each fuzz target.
 # Installs what the tests need first; safe to run on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +20,11 @@ echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== tests"
 cargo test --workspace --locked
+
+# A short run of every fuzz target (fuzz/README.md has the long runs): about
+# 45 s each from the committed seeds. Skip with IMAP_SKIP_FUZZ=1 when iterating.
+if [ "${IMAP_SKIP_FUZZ:-0}" != 1 ]; then
+    echo "== fuzz (short run of each target)"
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
+    fuzz/run-short.sh "${IMAP_FUZZ_SECONDS:-45}"
+fi
