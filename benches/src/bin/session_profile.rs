@@ -12,7 +12,9 @@
 //! Modes: `kept` (the responses collected in the completion, as
 //! `Client::fetch` does), `streaming` (`submit_streaming` + `process_with`, as
 //! `Client::fetch_each` does), `parse` (`parse::parse_buffer` alone, the
-//! floor). The corpus arrives in 64 KiB reads, the reactor's read size.
+//! floor). The corpus arrives in 64 KiB reads, 1 MiB per turn, as the
+//! reactor reads it. Corpora: those of `src/corpus.rs`, and `bodies` (300
+//! messages of the e2e `bodies` mailbox, about 50 MB).
 #![forbid(unsafe_code)]
 
 use benches::corpus;
@@ -22,22 +24,27 @@ use std::time::Instant;
 
 /// The reactor's read size.
 const READ: usize = 64 << 10;
+/// What the reactor reads from one connection per turn at most.
+const TURN: usize = 1 << 20;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let name = args.next().unwrap_or_else(|| "envelope".to_owned());
     let mode = args.next().unwrap_or_else(|| "kept".to_owned());
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(10);
-    let corpus = corpus::by_name(&name).expect("corpus: envelope, bodystructure, literal or tiny");
+    let bytes = match name.as_str() {
+        "bodies" => bodies(),
+        _ => corpus::by_name(&name).expect("corpus: envelope, bodystructure, literal, tiny or bodies").bytes,
+    };
     let started = Instant::now();
     let mut count = 0;
     for _ in 0..rounds {
         count += match mode.as_str() {
-            "kept" => session(&corpus.bytes, false),
-            "streaming" => session(&corpus.bytes, true),
+            "kept" => session(&bytes, false),
+            "streaming" => session(&bytes, true),
             "parse" => {
                 let mut n = 0;
-                imap_core::parse::parse_buffer(&corpus.bytes, Default::default(), |r| {
+                imap_core::parse::parse_buffer(&bytes, Default::default(), |r| {
                     std::hint::black_box(r.expect("parses"));
                     n += 1;
                 });
@@ -48,6 +55,19 @@ fn main() {
     }
     let per_round = started.elapsed().as_secs_f64() * 1e3 / rounds as f64;
     println!("{count} responses, {per_round:.2} ms per round ({name}, {mode})");
+}
+
+/// `BODY[]` of the first 300 messages of the e2e `bodies` mailbox (about
+/// 50 MB, 3 KB to 1 MB each), as Dovecot sends them.
+fn bodies() -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in 0..300 {
+        let message = benches::e2e::mailgen::message(i);
+        out.extend_from_slice(format!("* {} FETCH (UID {} BODY[] {{{}}}\r\n", i + 1, i + 1, message.len()).as_bytes());
+        out.extend_from_slice(&message);
+        out.extend_from_slice(b")\r\n");
+    }
+    out
 }
 
 /// One FETCH answered by the corpus; returns how many responses it got.
@@ -66,8 +86,12 @@ fn session(corpus: &[u8], streaming: bool) -> usize {
         std::hint::black_box(response);
         count += 1;
     };
-    for chunk in corpus.chunks(READ) {
-        session.receive(chunk);
+    // As the reactor does: 64 KiB reads, up to 1 MiB of them per turn, then
+    // the client handles what they brought.
+    for turn in corpus.chunks(TURN) {
+        for chunk in turn.chunks(READ) {
+            session.receive(chunk);
+        }
         session.process_with(&mut sink);
     }
     session.receive(format!("{tag} OK done\r\n").as_bytes());
