@@ -156,3 +156,72 @@ fn fetch_body_to_reports_a_failing_sink_and_the_session_goes_on() {
     assert!(err.to_string().contains("no FETCH response"), "{err}");
     c.logout().unwrap();
 }
+
+#[test]
+fn sessions_stream_literals_of_several_connections_on_one_thread() {
+    use imap_core::client::Sessions;
+    use imap_core::command::Command;
+    use imap_core::session::{Event, Streamed};
+    use std::collections::HashMap;
+
+    let mut c = alice();
+    let message = big_message(2 << 20);
+    let uid = mailbox_with(&mut c, "t-stream-sessions", &message);
+    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let mut sessions = Sessions::new().unwrap();
+    let ids: Vec<_> = (0..3)
+        .map(|_| sessions.connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap())
+        .collect();
+    let mut fetch_tags = HashMap::new();
+    let mut select_tags = HashMap::new();
+    let mut bodies: HashMap<_, Vec<u8>> = HashMap::new();
+    let mut done = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while done < ids.len() {
+        assert!(std::time::Instant::now() < deadline, "{done} of {} fetches done", ids.len());
+        let events = sessions
+            .poll_streaming(Some(Duration::from_millis(50)), &mut |id, streamed| {
+                if let Streamed::Literal(chunk) = streamed {
+                    bodies.entry(id).or_default().extend_from_slice(chunk.bytes);
+                }
+            })
+            .unwrap();
+        for (id, event) in events {
+            match event {
+                Event::Greeting(_) => {
+                    let login = Command::Login { user: b"alice".to_vec(), password: b"alice-pass".to_vec() };
+                    sessions.submit(id, login).unwrap();
+                    let select = Command::Examine { mailbox: "t-stream-sessions".into(), condstore: false };
+                    select_tags.insert(id, sessions.submit(id, select).unwrap());
+                }
+                Event::Completed { tag, result } if select_tags.get(&id) == Some(&tag) => {
+                    result.unwrap();
+                    let fetch = Command::Fetch {
+                        set: uid.into(),
+                        items: vec![FetchAttr::BodySection { section: Section::full(), partial: None, peek: true }]
+                            .into(),
+                        changed_since: None,
+                        uid: true,
+                    };
+                    let session = sessions.session_mut(id).unwrap();
+                    fetch_tags.insert(id, session.submit_streaming_literals(fetch, 64 << 10).unwrap());
+                }
+                Event::Completed { tag, result } if fetch_tags.get(&id) == Some(&tag) => {
+                    result.unwrap();
+                    done += 1;
+                }
+                Event::Completed { result: Err(e), .. } | Event::Closed(Some(e)) => panic!("{e}"),
+                _ => {}
+            }
+        }
+    }
+    for id in ids {
+        assert!(
+            bodies[&id] == message,
+            "session {id:?} streamed other bytes ({} of {})",
+            bodies[&id].len(),
+            message.len()
+        );
+    }
+    c.logout().unwrap();
+}

@@ -4,7 +4,7 @@
 use super::{tls_config, transport_with, ClientOptions, TlsMode, Transport};
 use crate::command::Command;
 use crate::reactor::{ConnId, Reactor, TlsOptions};
-use crate::session::{Error, Event, Session, Tag};
+use crate::session::{Error, Event, Session, Streamed, Tag};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -112,8 +112,51 @@ impl Sessions {
 
     /// Drives every session for one round (waiting up to `timeout` for
     /// something to happen) and returns the events, tagged with their session.
+    /// A session running a streaming command only buffers what it receives:
+    /// drive such sessions with [`poll_streaming`](Sessions::poll_streaming).
     pub fn poll(&mut self, timeout: Option<Duration>) -> Result<Vec<(SessionId, Event)>, Error> {
         self.reactor.turn(timeout).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        Ok(self.events())
+    }
+
+    /// Like [`poll`](Sessions::poll), for sessions running streaming
+    /// commands ([`Session::submit_streaming`],
+    /// [`Session::submit_streaming_literals`]): what they received goes to
+    /// `sink` with its session (responses borrowed, large literals in chunks,
+    /// see [`Streamed`]) before the events are collected.
+    ///
+    /// ```no_run
+    /// use imap_core::client::{ClientOptions, Sessions, TlsMode};
+    /// use imap_core::session::Streamed;
+    /// use std::time::Duration;
+    ///
+    /// let mut sessions = Sessions::new()?;
+    /// let id = sessions.connect("imap.example.com", 993, TlsMode::Implicit, &ClientOptions::default())?;
+    /// // ... LOGIN, SELECT, then `sessions.session_mut(id)` .submit_streaming_literals(FETCH, 1 << 20)
+    /// let mut bytes = 0;
+    /// let events = sessions.poll_streaming(Some(Duration::from_secs(1)), &mut |_id, streamed| {
+    ///     if let Streamed::Literal(chunk) = streamed {
+    ///         bytes += chunk.bytes.len();
+    ///     }
+    /// })?;
+    /// # Ok::<(), imap_core::session::Error>(())
+    /// ```
+    pub fn poll_streaming(
+        &mut self,
+        timeout: Option<Duration>,
+        sink: &mut dyn FnMut(SessionId, Streamed<'_>),
+    ) -> Result<Vec<(SessionId, Event)>, Error> {
+        self.reactor.turn(timeout).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        for &id in &self.ids {
+            if let Some(session) = self.reactor.get_mut(id) {
+                session.process_streaming(&mut |streamed| sink(id, streamed));
+            }
+        }
+        Ok(self.events())
+    }
+
+    /// Every session's events, tagged with their session.
+    fn events(&mut self) -> Vec<(SessionId, Event)> {
         let mut events = Vec::new();
         for &id in &self.ids {
             // Reading events does not change what the reactor must do.
@@ -122,7 +165,7 @@ impl Sessions {
                 events.push((id, event));
             }
         }
-        Ok(events)
+        events
     }
 
     /// Removes a session (closing its connection) and returns it.
