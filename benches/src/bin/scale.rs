@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run --release -p benches --bin scale                    # 1,000 sessions, 3 appends
 //! cargo run --release -p benches --bin scale -- --sessions 200 --rounds 1
+//! cargo run --release -p benches --bin scale -- --plain     # no TLS: what TLS costs per session
 //! ```
 //!
 //! It prints the time to bring every session up (TCP, verified TLS, greeting,
@@ -53,19 +54,29 @@ enum Phase {
 }
 
 fn run() -> Result<(), String> {
-    let (mut count, mut rounds) = (1000usize, 3usize);
+    let (mut count, mut rounds, mut plain) = (1000usize, 3usize, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = || args.next().and_then(|n| n.parse().ok()).filter(|&n: &usize| n > 0);
         match arg.as_str() {
             "--sessions" => count = number().ok_or("--sessions: a number > 0")?,
             "--rounds" => rounds = number().ok_or("--rounds: a number > 0")?,
-            _ => return Err(format!("unknown argument {arg}\nusage: scale [--sessions N] [--rounds N]")),
+            "--plain" => plain = true,
+            _ => return Err(format!("unknown argument {arg}\nusage: scale [--sessions N] [--rounds N] [--plain]")),
         }
     }
     raise_fd_limit(count + 64)?;
     let dovecot = Dovecot::start()?;
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot.ca()), ..ClientOptions::default() };
+    let options = ClientOptions {
+        tls: TlsOptions::new().add_ca_file(dovecot.ca()),
+        allow_plaintext_login: plain,
+        ..ClientOptions::default()
+    };
+    let (mode, session_port, how) = if plain {
+        (TlsMode::None, dovecot.port, "plain TCP (no TLS)")
+    } else {
+        (TlsMode::Implicit, dovecot.tls_port, "verified TLS (implicit, private CA)")
+    };
 
     // The appender: its own thread and connection, logged in before the
     // measurements; it appends when told and reports when it sent APPEND.
@@ -104,9 +115,7 @@ fn run() -> Result<(), String> {
             return Err(format!("only {idling} of {count} sessions idle after 10 minutes"));
         }
         while connected < count && connected - idling < RAMP {
-            let id = sessions
-                .connect("localhost", dovecot.tls_port, TlsMode::Implicit, &options)
-                .map_err(|e| e.to_string())?;
+            let id = sessions.connect("localhost", session_port, mode, &options).map_err(|e| e.to_string())?;
             phases.insert(id, Phase::Connecting);
             connected += 1;
         }
@@ -182,7 +191,7 @@ fn run() -> Result<(), String> {
     drop(go_tx);
     appender.join().map_err(|_| "the appender panicked")?;
 
-    println!("# scale: {count} sessions over verified TLS (implicit, private CA) on one reactor thread (imap_core::client::Sessions),");
+    println!("# scale: {count} sessions over {how} on one reactor thread (imap_core::client::Sessions),");
     println!("# Dovecot 2.3 on 127.0.0.1 (scripts/dovecot.sh config: process_limit 5000, client_limit 20000,");
     println!("# mail_max_userip_connections 5000); at most {RAMP} sessions coming up at a time; each: LOGIN, SELECT INBOX, IDLE");
     println!();
