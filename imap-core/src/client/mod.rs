@@ -65,7 +65,10 @@ pub struct ClientOptions {
     pub tls: TlsOptions,
     /// Connect and TLS handshake limit, and the read inactivity limit.
     pub timeouts: Timeouts,
-    /// How long a command may take before [`Error::Timeout`].
+    /// How long a command may take before [`Error::Timeout`]; for the
+    /// streaming fetches ([`Client::fetch_each`], [`Client::fetch_streamed`],
+    /// [`Client::fetch_body_to`]), how long without any data, so that a large
+    /// message on a slow link is not cut off while it flows.
     pub command_timeout: Duration,
     /// Allow LOGIN / AUTHENTICATE PLAIN over a connection without TLS.
     pub allow_plaintext_login: bool,
@@ -267,10 +270,19 @@ impl Client {
 
     /// Waits for a command (sent with `Session::submit_streaming`, or not),
     /// handing a streaming command's data to `sink` as it arrives.
+    /// A streaming command may run as long as its data keeps coming: each
+    /// time some reaches `sink`, it has `command_timeout` again.
     fn wait_streaming(&mut self, tag: &Tag, sink: &mut dyn FnMut(Streamed<'_>)) -> Result<Completion, Error> {
-        let deadline = deadline_after(self.options.command_timeout);
+        let mut deadline = deadline_after(self.options.command_timeout);
         loop {
-            self.session_mut().process_streaming(sink);
+            let mut progressed = false;
+            self.session_mut().process_streaming(&mut |streamed| {
+                progressed = true;
+                sink(streamed);
+            });
+            if progressed {
+                deadline = deadline_after(self.options.command_timeout);
+            }
             self.drain_events();
             if let Some(i) = self.done.iter().position(|(t, _)| t == tag) {
                 return self.done.swap_remove(i).1;
