@@ -249,6 +249,10 @@ impl Framer {
     /// of any method.
     pub fn next_frame(&mut self) -> Option<Result<Frame<'_>, FrameError>> {
         self.release();
+        if let Some(chunk) = self.pending.take() {
+            // Left by next_piece: dropped, as next_frame drops streamed payloads.
+            self.remove(chunk);
+        }
         loop {
             let (consumed, event) = self.scanner.step(&self.buf[self.start..self.filled]);
             match event {
@@ -382,9 +386,12 @@ impl Framer {
     /// are dropped and the framer starts afresh.
     pub fn finish(&mut self) -> Result<(), FrameError> {
         self.release();
+        // A chunk found behind the last run goes with the rest; the scanner
+        // has already counted its bytes.
+        let pending = self.pending.take().map_or(0, |c| c.len);
         let unconsumed = self.buffered();
         self.consume(unconsumed);
-        self.scanner.finish(unconsumed).map_or(Ok(()), Err)
+        self.scanner.finish(unconsumed - pending).map_or(Ok(()), Err)
     }
 
     /// Bytes received and not yet returned in a frame or chunk, or discarded.

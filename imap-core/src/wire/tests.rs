@@ -734,3 +734,29 @@ fn a_large_literal_is_buffered_in_about_its_size_and_freed_after() {
     assert_eq!(framer.next_frame().unwrap().unwrap().skeleton(), "* 2 EXISTS\r\n");
     assert!(framer.capacity() <= 64 << 10);
 }
+
+#[test]
+fn finish_drops_a_chunk_found_behind_a_run() {
+    let mut framer = Framer::new(Limits::default());
+    framer.set_stream_threshold(Some(1));
+    framer.feed(b"* 1 EXISTS\r\n* 2 FETCH (BODY[] {5}\r\nab");
+    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no run") };
+    assert_eq!(run.items.len(), 1);
+    // The chunk "ab" waits behind the run; the stream ends here.
+    let e = framer.finish().unwrap_err();
+    assert_eq!(e.kind, FrameErrorKind::Truncated { frame_start: 12 });
+    assert_eq!(e.offset, 37, "the end of the input");
+    assert_eq!(framer.buffered(), 0);
+    // Afresh: nothing of the old stream comes out.
+    framer.feed(b"* 1 EXISTS\r\n* 2 FETCH (BODY[] {5}\r\nab");
+    let Some(Piece::Run(_)) = framer.next_piece() else { panic!("no run") };
+    // next_frame after next_piece drops the waiting chunk, like any streamed payload.
+    assert!(framer.next_frame().is_none());
+    framer.feed(b"cde)\r\n");
+    assert_eq!(framer.next_frame().unwrap().unwrap().skeleton(), "* 2 FETCH (BODY[] {5}\r\n)\r\n");
+    framer.finish().unwrap();
+    framer.feed(b"* 3 EXISTS\r\n");
+    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no run") };
+    assert_eq!(run.items[0].as_ref().unwrap().bytes(), b"* 3 EXISTS\r\n");
+    assert!(framer.next_piece().is_none());
+}
