@@ -108,6 +108,8 @@ fn restore_mailbox(
             flags: maildir::join_flags(letters, &entry.keywords),
             date: DateTime::parse(&entry.internal_date).ok(),
             binary: binary && data.contains(&0),
+            // As before APPEND UTF8 existed: the bytes go as they are.
+            utf8: false,
             data,
         };
         batch_bytes += message.data.len();
