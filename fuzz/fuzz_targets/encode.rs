@@ -61,7 +61,7 @@ enum Cmd {
     SearchKeyword(String),
     SearchNot(Vec<u8>, Vec<u8>),
     Store(Vec<FlagIn>),
-    Append { mailbox: String, flags: Vec<FlagIn>, data: Vec<u8>, binary: bool },
+    Append { mailbox: String, flags: Vec<FlagIn>, data: Vec<u8>, binary: bool, utf8: bool },
     Id(Option<Vec<(String, Option<String>)>>),
     Enable(Vec<String>),
     Authenticate { mechanism: String, initial: Option<Vec<u8>> },
@@ -129,13 +129,14 @@ impl Cmd {
                 unchanged_since: None,
                 uid: true,
             },
-            Cmd::Append { mailbox, flags, data, binary } => Command::Append {
+            Cmd::Append { mailbox, flags, data, binary, utf8 } => Command::Append {
                 mailbox,
                 messages: vec![AppendMessage {
                     flags: flags.iter().map(FlagIn::flag).collect(),
                     date: None,
                     data,
                     binary,
+                    utf8,
                 }],
             },
             Cmd::Id(p) => Command::Id(p),
@@ -424,7 +425,7 @@ fuzz_target!(|input: Input| {
             // Flags are atoms (checked by the encoder); the walk above is the check.
             r.pos = wire.len() - 2;
         }
-        Cmd::Append { mailbox, flags, data, binary } => {
+        Cmd::Append { mailbox, flags, data, binary, utf8 } => {
             r.expect(b"APPEND ");
             assert_eq!(&r.mailbox(&opts, false), mailbox);
             if !flags.is_empty() {
@@ -433,10 +434,19 @@ fuzz_target!(|input: Input| {
                 r.pos = close + 1;
             }
             r.expect(b" ");
-            if *binary {
+            if *utf8 {
+                // RFC 6855: "UTF8" SP "(" literal8 ")", only under UTF8=ACCEPT.
+                assert!(opts.utf8_accept, "UTF8 APPEND data encoded without UTF8=ACCEPT");
+                r.expect(b"UTF8 (");
                 assert!(wire[r.pos..].starts_with(b"~{"));
+                assert_eq!(r.literal().as_ref(), Some(data));
+                r.expect(b")");
+            } else {
+                if *binary {
+                    assert!(wire[r.pos..].starts_with(b"~{"));
+                }
+                assert_eq!(r.literal().as_ref(), Some(data));
             }
-            assert_eq!(r.literal().as_ref(), Some(data));
         }
         Cmd::Id(None) => r.expect(b"ID NIL"),
         Cmd::Id(Some(params)) => {
