@@ -9,7 +9,7 @@ use imap_core::reactor::TlsOptions;
 use imap_core::session::{Error, Sasl};
 use imap_core::types::{Capability, Code, Data, ErrorCode, Flag, MailboxAttr, Response, StatusAtt};
 use std::time::Duration;
-use support::dovecot;
+use support::{dovecot, fresh_folder};
 
 fn options() -> ClientOptions {
     ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() }
@@ -29,7 +29,7 @@ fn message(subject: &str, body: &str) -> Vec<u8> {
 
 /// A fresh mailbox for one test, selected.
 fn fresh(c: &mut Client, name: &str) {
-    fresh_folder_only(c, name);
+    fresh_folder(c, name);
     c.select_folder(name, false).unwrap();
 }
 
@@ -167,7 +167,7 @@ fn append_search_fetch_store_copy_move_expunge() {
     assert!(!after[0].flags().unwrap().contains(&Flag::Flagged));
     c.set_flags(second.uid, &[Flag::Answered]).unwrap();
 
-    fresh_folder_only(&mut c, "t-messages-copy");
+    fresh_folder(&mut c, "t-messages-copy");
     let copied = c.copy(first.uid, "t-messages-copy").unwrap().unwrap();
     assert_eq!(copied.source.to_string(), first.uid.to_string());
     let moved = c.move_messages(second.uid, "t-messages-copy").unwrap();
@@ -178,22 +178,6 @@ fn append_search_fetch_store_copy_move_expunge() {
     assert_eq!(c.session().mailbox().unwrap().exists, 0);
     let status = c.folder_status("t-messages-copy", &[StatusAtt::Messages]).unwrap();
     assert_eq!(status[0].number(), Some(2));
-}
-
-/// An empty mailbox of this name. Set-up, not under test: Dovecot, with
-/// several of this binary's connections creating and deleting mailboxes of
-/// the same user at once, once answered CREATE with ALREADYEXISTS for a name
-/// its LIST had not shown (seen in CI), so this deletes blindly and retries.
-fn fresh_folder_only(c: &mut Client, name: &str) {
-    for attempt in 0..3 {
-        let _ = c.delete_folder(name);
-        match c.create_folder(name) {
-            Ok(()) => return,
-            Err(e) if attempt < 2 => eprintln!("creating {name}: {e}; again"),
-            Err(e) => panic!("creating {name}: {e}"),
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]
@@ -406,7 +390,7 @@ fn sequence_numbers_when_use_uid_is_off() {
 #[test]
 fn move_by_copy_without_the_move_extension() {
     let mut c = alice();
-    fresh_folder_only(&mut c, "t-moved-to");
+    fresh_folder(&mut c, "t-moved-to");
     fresh(&mut c, "t-move-from");
     let kept = c.append("t-move-from", &message("kept", "x"), &[Flag::Deleted], None).unwrap().unwrap();
     let moved = c.append("t-move-from", &message("moved", "x"), &[], None).unwrap().unwrap();
@@ -426,7 +410,7 @@ fn quota_and_acl_calls() {
         assert_eq!(by_root.iter().map(|q| &q.root).collect::<Vec<_>>(), vec![root]);
     }
     assert_eq!(quotas.len(), roots.len());
-    fresh_folder_only(&mut c, "t-acl");
+    fresh_folder(&mut c, "t-acl");
     c.set_acl("t-acl", "bob", "lr").unwrap();
     let acl = c.get_acl("t-acl").unwrap();
     assert!(acl.iter().any(|(who, rights)| who == "bob" && rights == "lr"), "{acl:?}");

@@ -12,7 +12,7 @@ use imap_core::command::{FetchAttr, MetadataDepth, Partial, QResync, SearchKey, 
 use imap_core::reactor::TlsOptions;
 use imap_core::session::Error;
 use imap_core::types::{FetchItem, Flag, Search, StatusAtt, StatusValue};
-use support::dovecot;
+use support::{dovecot, fresh_folder};
 
 fn options() -> ClientOptions {
     ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() }
@@ -28,21 +28,6 @@ fn login(user: &str) -> Client {
 fn message(subject: &str, body: &str) -> Vec<u8> {
     format!("From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: {subject}\r\nMessage-ID: <{subject}@test>\r\n\r\n{body}\r\n")
         .into_bytes()
-}
-
-/// A new, empty mailbox. Dovecot may answer a CREATE with a spurious
-/// ALREADYEXISTS while other connections of the same user create mailboxes
-/// (seen here, as in client_dovecot.rs): delete blindly and try again.
-fn fresh_folder(c: &mut Client, name: &str) {
-    for attempt in 0..3 {
-        let _ = c.delete_folder(name);
-        match c.create_folder(name) {
-            Ok(()) => return,
-            Err(e) if attempt < 2 => eprintln!("creating {name}: {e}; again"),
-            Err(e) => panic!("creating {name}: {e}"),
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ use imap_core::client::{Client, ClientOptions, FetchPart, TlsMode};
 use imap_core::command::{FetchAttr, Section};
 use imap_core::reactor::TlsOptions;
 use std::time::Duration;
-use support::dovecot;
+use support::{dovecot, fresh_folder};
 
 fn alice() -> Client {
     let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
@@ -20,15 +20,7 @@ fn alice() -> Client {
 
 /// A fresh mailbox holding one message, selected; returns its UID.
 fn mailbox_with(c: &mut Client, name: &str, message: &[u8]) -> u32 {
-    for attempt in 0..3 {
-        let _ = c.delete_folder(name);
-        match c.create_folder(name) {
-            Ok(()) => break,
-            Err(e) if attempt < 2 => eprintln!("creating {name}: {e}; again"),
-            Err(e) => panic!("creating {name}: {e}"),
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    fresh_folder(c, name);
     let appended = c.append(name, message, &[], None).unwrap();
     c.select_folder(name, false).unwrap();
     appended.map(|a| a.uid).unwrap_or(1)

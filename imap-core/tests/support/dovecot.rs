@@ -85,3 +85,22 @@ fn rand_suffix() -> u64 {
     h.write_u64(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
     h.finish()
 }
+
+/// A new, empty mailbox of this name (deleted first if it was there).
+///
+/// Dovecot, with several of a test binary's connections of the same user
+/// creating and deleting mailboxes at once, has answered CREATE with a
+/// spurious ALREADYEXISTS for a name its LIST had not shown (seen in CI): so
+/// this deletes blindly and tries again, up to three times. Set-up, not under
+/// test.
+pub fn fresh_folder(c: &mut imap_core::client::Client, name: &str) {
+    for attempt in 0..3 {
+        let _ = c.delete_folder(name);
+        match c.create_folder(name) {
+            Ok(()) => return,
+            Err(e) if attempt < 2 => eprintln!("creating {name}: {e}; again"),
+            Err(e) => panic!("creating {name}: {e}"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
