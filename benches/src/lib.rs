@@ -5,12 +5,14 @@
 //! model of every response (passed through [`std::hint::black_box`]) and
 //! counting the responses. Both the criterion bench (`benches/parse.rs`) and
 //! the `compare` binary use them; see `README.md`. [`e2e`] holds the
-//! end-to-end benchmark against a real Dovecot (`src/bin/e2e.rs`).
+//! end-to-end benchmark against a real Dovecot (`src/bin/e2e.rs`); [`memory`]
+//! reads the process's memory figures for the `stream` and `scale` binaries.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod corpus;
 pub mod e2e;
+pub mod memory;
 
 use std::fmt;
 use std::hint::black_box;

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 use benches::e2e::server::{Dovecot, PASSWORD, USER};
+use benches::memory::status_kib;
 use imap_core::client::{Client, ClientOptions, SessionId, Sessions, TlsMode};
 use imap_core::command::Command;
 use imap_core::reactor::TlsOptions;
@@ -246,15 +247,6 @@ fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
-}
-
-/// A field of `/proc/self/status`, in KiB.
-fn status_kib(field: &str) -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
-        .ok_or_else(|| format!("no {field} in /proc/self/status"))
 }
 
 /// Raises the soft limit on open files to at least `needed` (up to the hard limit).

@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 use benches::e2e::server::{Dovecot, PASSWORD, USER};
+use benches::memory::status_kib;
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, Section};
 use imap_core::reactor::TlsOptions;
@@ -281,15 +282,6 @@ fn child(args: &[String]) -> Result<(), String> {
     let peak = status_kib("VmHWM")?;
     println!("wall_ms={:.3} peak_kib={peak} base_kib={base}", wall * 1e3);
     Ok(())
-}
-
-/// A field of `/proc/self/status`, in KiB.
-fn status_kib(field: &str) -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
-        .ok_or_else(|| format!("no {field} in /proc/self/status"))
 }
 
 fn options(ca: Option<&Path>) -> ClientOptions {
