@@ -113,12 +113,6 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         NAMES.iter().find(|(code, _)| *code == self).map_or("", |(_, name)| name)
     }
-
-    /// Whether trying the same command again later may succeed: the cause is
-    /// passing (`UNAVAILABLE`, `INUSE`, `SERVERBUG`, `EXPUNGEISSUED`).
-    pub fn is_transient(self) -> bool {
-        matches!(self, ErrorCode::Unavailable | ErrorCode::InUse | ErrorCode::ServerBug | ErrorCode::ExpungeIssued)
-    }
 }
 
 impl fmt::Display for ErrorCode {
