@@ -95,7 +95,9 @@ fn garbage_is_a_parse_error_with_a_position() {
 
 #[test]
 fn error_positions_count_literal_payloads() {
-    // The error is after a 5-byte literal: its position is in wire bytes.
+    // The error (`x` where FLAGS' list is due) is after a 5-byte literal:
+    // its position is in wire bytes.
     let e = common::parse_error(b"* 1 FETCH (BODY[] {5}\r\nhello FLAGS x)\r\n");
-    assert_eq!(e.position, 29, "{e}");
+    assert_eq!(e.position, 35, "{e}");
+    assert!(e.expected.contains("flags"), "{e}");
 }
