@@ -51,7 +51,7 @@ pub fn from_pair(container: &Container) -> TokenStream {
             }
 
             fn from_pair(
-                pair: #convert::Pair<#input_lt, Rule>,
+                pair: #convert::Pair<'_, #input_lt, Rule>,
                 cx: &#convert::Cx<#input_lt>,
             ) -> ::core::result::Result<Self, #convert::ConvError> {
                 #body

@@ -1,7 +1,7 @@
 //! The derive's contract: what compiles (and converts), and what is refused
 //! at compile time with a span pointing at the mistake.
 
-use imap_core::convert::{Cx, FromPair};
+use imap_core::convert::{Cx, FromPair, Tree};
 use imap_core::parse::{ImapParser, Rule};
 use imap_core::types::IString;
 use imap_derive::FromPair;
@@ -22,8 +22,8 @@ fn a_derived_struct_converts_its_rule() {
     let input = b"* 1 FETCH (ENVELOPE (NIL NIL ((\"Ann\" NIL \"ann\" \"x.org\")) NIL NIL NIL NIL NIL NIL NIL))\r\n";
     let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
     let cx = Cx::new(&frame);
-    let pairs = ImapParser::parse(Rule::response, frame.skeleton()).unwrap();
-    let address = pairs.flatten().find(|p| p.as_rule() == Rule::address).unwrap();
+    let tree = Tree::new(ImapParser::parse(Rule::response, frame.skeleton()).unwrap());
+    let address = tree.pairs().flatten().find(|p| p.as_rule() == Rule::address).unwrap();
     let a = MyAddress::from_pair(address, &cx).unwrap();
     assert_eq!(a.name.unwrap(), "Ann");
     assert_eq!((a.adl, a.host.unwrap().as_str()), (None, Some("x.org")));

@@ -26,7 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use imap_core::convert::{Cx, FromPair, Pair};
+use imap_core::convert::{Cx, FromPair, Pair, Tree};
 use imap_core::session::{Extension, ExtensionValue};
 use imap_core::types::IString;
 use imap_core::wire::Frame;
@@ -86,18 +86,19 @@ pub struct PreviewLanguage;
 impl Extension for PreviewLanguage {
     fn parse(&self, frame: &Frame<'_>) -> Option<ExtensionValue> {
         let cx = Cx::new(frame);
-        let response = ExtParser::parse(Rule::response, frame.skeleton()).ok()?.next()?;
+        let tree = Tree::new(ExtParser::parse(Rule::response, frame.skeleton()).ok()?);
+        let response = tree.pairs().next()?;
         let seq = response.as_rule() == Rule::message_data_fetch;
-        let number = response.clone().into_inner().next().and_then(|n| n.as_str().parse().ok());
+        let number = response.into_inner().next().and_then(|n| n.as_str().parse().ok());
         // The response's own pair (untagged data is its top pair) or one inside it.
-        let ours = std::iter::once(response.clone())
+        let ours = std::iter::once(response)
             .chain(response.into_inner().flatten())
             .find(|p| matches!(p.as_rule(), Rule::language_data | Rule::inprogress_code | Rule::preview))?;
         convert(ours, &cx, if seq { number } else { None })
     }
 }
 
-fn convert(pair: Pair<'_, Rule>, cx: &Cx<'_>, seq: Option<u32>) -> Option<ExtensionValue> {
+fn convert(pair: Pair<'_, '_, Rule>, cx: &Cx<'_>, seq: Option<u32>) -> Option<ExtensionValue> {
     use imap_core::types::IntoStatic;
     Some(match pair.as_rule() {
         Rule::language_data => ExtensionValue::new(Language::from_pair(pair, cx).ok()?.into_static()),

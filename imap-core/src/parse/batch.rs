@@ -13,7 +13,7 @@
 //! handed out twice; remapped (non-UTF-8) frames are parsed alone.
 
 use super::{parse, ImapParser, ParseError, Rule};
-use crate::convert::{Cx, FromPair};
+use crate::convert::{Cx, FromPair, Tree};
 use crate::types::Response;
 use crate::wire::{frames, Frame, FrameError, Limits};
 use pest::Parser;
@@ -192,8 +192,8 @@ fn parse_text<'t>(
     frames: &[Frame<'_>],
     each: &mut impl FnMut(Parsed<'_>),
 ) -> Result<(), usize> {
-    let pairs = ImapParser::parse(Rule::responses, text).map_err(|_| 0usize)?;
-    let mut pairs = pairs.filter(|p| p.as_rule() != Rule::EOI).peekable();
+    let tree = Tree::new(ImapParser::parse(Rule::responses, text).map_err(|_| 0usize)?);
+    let mut pairs = tree.pairs().filter(|p| p.as_rule() != Rule::EOI).peekable();
     let mut end = 0;
     for (i, frame) in frames.iter().enumerate() {
         let start = end;
@@ -201,10 +201,10 @@ fn parse_text<'t>(
         // One frame, one response: its pair lies within the frame (the pair
         // of untagged data starts after "* " and ends before the CRLF), and
         // the next response starts after it (or there is none after the last).
-        let pair = pairs.next().filter(|p| p.as_span().start() >= start && p.as_span().end() <= end).ok_or(i)?;
+        let pair = pairs.next().filter(|p| p.start() >= start && p.end() <= end).ok_or(i)?;
         let last = i + 1 == frames.len();
         let next_is_clear = match pairs.peek() {
-            Some(next) => !last && next.as_span().start() >= end,
+            Some(next) => !last && next.start() >= end,
             None => true,
         };
         if !next_is_clear {

@@ -12,7 +12,7 @@ mod error;
 pub use batch::{parse_buffer, parse_frames, Error, Parsed};
 pub use error::ParseError;
 
-use crate::convert::{Cx, FromPair};
+use crate::convert::{Cx, FromPair, Tree};
 use crate::types::Response;
 use crate::wire::Frame;
 use pest::Parser;
@@ -66,8 +66,8 @@ crate::impl_imap_rule!(Rule);
 /// ```
 pub fn parse<'f>(frame: &'f Frame<'_>) -> Result<Response<'f>, ParseError> {
     let cx = Cx::new(frame);
-    let mut pairs =
-        ImapParser::parse(Rule::response, frame.skeleton()).map_err(|e| ParseError::from_pest(frame, &e))?;
-    let pair = pairs.next().ok_or_else(|| ParseError::at(frame, 0, "a response".into()))?;
+    let pairs = ImapParser::parse(Rule::response, frame.skeleton()).map_err(|e| ParseError::from_pest(frame, &e))?;
+    let tree = Tree::new(pairs);
+    let pair = tree.pairs().next().ok_or_else(|| ParseError::at(frame, 0, "a response".into()))?;
     Response::from_pair(pair, &cx).map_err(|e| ParseError::at(frame, e.position, e.expected.into_owned()))
 }

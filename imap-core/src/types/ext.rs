@@ -175,7 +175,7 @@ impl<'a> FromPair<'a, Rule> for ESearch<'a> {
         rule == Rule::esearch_response
     }
 
-    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         if pair.as_rule() != Rule::esearch_response {
             return Err(ConvError::unexpected(&pair, "ESEARCH"));
         }
@@ -218,7 +218,7 @@ impl<'a> FromPair<'a, Rule> for Sort {
         rule == Rule::sort_data
     }
 
-    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         if pair.as_rule() != Rule::sort_data {
             return Err(ConvError::unexpected(&pair, "SORT"));
         }
@@ -253,7 +253,7 @@ impl<'a> FromPair<'a, Rule> for Search {
         matches!(rule, Rule::mailbox_data_search | Rule::search_modseq_data)
     }
 
-    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         if !Self::accepts(pair.as_rule()) {
             return Err(ConvError::unexpected(&pair, "SEARCH"));
         }
@@ -263,11 +263,11 @@ impl<'a> FromPair<'a, Rule> for Search {
 }
 
 /// The numbers of a SEARCH or SORT, then its `(MODSEQ n)`, if any.
-fn ids_and_modseq<'a>(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<(Vec<u32>, Option<u64>), ConvError> {
+fn ids_and_modseq<'a>(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<(Vec<u32>, Option<u64>), ConvError> {
     let (mut ids, mut modseq) = (Vec::new(), None);
     for child in pair.into_inner() {
         if child.as_rule() == Rule::search_sort_mod_seq {
-            let at = child.as_span().start();
+            let at = child.start();
             let number = child.into_inner().next().ok_or_else(|| ConvError::new(at, "a mod-sequence"))?;
             modseq = Some(u64::from_pair(number, cx)?);
         } else {

@@ -186,7 +186,7 @@ impl<'a> FromPair<'a, Rule> for GmLabel<'a> {
         rule == Rule::gm_label_system || <IString<'a> as FromPair<'a, Rule>>::accepts(rule)
     }
 
-    fn from_pair(pair: Pair<'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         if pair.as_rule() == Rule::gm_label_system {
             return Ok(GmLabel::System(Cow::Borrowed(pair.as_str())));
         }

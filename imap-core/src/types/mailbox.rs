@@ -96,7 +96,7 @@ impl<'a, R: ImapRule> FromPair<'a, R> for Mailbox<'a> {
         rule.token() == Token::Mailbox
     }
 
-    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         let mut children = Children::new(pair, cx);
         let raw: IString<'a> = children.required("mailbox name")?;
         children.finish("mailbox")?;

@@ -51,7 +51,7 @@ macro_rules! token_leaf {
             }
 
             fn from_pair(
-                pair: $crate::convert::Pair<'a, $crate::parse::Rule>,
+                pair: $crate::convert::Pair<'_, 'a, $crate::parse::Rule>,
                 _cx: &$crate::convert::Cx<'a>,
             ) -> Result<Self, $crate::convert::ConvError> {
                 if !Self::accepts(pair.as_rule()) {
@@ -59,7 +59,7 @@ macro_rules! token_leaf {
                 }
                 let $s: &'a str = pair.as_str();
                 let decoded: Option<Self> = $decode;
-                decoded.ok_or_else(|| $crate::convert::ConvError::new(pair.as_span().start(), $what))
+                decoded.ok_or_else(|| $crate::convert::ConvError::new(pair.start(), $what))
             }
         }
     };

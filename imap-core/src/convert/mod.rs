@@ -10,10 +10,12 @@
 //! extends `grammar/imap.pest` can reuse the leaves: it implements
 //! [`ImapRule`] to say which of its rules are which kind of token.
 
+mod tree;
+
+pub use tree::{Pair, Pairs, Tree};
+
 use crate::types::IString;
 use crate::wire::Frame;
-pub use pest::iterators::Pair;
-use pest::iterators::Pairs;
 use pest::RuleType;
 use std::borrow::Cow;
 use std::fmt;
@@ -27,7 +29,7 @@ pub trait FromPair<'a, R: RuleType>: Sized {
     fn accepts(rule: R) -> bool;
 
     /// Builds the value from a pair whose rule it [accepts](Self::accepts).
-    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError>;
+    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError>;
 }
 
 /// The kind of token a grammar rule stands for, as far as the leaf
@@ -96,8 +98,8 @@ impl<'a> Cx<'a> {
     }
 
     /// The payload of the literal whose header is `pair`.
-    pub fn literal<R: RuleType>(&self, pair: &Pair<'a, R>) -> Result<&'a [u8], ConvError> {
-        let end = pair.as_span().end();
+    pub fn literal<R: RuleType>(&self, pair: &Pair<'_, 'a, R>) -> Result<&'a [u8], ConvError> {
+        let end = pair.end();
         let payload = match self.source {
             Source::Plain => None,
             Source::Frame(frame) => frame.literal_at(end),
@@ -105,7 +107,7 @@ impl<'a> Cx<'a> {
                 literals.binary_search_by_key(&end, |(header_end, _)| *header_end).ok().map(|i| literals[i].1)
             }
         };
-        payload.ok_or_else(|| ConvError::new(pair.as_span().start(), "a literal the framer did not see"))
+        payload.ok_or_else(|| ConvError::new(pair.start(), "a literal the framer did not see"))
     }
 
     /// Bytes of a token of the skeleton: as is, or mapped back to the
@@ -119,17 +121,18 @@ impl<'a> Cx<'a> {
 }
 
 /// A pair's children, taken in order by the fields of the type built from it.
-pub struct Children<'a, 'c, R: RuleType> {
-    pairs: Pairs<'a, R>,
+pub struct Children<'t, 'a, 'c, R: RuleType> {
+    pairs: Pairs<'t, 'a, R>,
     /// Where the parent pair ends: the position reported for a missing child.
     end: usize,
     cx: &'c Cx<'a>,
 }
 
-impl<'a, 'c, R: ImapRule> Children<'a, 'c, R> {
+impl<'t, 'a, 'c, R: ImapRule> Children<'t, 'a, 'c, R> {
     /// The children of `pair`.
-    pub fn new(pair: Pair<'a, R>, cx: &'c Cx<'a>) -> Self {
-        let end = pair.as_span().end();
+    #[inline]
+    pub fn new(pair: Pair<'t, 'a, R>, cx: &'c Cx<'a>) -> Self {
+        let end = pair.end();
         Children { pairs: pair.into_inner(), end, cx }
     }
 
@@ -159,12 +162,10 @@ impl<'a, 'c, R: ImapRule> Children<'a, 'c, R> {
 
     /// Every following child that `T` accepts.
     pub fn repeated<T: FromPair<'a, R>>(&mut self, _field: &'static str) -> Result<Vec<T>, ConvError> {
-        let mut out = Vec::new();
-        while let Some(rule) = self.pairs.peek().map(|p| p.as_rule()) {
-            if !T::accepts(rule) {
-                break;
-            }
-            let pair = self.pairs.next().expect("peeked");
+        // Counting first (a walk over the siblings) spares the reallocations.
+        let count = self.pairs.count_while(T::accepts);
+        let mut out = Vec::with_capacity(count);
+        for pair in self.pairs.by_ref().take(count) {
             out.push(T::from_pair(pair, self.cx)?);
         }
         Ok(out)
@@ -219,11 +220,8 @@ impl ConvError {
     }
 
     /// `pair` is not what `expected` needs.
-    pub fn unexpected<R: RuleType>(pair: &Pair<'_, R>, expected: &'static str) -> Self {
-        ConvError::new(
-            pair.as_span().start(),
-            format!("{expected} (found {:?} `{}`)", pair.as_rule(), clip(pair.as_str())),
-        )
+    pub fn unexpected<R: RuleType>(pair: &Pair<'_, '_, R>, expected: &'static str) -> Self {
+        ConvError::new(pair.start(), format!("{expected} (found {:?} `{}`)", pair.as_rule(), clip(pair.as_str())))
     }
 }
 
@@ -244,7 +242,7 @@ fn clip(s: &str) -> &str {
 // ------------------------------------------------------------------ leaves
 
 /// Rejects a pair whose rule does not fit a leaf type, with the leaf's name.
-fn expect_token<R: ImapRule>(pair: &Pair<'_, R>, ok: bool, what: &'static str) -> Result<(), ConvError> {
+fn expect_token<R: ImapRule>(pair: &Pair<'_, '_, R>, ok: bool, what: &'static str) -> Result<(), ConvError> {
     if ok {
         Ok(())
     } else {
@@ -260,14 +258,14 @@ macro_rules! number_leaf {
                 rule.token() == Token::Number
             }
 
-            fn from_pair(pair: Pair<'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
+            fn from_pair(pair: Pair<'_, 'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
                 expect_token(&pair, Self::accepts(pair.as_rule()), "a number")?;
                 let digits = pair.as_str();
                 if digits.starts_with('-') {
                     return Ok(0);
                 }
                 digits.parse().map_err(|_| {
-                    ConvError::new(pair.as_span().start(), concat!("a number that fits ", stringify!($ty)))
+                    ConvError::new(pair.start(), concat!("a number that fits ", stringify!($ty)))
                 })
             }
         }
@@ -281,7 +279,7 @@ impl<'a, R: ImapRule> FromPair<'a, R> for IString<'a> {
         matches!(rule.token(), Token::Quoted | Token::Literal | Token::AstringAtom | Token::Text)
     }
 
-    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         let bytes = match pair.as_rule().token() {
             Token::Literal => Cow::Borrowed(cx.literal(&pair)?),
             Token::Quoted => unquote(pair.as_str(), cx),
@@ -317,7 +315,7 @@ impl<'a, R: ImapRule> FromPair<'a, R> for Cow<'a, str> {
         rule.token() == Token::Atom
     }
 
-    fn from_pair(pair: Pair<'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
         expect_token(&pair, Self::accepts(pair.as_rule()), "an atom")?;
         Ok(Cow::Borrowed(pair.as_str()))
     }
@@ -329,7 +327,7 @@ impl<'a, R: RuleType, T: FromPair<'a, R>> FromPair<'a, R> for Box<T> {
         T::accepts(rule)
     }
 
-    fn from_pair(pair: Pair<'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
         T::from_pair(pair, cx).map(Box::new)
     }
 }
