@@ -218,10 +218,11 @@ impl Scanner {
             };
             p.pos = lf + 1;
             let line = &input[p.line_start..lf];
-            if let Err(e) = self.track_depth(&mut p, line) {
+            let header = literal_header(line);
+            if let Err(e) = self.track_depth(&mut p, line, header.is_some()) {
                 return (p.pos, Event::Error(e), self.after_failed_line(line));
             }
-            let Some(header) = literal_header(line) else {
+            let Some(header) = header else {
                 let literals = mem::take(&mut p.literals);
                 let complete = Event::Frame(Complete { offset: self.offset - p.removed, literals });
                 return (p.pos, complete, Mode::Frame(Progress::default()));
@@ -305,7 +306,17 @@ impl Scanner {
     }
 
     /// Updates the depth with one complete line, or the `TooDeep` error.
-    fn track_depth(&self, p: &mut Progress, line: &[u8]) -> Result<(), FrameError> {
+    /// `continues`: the line ends with a literal header, so the response goes
+    /// on and the next line needs the depth this one ends at.
+    fn track_depth(&self, p: &mut Progress, line: &[u8], continues: bool) -> Result<(), FrameError> {
+        // The depth can rise by at most the line's `(` count: when that stays
+        // within the limit, only a line the response goes on after needs the
+        // quote-aware walk (its end depth). Counting is a vectorised pass,
+        // several times cheaper than the walk, and most lines end a response.
+        let opens = line.iter().map(|&b| usize::from(b == b'(')).sum::<usize>();
+        if (p.depth as usize).saturating_add(opens) <= self.limits.max_depth as usize && !continues {
+            return Ok(());
+        }
         match scan_depth(line, p.depth, self.limits.max_depth) {
             Ok(depth) => {
                 p.depth = depth;

@@ -291,6 +291,18 @@ fn response_limit_edge_and_recovery() {
 }
 
 #[test]
+fn parentheses_in_quoted_strings_do_not_count_toward_depth() {
+    // More `(` than the limit, all but one inside quoted strings: the count
+    // that bounds the depth is over the limit, the real depth is not.
+    let input = b"* 1 FETCH (ENVELOPE \"((((\" \"(\\\"((\")\r\n* 2 FETCH ((((x))))\r\n";
+    let out = both(input, small_depth(2));
+    assert_eq!(ok(&out[0]).skeleton, "* 1 FETCH (ENVELOPE \"((((\" \"(\\\"((\")\r\n");
+    let e = out[1].as_ref().unwrap_err();
+    assert_eq!(e.kind, FrameErrorKind::TooDeep { limit: 2 });
+    assert_eq!(e.offset, 37 + 12, "the third `(` of the second response");
+}
+
+#[test]
 fn depth_limit_edge_and_recovery() {
     let limits = small();
     let out = both(b"* X ((({0}\r\n)))\r\n", limits);
