@@ -208,7 +208,7 @@ pub enum FetchItem<'a> {
     #[imap(rule = "msg_att_uid")]
     Uid(u32),
     /// `FLAGS`.
-    #[imap(rule = "msg_att_flags")]
+    #[imap(rule = "flag_list")]
     Flags(Vec<Flag<'a>>),
     /// `RFC822.SIZE`.
     #[imap(rule = "msg_att_rfc822_size")]

@@ -125,7 +125,7 @@ pub enum Code<'a> {
     Parse,
     /// `PERMANENTFLAGS`: flags the client can change permanently.
     #[imap(rule = "resp_text_code_permanentflags")]
-    PermanentFlags(Vec<Flag<'a>>),
+    PermanentFlags(#[imap(list)] Vec<Flag<'a>>),
     /// `READ-ONLY`: the mailbox is selected read-only.
     #[imap(rule = "resp_text_code_read_only")]
     ReadOnly,
@@ -234,7 +234,7 @@ pub enum Data<'a> {
     Capability(Vec<Capability<'a>>),
     /// `* FLAGS (...)`: the flags defined in the mailbox.
     #[imap(rule = "mailbox_data_flags")]
-    Flags(Vec<Flag<'a>>),
+    Flags(#[imap(list)] Vec<Flag<'a>>),
     /// `* LIST ...`.
     #[imap(rule = "mailbox_data_list")]
     List(ListEntry<'a>),
