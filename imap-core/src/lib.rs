@@ -59,7 +59,9 @@
 //! 4. Implement [`session::Extension`]: the session offers it every response
 //!    the core grammar kept as generic values (`Data::Other`,
 //!    `FetchItem::Other`, `Code::Other`) or could not parse; parse the frame's
-//!    skeleton with your parser and return an [`session::ExtensionValue`].
+//!    skeleton with your parser, copy the pairs into a [`convert::Tree`] (the
+//!    derived conversions walk its pairs), and return an
+//!    [`session::ExtensionValue`].
 //!    Register it with `Client::add_extension`: values come back in
 //!    `Completion::extensions` or `Client::take_extension_values`. Commands of
 //!    the extension go out as [`command::Command::Other`] and
