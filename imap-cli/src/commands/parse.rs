@@ -103,7 +103,7 @@ mod tests {
         let (failed, out, err) = run(b"* 1 FETCH (UID)\r\n* 3 EXISTS\r\n");
         assert_eq!(failed, 1);
         assert_eq!(out.lines().count(), 1);
-        assert!(err.contains("byte 11") && err.contains("msg_att_uid"), "{err}");
+        assert!(err.contains("byte 14") && err.contains("msg_att_uid"), "{err}");
     }
 
     #[test]
