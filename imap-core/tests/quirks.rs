@@ -45,6 +45,11 @@ fn extra_and_missing_spaces() {
         b"* 1 FETCH (ENVELOPE (NIL NIL ((NIL NIL \"a\" \"x\")(NIL NIL \"b\" \"x\")) NIL NIL NIL NIL NIL NIL NIL))\r\n",
     );
     assert_eq!(f.envelope().unwrap().from.len(), 2);
+    // And with spaces around them.
+    let f = fetch(
+        b"* 1 FETCH (ENVELOPE (NIL NIL ( (NIL NIL \"a\" \"x\")  (NIL NIL \"b\" \"x\") ) NIL NIL NIL NIL NIL NIL NIL))\r\n",
+    );
+    assert_eq!(f.envelope().unwrap().from.len(), 2);
     let t = parse_one(b"A1 OK done \r\n");
     assert!(matches!(t, Response::Tagged(_)));
 }
