@@ -12,7 +12,7 @@ use imap_core::session::{Event, State, Tag};
 use imap_core::types::{Data, Response};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
-use support::dovecot;
+use support::{dovecot, fresh_folder};
 
 const SESSIONS: usize = 50;
 
@@ -31,8 +31,7 @@ fn an_append_reaches_every_idle_session() {
     let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("bob", "bob-pass").unwrap();
     let folder = "t-fanout";
-    let _ = c.delete_folder(folder);
-    c.create_folder(folder).unwrap();
+    fresh_folder(&mut c, folder);
 
     let mut sessions = Sessions::new().unwrap();
     let mut phases: HashMap<SessionId, Phase> = (0..SESSIONS)

@@ -11,7 +11,7 @@ use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::Section;
 use imap_core::reactor::TlsOptions;
 use std::io::Write;
-use support::dovecot;
+use support::{dovecot, fresh_folder};
 
 /// A field of `/proc/self/status`, in KiB.
 fn status_kib(field: &str) -> u64 {
@@ -44,8 +44,7 @@ fn a_64_mb_body_streams_with_a_few_mib() {
     let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("bob", "bob-pass").unwrap();
     let folder = "t-stream-memory";
-    let _ = c.delete_folder(folder);
-    c.create_folder(folder).unwrap();
+    fresh_folder(&mut c, folder);
     // Appended by another process: this one never holds the 64 MB, so its
     // heap has no freed-but-resident pages the fetch could reuse unseen.
     let script = r#"

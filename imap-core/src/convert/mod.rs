@@ -1,4 +1,5 @@
-//! From pest pairs to typed values: the runtime behind `#[derive(FromPair)]`.
+//! From pest pairs (copied into a [`Tree`]) to typed values: the runtime
+//! behind `#[derive(FromPair)]`.
 //!
 //! The derive (crate `imap-derive`) writes, for each model type, a sequence of
 //! calls on [`Children`]; the decisions (is this child mine, is it NIL, where

@@ -313,9 +313,11 @@ impl Scanner {
         // within the limit, only a line the response goes on after needs the
         // quote-aware walk (its end depth). Counting is a vectorised pass,
         // several times cheaper than the walk, and most lines end a response.
-        let opens = line.iter().map(|&b| usize::from(b == b'(')).sum::<usize>();
-        if (p.depth as usize).saturating_add(opens) <= self.limits.max_depth as usize && !continues {
-            return Ok(());
+        if !continues {
+            let opens = line.iter().map(|&b| usize::from(b == b'(')).sum::<usize>();
+            if (p.depth as usize).saturating_add(opens) <= self.limits.max_depth as usize {
+                return Ok(());
+            }
         }
         match scan_depth(line, p.depth, self.limits.max_depth) {
             Ok(depth) => {
