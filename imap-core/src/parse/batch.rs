@@ -154,7 +154,7 @@ fn flush<'a>(input: &'a [u8], run: &mut Vec<Frame<'a>>, kind: Kind, each: &mut i
             let start = run[0].bytes().as_ptr() as usize - input.as_ptr() as usize;
             let end = start + run_len(run);
             let text = std::str::from_utf8(&input[start..end]).expect("plain frames are UTF-8");
-            parse_text(text, &Cx::plain(), run, each)
+            parse_text(text, |_| Cx::plain(), run, each)
         }
         Kind::Joined => parse_joined(run, each),
         Kind::Alone => Err(0),
@@ -174,21 +174,26 @@ fn flush<'a>(input: &'a [u8], run: &mut Vec<Frame<'a>>, kind: Kind, each: &mut i
 fn parse_joined(frames: &[Frame<'_>], each: &mut impl FnMut(Parsed<'_>)) -> Result<(), usize> {
     let mut text = String::with_capacity(run_len(frames));
     let mut literals = Vec::new();
+    // Where each frame's literals start in `literals` (and, last, the end):
+    // a response looks its payloads up among its own literals only.
+    let mut firsts = Vec::with_capacity(frames.len() + 1);
     for frame in frames {
         let base = text.len();
+        firsts.push(literals.len());
         literals.extend(frame.literals().iter().map(|l| (base + l.header_end, frame.payload(l))));
         text.push_str(frame.skeleton());
     }
-    parse_text(&text, &Cx::joined(&literals), frames, each)
+    firsts.push(literals.len());
+    parse_text(&text, |i| Cx::joined(&literals[firsts[i]..firsts[i + 1]]), frames, each)
 }
 
 /// Parses `text`, the frames' skeletons one after the other, with the
-/// `responses` rule, handing each response out with its frame. If one fails
-/// (or the responses do not line up with the frames), returns the index of
-/// the first frame not handed out.
+/// `responses` rule, handing each response out with its frame (`cx(i)` is
+/// frame `i`'s context). If one fails (or the responses do not line up with
+/// the frames), returns the index of the first frame not handed out.
 fn parse_text<'t>(
     text: &'t str,
-    cx: &Cx<'t>,
+    cx: impl Fn(usize) -> Cx<'t>,
     frames: &[Frame<'_>],
     each: &mut impl FnMut(Parsed<'_>),
 ) -> Result<(), usize> {
@@ -210,7 +215,7 @@ fn parse_text<'t>(
         if !next_is_clear {
             return Err(i);
         }
-        each(Parsed::Response(frame, Response::from_pair(pair, cx).map_err(|_| i)?));
+        each(Parsed::Response(frame, Response::from_pair(pair, &cx(i)).map_err(|_| i)?));
     }
     Ok(())
 }
