@@ -1,20 +1,56 @@
-//! Parses one corpus with imap-core in a loop, for a profiler to watch:
+//! Parses one corpus in a loop, for a profiler to watch:
 //! `cargo build --release -p benches --bin profile && perf record -g target/release/profile tiny 20`.
+//!
+//! `profile CORPUS ROUNDS [WHAT]`, WHAT being:
+//! - `imap-core` (the default): framing, pest and the typed model, as `compare` measures it;
+//! - `pest`: pest alone, over the corpus's skeletons joined into one text
+//!   beforehand (as a batch joins them), building no typed value: what the
+//!   grammar costs, which nothing outside pest can make cheaper;
+//! - `imap-proto` or `imap-codec`: a peer, as `compare` measures it.
+//!
+//! Under `valgrind --tool=callgrind`, ROUNDS 0 counts the corpus generation
+//! (and the joining), to subtract: `benches/experiments/README.md` does so.
 #![forbid(unsafe_code)]
 
-use benches::corpus;
+use benches::{corpus, Parser as Peer};
+use imap_core::parse::{ImapParser, Rule};
+use pest::Parser;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let name = args.next().unwrap_or_else(|| "envelope".to_owned());
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(10);
+    let what = args.next().unwrap_or_else(|| "imap-core".to_owned());
     let corpus = corpus::by_name(&name).expect("corpus: envelope, bodystructure, literal or tiny");
-    let mut count = 0;
-    for _ in 0..rounds {
-        imap_core::parse::parse_buffer(&corpus.bytes, Default::default(), |r| {
-            std::hint::black_box(r.expect("parses"));
-            count += 1;
-        });
-    }
+    let count: usize = match what.as_str() {
+        "imap-core" => (0..rounds).map(|_| imap_core_pass(&corpus.bytes)).sum(),
+        "pest" => {
+            let text = skeletons(&corpus.bytes);
+            (0..rounds).map(|_| pest_pass(&text)).sum()
+        }
+        "imap-proto" => (0..rounds).map(|_| Peer::ImapProto.run(&corpus.bytes).expect("parses")).sum(),
+        "imap-codec" => (0..rounds).map(|_| Peer::ImapCodec.run(&corpus.bytes).expect("parses")).sum(),
+        _ => panic!("WHAT: imap-core, pest, imap-proto or imap-codec"),
+    };
     println!("{count} responses");
+}
+
+fn imap_core_pass(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    imap_core::parse::parse_buffer(bytes, Default::default(), |r| {
+        std::hint::black_box(r.expect("parses"));
+        count += 1;
+    });
+    count
+}
+
+/// Every response's skeleton, one after the other.
+fn skeletons(bytes: &[u8]) -> String {
+    imap_core::wire::frames(bytes, Default::default()).map(|f| f.expect("frames").skeleton().to_owned()).collect()
+}
+
+/// The top-level pairs of one pest parse of `text` (one per response).
+fn pest_pass(text: &str) -> usize {
+    let pairs = ImapParser::parse(Rule::responses, std::hint::black_box(text)).expect("parses");
+    pairs.filter(|p| p.as_rule() != Rule::EOI).count()
 }
