@@ -3,6 +3,7 @@
 //!
 //! `profile CORPUS ROUNDS [WHAT]`, WHAT being:
 //! - `imap-core` (the default): framing, pest and the typed model, as `compare` measures it;
+//! - `frames`: the framer alone (cutting responses, building their skeletons);
 //! - `pest`: pest alone, over the corpus's skeletons joined into one text
 //!   beforehand (as a batch joins them), building no typed value: what the
 //!   grammar costs, which nothing outside pest can make cheaper;
@@ -28,9 +29,10 @@ fn main() {
             let text = skeletons(&corpus.bytes);
             (0..rounds).map(|_| pest_pass(&text)).sum()
         }
+        "frames" => (0..rounds).map(|_| frames_pass(&corpus.bytes)).sum(),
         "imap-proto" => (0..rounds).map(|_| Peer::ImapProto.run(&corpus.bytes).expect("parses")).sum(),
         "imap-codec" => (0..rounds).map(|_| Peer::ImapCodec.run(&corpus.bytes).expect("parses")).sum(),
-        _ => panic!("WHAT: imap-core, pest, imap-proto or imap-codec"),
+        _ => panic!("WHAT: imap-core, frames, pest, imap-proto or imap-codec"),
     };
     println!("{count} responses");
 }
@@ -41,6 +43,15 @@ fn imap_core_pass(bytes: &[u8]) -> usize {
         std::hint::black_box(r.expect("parses"));
         count += 1;
     });
+    count
+}
+
+fn frames_pass(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    for frame in imap_core::wire::frames(bytes, Default::default()) {
+        std::hint::black_box(frame.expect("frames"));
+        count += 1;
+    }
     count
 }
 
