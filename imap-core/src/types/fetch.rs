@@ -71,7 +71,7 @@ impl<'a> Fetch<'a> {
     /// BODYSTRUCTURE (or BODY, its non-extensible form), if fetched.
     pub fn body_structure(&self) -> Option<&BodyStructure<'a>> {
         self.items.iter().find_map(|i| match i {
-            FetchItem::BodyStructure(body) | FetchItem::Body(body) => Some(body),
+            FetchItem::BodyStructure(body) | FetchItem::Body(body) => Some(&**body),
             _ => None,
         })
     }
@@ -221,10 +221,10 @@ pub enum FetchItem<'a> {
     Envelope(Box<Envelope<'a>>),
     /// `BODYSTRUCTURE`.
     #[imap(rule = "msg_att_bodystructure")]
-    BodyStructure(BodyStructure<'a>),
+    BodyStructure(Box<BodyStructure<'a>>),
     /// `BODY` (the structure without extension data).
     #[imap(rule = "msg_att_body")]
-    Body(BodyStructure<'a>),
+    Body(Box<BodyStructure<'a>>),
     /// `BODY[section]<origin>`: message data; borrowed from the response.
     #[imap(rule = "msg_att_body_section")]
     BodySection {
