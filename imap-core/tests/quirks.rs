@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{data, fetch, parse_all, parse_one};
+use common::{data, fetch, parse_all, parse_error, parse_one};
 use imap_core::types::*;
 
 fn condition(r: Response<'_>) -> Condition<'_> {
@@ -232,4 +232,93 @@ fn lowercase_keywords() {
 fn escaped_quotes_and_backslashes_in_quoted_strings() {
     let f = fetch(b"* 1 FETCH (ENVELOPE (NIL \"say \\\"hi\\\" \\\\o/\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
     assert_eq!(f.envelope().unwrap().subject.as_ref().unwrap(), "say \"hi\" \\o/");
+}
+
+// The quirks below were found by running captures of real servers (from the
+// test suites and bug trackers of other IMAP libraries) through `imap-cli
+// parse`; each test is the shape of one, cut down.
+
+#[test]
+fn multiparts_without_parts() {
+    // Gmail: a multipart/alternative whose parts it does not list.
+    let b = body(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"ALTERNATIVE\" (\"BOUNDARY\" \"b1\") NIL NIL)\
+          (\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 5 1) \"ALTERNATIVE\"))\r\n",
+    );
+    let BodyStructure::Multipart(outer) = &b else { panic!("{b:?}") };
+    let BodyStructure::Multipart(empty) = &outer.parts[0] else { panic!("{b:?}") };
+    assert!(empty.parts.is_empty());
+    assert_eq!(empty.subtype.as_ref().unwrap(), "ALTERNATIVE");
+    let ext = empty.ext.as_ref().unwrap();
+    assert_eq!((ext.params[0].name.clone(), ext.params[0].value.clone()), ("BOUNDARY".into(), Some("b1".into())));
+    assert_eq!(outer.parts.len(), 2);
+    // With NIL parameters and a disposition, beside a real part.
+    let b = body(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)\
+          (\"RELATED\" NIL (\"ATTACHMENT\" NIL) NIL) \"MIXED\"))\r\n",
+    );
+    let BodyStructure::Multipart(outer) = &b else { panic!("{b:?}") };
+    let BodyStructure::Multipart(related) = &outer.parts[1] else { panic!("{b:?}") };
+    let disposition = related.ext.as_ref().unwrap().disposition.as_ref().unwrap();
+    assert_eq!(disposition.kind.as_ref().unwrap(), "ATTACHMENT");
+    // A single part that is broken is not taken for one.
+    let error = parse_error(b"* 1 FETCH (BODYSTRUCTURE ( \"X-ZIP\" (\"A\" \"b\") NIL NIL \"base64\" 4096))\r\n");
+    assert!(error.expected.contains("body"), "{error}");
+}
+
+#[test]
+fn spaces_before_the_end_of_a_body() {
+    // Yahoo Japan: `NIL )` at the end of a multipart's extension data.
+    let b = body(
+        b"* 2 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1) \"alternative\" \
+          (\"boundary\" \"b\") NIL ))\r\n",
+    );
+    let BodyStructure::Multipart(m) = &b else { panic!("{b:?}") };
+    assert_eq!(m.ext.as_ref().unwrap().params[0].value.as_ref().unwrap(), "b");
+    let b = body(b"* 2 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1  ))\r\n");
+    assert_eq!(b.fields().unwrap().octets, 1);
+}
+
+#[test]
+fn nil_body_sizes() {
+    // migadu: NIL lines. Without it the part would fall back to a basic
+    // part with its fields shifted into the extension data.
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 1234 NIL NIL NIL NIL))\r\n");
+    let BodyStructure::Single(SinglePart { kind: SinglePartKind::Text(t), ext: Some(ext) }) = &b else {
+        panic!("{b:?}")
+    };
+    assert_eq!((t.fields.octets, t.lines), (1234, 0));
+    assert_eq!((ext.md5.clone(), ext.disposition.clone(), ext.language.len()), (None, None, 0));
+    let b = body(b"* 1 FETCH (BODYSTRUCTURE (\"image\" \"png\" NIL NIL NIL \"base64\" NIL))\r\n");
+    assert_eq!(b.fields().unwrap().octets, 0);
+}
+
+#[test]
+fn a_body_section_without_its_value() {
+    // Yandex: `BODY[2] )`, the data left out; read as NIL, the rest kept.
+    let f = fetch(b"* 1 FETCH (UID 3016 BODY[2.MIME] {2}\r\nhi BODY[2] )\r\n");
+    assert_eq!(f.uid(), Some(3016));
+    assert_eq!(f.section("2.MIME"), Some(&b"hi"[..]));
+    assert!(matches!(
+        &f.items[2],
+        FetchItem::BodySection { section, data: None, .. } if section.to_string() == "2"
+    ));
+}
+
+#[test]
+fn extra_spaces_before_a_payload() {
+    // DavMail: `RFC822.HEADER  {n}`.
+    let f = fetch(b"* 4 FETCH (UID 71372 RFC822.HEADER  {4}\r\nA: b)\r\n");
+    assert!(matches!(&f.items[1], FetchItem::Rfc822Header(Some(h)) if *h == "A: b"), "{:?}", f.items);
+    let f = fetch(b"* 4 FETCH (BODY[TEXT]   \"x\")\r\n");
+    assert_eq!(f.section("TEXT"), Some(&b"x"[..]));
+}
+
+#[test]
+fn nil_inside_an_address_list() {
+    // `(NIL ("n" NIL "m" "h"))`: the NIL holds nothing and is dropped.
+    let f = fetch(b"* 1 FETCH (ENVELOPE (NIL NIL (NIL (\"n\" NIL \"m\" \"h\")) NIL NIL NIL NIL NIL NIL NIL))\r\n");
+    let from = &f.envelope().unwrap().from;
+    assert_eq!(from.len(), 1, "{from:?}");
+    assert_eq!(from[0].mailbox.as_ref().unwrap(), "m");
 }

@@ -47,7 +47,8 @@ pub enum Token {
     AstringAtom,
     /// An atom that is a name rather than a string (capability, keyword, tag).
     Atom,
-    /// An unsigned number; a leading `-` (body sizes from some servers) reads as 0.
+    /// An unsigned number; body sizes some servers send as `-1` or `NIL`
+    /// read as 0.
     Number,
     /// Human-readable text up to the end of the line.
     Text,
@@ -262,8 +263,8 @@ macro_rules! number_leaf {
             fn from_pair(pair: Pair<'_, 'a, R>, _cx: &Cx<'a>) -> Result<Self, ConvError> {
                 expect_token(&pair, Self::accepts(pair.as_rule()), "a number")?;
                 let digits = pair.as_str();
-                if digits.starts_with('-') {
-                    return Ok(0);
+                if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+                    return Ok(0); // `-1` or `NIL` for a body size (quirk)
                 }
                 digits.parse().map_err(|_| {
                     ConvError::new(pair.start(), concat!("a number that fits ", stringify!($ty)))
