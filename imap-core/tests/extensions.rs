@@ -671,6 +671,11 @@ fn gmail_fetch_items_from_googles_examples() {
     assert_eq!(fetch(b"* 2 FETCH (X-GM-LABELS (foo))\r\n").gm_labels(), Some(&[user("foo")][..]));
     assert_eq!(fetch(b"* 3 FETCH (X-GM-LABELS ())\r\n").gm_labels(), Some(&[][..]));
     assert_eq!(fetch(b"* 4 FETCH (X-GM-LABELS (\\Drafts))\r\n").gm_labels(), Some(&[system("\\Drafts")][..]));
+    // Gmail quotes system labels in some responses: still system labels.
+    let f = fetch(b"* 6 FETCH (X-GM-LABELS (\"\\\\Inbox\" \"\\\\Important\" \\Sent \"a\\\\b\"))\r\n");
+    let labels = f.gm_labels().unwrap();
+    assert_eq!(labels[..3], [system("\\Inbox"), system("\\Important"), system("\\Sent")]);
+    assert_eq!(labels[3], user("a\\b"));
     // Names are modified UTF-7, like mailbox names; literals work too.
     let f = fetch(b"* 5 FETCH (X-GM-LABELS (\"&AMk-t&AOk-\" {4}\r\na b) [Gmail]/Sent))\r\n");
     let names: Vec<_> =

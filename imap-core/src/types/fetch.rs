@@ -180,7 +180,9 @@ impl GmLabel<'_> {
     }
 }
 
-/// A system label is its token; any other is a string read as a name.
+/// A system label is its token, or a string starting with `\` (Gmail
+/// quotes `"\\Inbox"` and `"\\Important"` in some responses); any other
+/// string is read as a name.
 impl<'a> FromPair<'a, Rule> for GmLabel<'a> {
     fn accepts(rule: Rule) -> bool {
         rule == Rule::gm_label_system || <IString<'a> as FromPair<'a, Rule>>::accepts(rule)
@@ -190,7 +192,24 @@ impl<'a> FromPair<'a, Rule> for GmLabel<'a> {
         if pair.as_rule() == Rule::gm_label_system {
             return Ok(GmLabel::System(Cow::Borrowed(pair.as_str())));
         }
-        Ok(GmLabel::User(Mailbox::from_raw(IString::from_pair(pair, cx)?)))
+        match system_label(IString::from_pair(pair, cx)?) {
+            Ok(name) => Ok(GmLabel::System(name)),
+            Err(string) => Ok(GmLabel::User(Mailbox::from_raw(string))),
+        }
+    }
+}
+
+/// A string that starts with `\\` and is UTF-8 as a system label's name;
+/// any other back as it was.
+fn system_label(string: IString<'_>) -> Result<Cow<'_, str>, IString<'_>> {
+    if string.as_bytes().first() != Some(&b'\\') {
+        return Err(string);
+    }
+    match string.into_inner() {
+        Cow::Borrowed(bytes) => std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|_| IString::from(bytes)),
+        Cow::Owned(bytes) => {
+            String::from_utf8(bytes).map(Cow::Owned).map_err(|e| IString::from(Cow::Owned(e.into_bytes())))
+        }
     }
 }
 
