@@ -101,3 +101,19 @@ fn error_positions_count_literal_payloads() {
     assert_eq!(e.position, 35, "{e}");
     assert!(e.expected.contains("flag"), "{e}");
 }
+
+#[test]
+fn a_response_cut_short_after_a_literal_says_so_where_it_ends() {
+    // A line break right after a payload, inside an ENVELOPE (Sohu): the
+    // response ends there with two parentheses open. The error is at that
+    // end, not at the literal header (where pest's last failed rule was).
+    let input = b"* 1 FETCH (ENVELOPE (NIL {3}\r\nabc\r\n NIL NIL NIL NIL NIL NIL NIL NIL))\r\n";
+    let e = common::parse_error(input);
+    assert_eq!(e.position, 33, "{e}");
+    assert_eq!(&input[e.position..e.position + 2], b"\r\n");
+    assert!(e.expected.contains("2 parentheses open"), "{e}");
+    // The same after a BODY[] payload, with one parenthesis open.
+    let e = common::parse_error(b"* 9 FETCH (UID 17 BODY[] {4}\r\nTHIS\r\n\r\n)\r\n");
+    assert_eq!((e.position, e.offset), (34, 34), "{e}");
+    assert!(e.expected.contains("1 parenthesis open"), "{e}");
+}

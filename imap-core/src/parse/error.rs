@@ -22,13 +22,20 @@ pub struct ParseError {
 
 impl ParseError {
     pub(crate) fn at(frame: &Frame<'_>, skeleton_pos: usize, expected: String) -> Self {
-        let position = wire_position(frame, skeleton_pos);
+        Self::at_wire(frame, wire_position(frame, skeleton_pos), expected)
+    }
+
+    /// The error at `position` in the frame's bytes.
+    fn at_wire(frame: &Frame<'_>, position: usize, expected: String) -> Self {
         let line = frame.skeleton().lines().next().unwrap_or("");
         let end = line.char_indices().nth(120).map_or(line.len(), |(i, _)| i);
         ParseError { offset: frame.offset() + position as u64, position, expected, context: line[..end].to_owned() }
     }
 
     pub(crate) fn from_pest(frame: &Frame<'_>, error: &pest::error::Error<Rule>) -> Self {
+        if let Some(cut_short) = Self::cut_short(frame) {
+            return cut_short;
+        }
         let pos = match error.location {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((p, _)) => p,
@@ -42,6 +49,31 @@ impl ParseError {
             _ => "a valid response".to_owned(),
         };
         ParseError::at(frame, pos, expected)
+    }
+}
+
+impl ParseError {
+    /// The error for a response with literals that ends with parentheses
+    /// still open. Its end came early: a literal announced fewer bytes than
+    /// its value has (DavMail counts characters), or a line break follows a
+    /// payload inside a list. pest's own error would point at the last rule
+    /// it tried, which is often the literal before the real fault.
+    fn cut_short(frame: &Frame<'_>) -> Option<Self> {
+        if frame.literals().is_empty() {
+            return None;
+        }
+        let open = crate::wire::open_parentheses(frame.skeleton().as_bytes());
+        if open == 0 {
+            return None;
+        }
+        let bytes = frame.bytes();
+        let line = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let end = line.strip_suffix(b"\r").unwrap_or(line).len();
+        let s = if open == 1 { "is" } else { "es" };
+        let expected = format!(
+            "\")\": the response ends with {open} parenthes{s} open (does a literal's announced size match its bytes?)"
+        );
+        Some(Self::at_wire(frame, end, expected))
     }
 }
 

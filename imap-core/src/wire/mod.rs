@@ -43,3 +43,4 @@ pub use frame::{Frame, LiteralRef};
 pub use framer::{frames, Framer, Frames, LiteralChunk, Piece, Run};
 pub use limits::Limits;
 pub use remap::unmap;
+pub(crate) use scan::open_parentheses;

@@ -444,6 +444,12 @@ fn scan_depth(line: &[u8], mut depth: u32, max: u32) -> Result<u32, usize> {
     Ok(depth)
 }
 
+/// How many parentheses are still open at the end of `text` (lines of a
+/// response), counted as the framer counts them.
+pub(crate) fn open_parentheses(text: &[u8]) -> u32 {
+    text.split(|&b| b == b'\n').fold(0, |depth, line| scan_depth(line, depth, u32::MAX).unwrap_or(u32::MAX))
+}
+
 /// Bytes without a parenthesis or quote after which [`scan_depth`] hands
 /// the rest of the line to memchr3.
 const PLAIN_RUN: u32 = 32;
