@@ -314,7 +314,7 @@ impl Scanner {
         // quote-aware walk (its end depth). Counting is a vectorised pass,
         // several times cheaper than the walk, and most lines end a response.
         if !continues {
-            let opens = line.iter().map(|&b| usize::from(b == b'(')).sum::<usize>();
+            let opens = count_opening(line);
             if (p.depth as usize).saturating_add(opens) <= self.limits.max_depth as usize {
                 return Ok(());
             }
@@ -400,6 +400,13 @@ fn literal_header(line: &[u8]) -> Option<Header> {
     }
     let size = body[digits..].iter().try_fold(0u64, |n, &d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')));
     Some(Header { brace, size })
+}
+
+/// How many `(` the line holds. Counted in blocks of 255 bytes with a byte
+/// counter, which the compiler turns into 32 comparisons per instruction;
+/// a `usize` sum widens every byte first and is several times slower.
+fn count_opening(line: &[u8]) -> usize {
+    line.chunks(255).map(|block| usize::from(block.iter().fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b'('))))).sum()
 }
 
 /// Follows parentheses through one line, starting at `depth`: the depth at its
@@ -511,7 +518,22 @@ mod tests {
         assert_eq!(scan_depth(&line, 0, 2), Err(line.len() - 2));
     }
 
+    #[test]
+    fn opening_parentheses_are_counted_across_blocks() {
+        for len in [0, 1, 254, 255, 256, 510, 511, 4000] {
+            let line = vec![b'('; len];
+            assert_eq!(count_opening(&line), len);
+        }
+        let line: Vec<u8> = (0..3000u32).map(|i| if i % 7 == 0 { b'(' } else { b'x' }).collect();
+        assert_eq!(count_opening(&line), 429);
+    }
+
     proptest! {
+        #[test]
+        fn opening_parentheses_count_as_one_at_a_time(line in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            prop_assert_eq!(count_opening(&line), line.iter().filter(|&&b| b == b'(').count());
+        }
+
         #[test]
         fn scan_depth_is_the_byte_at_a_time_definition(
             parts in proptest::collection::vec(
