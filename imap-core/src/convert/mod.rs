@@ -349,6 +349,9 @@ impl<'a, R: RuleType, T: FromPair<'a, R>> FromPair<'a, R> for Box<T> {
 macro_rules! impl_imap_rule {
     ($rule:ident) => {
         impl $crate::convert::ImapRule for $rule {
+            // Always: every leaf conversion asks, and inlined the match
+            // folds into the caller's test (`#[inline]` alone was not taken).
+            #[inline(always)]
             fn token(self) -> $crate::convert::Token {
                 use $crate::convert::Token;
                 match self {
