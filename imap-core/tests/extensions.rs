@@ -326,6 +326,9 @@ fn objectid_rfc8474() {
     );
     let f = fetch(b"* 2 FETCH (EMAILID (M5fdc09b49ea703) THREADID NIL)\r\n");
     assert_eq!(f.items[1], FetchItem::ThreadId(None));
+    // Cyrus 3.6 puts the NIL in parentheses: still no thread.
+    let f = fetch(b"* 2 FETCH (THREADID (NIL) UID 4)\r\n");
+    assert_eq!(f.items, vec![FetchItem::ThreadId(None), FetchItem::Uid(4)]);
     assert_eq!(
         code(b"3 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed\r\n"),
         Code::MailboxId("F2212ea87-6097-4256-9d51-71338625".into())
