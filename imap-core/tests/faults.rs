@@ -109,6 +109,21 @@ fn a_stalled_server_times_out_within_the_bound() {
 }
 
 #[test]
+fn a_server_that_never_greets_times_out_after_the_command_timeout() {
+    // TCP connects at once; the greeting then has the command timeout, not
+    // the connect timeout (30 s) on top of it. No read timeout here.
+    let server = Server::start(vec![Step::HoldOpen(Duration::from_secs(8))]);
+    let options = ClientOptions { command_timeout: Duration::from_secs(1), ..options() };
+    let options = ClientOptions { timeouts: Timeouts { read: None, ..options.timeouts }, ..options };
+    let start = Instant::now();
+    let result = Client::connect("127.0.0.1", server.port, TlsMode::None, &options);
+    let took = start.elapsed();
+    assert!(matches!(result, Err(Error::Timeout)), "{:?}", result.map(|_| ()));
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "took {took:?}");
+    server.join();
+}
+
+#[test]
 fn the_command_timeout_fires_when_the_server_trickles_bytes() {
     // Untagged data every 100 ms keeps the read timeout from firing: only
     // the command timeout bounds the call.

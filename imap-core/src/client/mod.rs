@@ -191,8 +191,12 @@ impl Client {
         self.unsolicited_dropped + self.session().unsolicited_dropped()
     }
 
+    /// Waits for the greeting: the reactor bounds the TCP connect and the TLS
+    /// handshake (`timeouts.connect`); once the connection is up, the
+    /// greeting has `command_timeout`, as any answer does.
     fn wait_greeting(&mut self) -> Result<(), Error> {
-        let deadline = deadline_after(self.options.timeouts.connect.saturating_add(self.options.command_timeout));
+        let connecting = deadline_after(self.options.timeouts.connect.saturating_add(self.options.command_timeout));
+        let mut greeting = None;
         loop {
             if self.session().greeting().is_some() {
                 self.drain_events();
@@ -201,7 +205,10 @@ impl Client {
             if let Some(error) = self.closed_error() {
                 return Err(error);
             }
-            self.turn(deadline)?;
+            if greeting.is_none() && self.session().is_connected() {
+                greeting = Some(deadline_after(self.options.command_timeout));
+            }
+            self.turn(greeting.unwrap_or(connecting))?;
         }
     }
 

@@ -459,6 +459,18 @@ impl Session {
         self.utf8_accept
     }
 
+    /// Whether the transport is up: TCP connected and, with implicit TLS,
+    /// the handshake done (the driver has called
+    /// [`Connection::on_connected`](crate::reactor::Connection::on_connected)).
+    ///
+    /// ```
+    /// let session = imap_core::session::Session::new();
+    /// assert!(!session.is_connected());
+    /// ```
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+
     /// Whether the session is over.
     pub fn is_closed(&self) -> bool {
         self.closed
