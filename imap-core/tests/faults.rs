@@ -508,3 +508,33 @@ fn logindisabled_in_the_greeting_is_honoured() {
     let t = server.join();
     assert!(t.received.is_empty(), "{:?}", t.received);
 }
+
+#[test]
+fn extension_commands_are_not_sent_to_a_server_without_the_capability() {
+    // Courier advertises neither ID nor SORT, ...: sent anyway, each got a NO
+    // that did not say why. Now each is refused before anything is sent.
+    use imap_core::command::{SearchKey, SortCriterion, SortKey, ThreadAlgorithm};
+    let server = Server::start(selected(vec![expect("NOOP"), send("{tag} OK done\r\n")]));
+    let mut c = connect_selected(server.port);
+    let missing = |result: Result<(), Error>, wanted: &str| match result {
+        Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, wanted),
+        other => panic!("{wanted}: {other:?}"),
+    };
+    missing(c.id(None).map(drop), "ID");
+    missing(c.namespace().map(drop), "NAMESPACE");
+    missing(c.enable(&["CONDSTORE"]).map(drop), "ENABLE");
+    missing(c.get_quota_root("INBOX").map(drop), "QUOTA");
+    missing(c.my_rights("INBOX").map(drop), "ACL");
+    missing(c.sort(vec![SortCriterion::from(SortKey::Date)], SearchKey::All).map(drop), "SORT");
+    missing(c.thread(ThreadAlgorithm::References, SearchKey::All).map(drop), "THREAD=REFERENCES");
+    missing(c.uid_expunge(1).map(drop), "UIDPLUS");
+    missing(c.unselect_folder(), "UNSELECT");
+    // IDLE is advertised: no refusal there (see the IDLE tests); the
+    // connection still works after the refusals.
+    c.noop().expect("noop");
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    let commands: Vec<&str> = t.received.iter().filter_map(|line| line.split(' ').nth(1)).collect();
+    assert_eq!(commands, ["SELECT", "NOOP"], "{:?}", t.received);
+}

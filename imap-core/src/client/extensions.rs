@@ -11,7 +11,11 @@ pub use crate::session::IDLE_RENEW;
 
 impl Client {
     /// Starts IDLE (RFC 2177): returns once the server accepted it.
+    ///
+    /// Needs the server capability `IDLE`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn idle(&mut self) -> Result<(), Error> {
+        self.ensure_capability("IDLE", "IDLE")?;
         let tag = self.send(Command::Idle)?;
         let deadline = super::deadline_after(self.options.command_timeout);
         loop {
@@ -73,7 +77,11 @@ impl Client {
     }
 
     /// NAMESPACE (RFC 2342).
+    ///
+    /// Needs the server capability `NAMESPACE`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn namespace(&mut self) -> Result<Namespace, Error> {
+        self.ensure_capability("NAMESPACE", "NAMESPACE")?;
         let done = self.run(Command::Namespace)?;
         typed(&done.data, |d| match d {
             Data::Namespace(ns) => Some(Namespace::from_data(ns)),
@@ -85,10 +93,14 @@ impl Client {
     }
 
     /// ID (RFC 2971): sends the client's fields (or NIL) and returns the server's.
+    ///
+    /// Needs the server capability `ID`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn id(
         &mut self,
         fields: Option<Vec<(String, Option<String>)>>,
     ) -> Result<Vec<(String, Option<String>)>, Error> {
+        self.ensure_capability("ID", "ID")?;
         let done = self.run(Command::Id(fields))?;
         // `* ID NIL` or `* ID ("name" "value" ...)`.
         Ok(typed(&done.data, |d| match d {
@@ -102,7 +114,11 @@ impl Client {
     }
 
     /// ENABLE (RFC 5161): returns the capabilities the server enabled.
+    ///
+    /// Needs the server capability `ENABLE`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn enable(&mut self, capabilities: &[&str]) -> Result<Vec<String>, Error> {
+        self.ensure_capability("ENABLE", "ENABLE")?;
         let done = self.run(Command::Enable(capabilities.iter().map(|c| c.to_string()).collect()))?;
         Ok(typed(&done.data, |d| match d {
             Data::Enabled(caps) => Some(caps.iter().map(|c| c.to_string())),
@@ -226,24 +242,34 @@ impl Client {
     /// client.add_gm_labels(42, &["Muy Importante", "\\Starred"])?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// Needs the server capability `X-GM-EXT-1`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn add_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         self.store_gm_labels(uids.into(), StoreMode::Add, labels)
     }
 
     /// UID STORE -X-GM-LABELS (Gmail): removes labels; returns the labels
     /// afterwards.
+    ///
+    /// Needs the server capability `X-GM-EXT-1`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn remove_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         self.store_gm_labels(uids.into(), StoreMode::Remove, labels)
     }
 
     /// UID STORE X-GM-LABELS (Gmail): replaces the labels; returns them
     /// afterwards.
+    ///
+    /// Needs the server capability `X-GM-EXT-1`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn set_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         self.store_gm_labels(uids.into(), StoreMode::Replace, labels)
     }
 
     fn store_gm_labels(&mut self, set: SeqSet, mode: StoreMode, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         let labels = labels.iter().map(|l| l.to_string()).collect();
+        self.ensure_capability("X-GM-EXT-1", "STORE X-GM-LABELS")?;
         let done = self.run(Command::StoreGmLabels { set, mode, silent: false, labels, uid: self.use_uid })?;
         Ok(done
             .data
@@ -256,7 +282,11 @@ impl Client {
     }
 
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.
+    ///
+    /// Needs the server capability `QUOTA`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
+        self.ensure_capability("QUOTA", "GETQUOTAROOT")?;
         let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;
         let roots = typed(&done.data, |d| match d {
             Data::QuotaRoot { roots, .. } => Some(roots.iter().map(text).collect()),
@@ -269,13 +299,21 @@ impl Client {
     }
 
     /// GETQUOTA (RFC 9208): the resources of a quota root.
+    ///
+    /// Needs the server capability `QUOTA`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn get_quota(&mut self, root: &str) -> Result<Vec<Quota>, Error> {
+        self.ensure_capability("QUOTA", "GETQUOTA")?;
         let done = self.run(Command::GetQuota { root: root.into() })?;
         Ok(quotas(&done.data))
     }
 
     /// GETACL (RFC 4314): `(identifier, rights)` pairs of a mailbox.
+    ///
+    /// Needs the server capability `ACL`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn get_acl(&mut self, mailbox: &str) -> Result<Vec<(String, String)>, Error> {
+        self.ensure_capability("ACL", "GETACL")?;
         let done = self.run(Command::GetAcl { mailbox: mailbox.into() })?;
         Ok(typed(&done.data, |d| match d {
             Data::Acl { entries, .. } => Some(entries.iter().map(|e| (text(&e.identifier), text(&e.rights)))),
@@ -288,18 +326,30 @@ impl Client {
     }
 
     /// SETACL (RFC 4314).
+    ///
+    /// Needs the server capability `ACL`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn set_acl(&mut self, mailbox: &str, identifier: &str, rights: &str) -> Result<(), Error> {
+        self.ensure_capability("ACL", "SETACL")?;
         self.run(Command::SetAcl { mailbox: mailbox.into(), identifier: identifier.into(), rights: rights.into() })
             .map(drop)
     }
 
     /// DELETEACL (RFC 4314).
+    ///
+    /// Needs the server capability `ACL`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn delete_acl(&mut self, mailbox: &str, identifier: &str) -> Result<(), Error> {
+        self.ensure_capability("ACL", "DELETEACL")?;
         self.run(Command::DeleteAcl { mailbox: mailbox.into(), identifier: identifier.into() }).map(drop)
     }
 
     /// MYRIGHTS (RFC 4314): the rights the user has on a mailbox.
+    ///
+    /// Needs the server capability `ACL`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn my_rights(&mut self, mailbox: &str) -> Result<String, Error> {
+        self.ensure_capability("ACL", "MYRIGHTS")?;
         let done = self.run(Command::MyRights { mailbox: mailbox.into() })?;
         typed(&done.data, |d| match d {
             Data::MyRights { rights, .. } => Some(text(rights)),
@@ -311,7 +361,11 @@ impl Client {
     }
 
     /// LISTRIGHTS (RFC 4314): rights always granted, then the optional groups.
+    ///
+    /// Needs the server capability `ACL`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn list_rights(&mut self, mailbox: &str, identifier: &str) -> Result<Vec<String>, Error> {
+        self.ensure_capability("ACL", "LISTRIGHTS")?;
         let done = self.run(Command::ListRights { mailbox: mailbox.into(), identifier: identifier.into() })?;
         Ok(typed(&done.data, |d| match d {
             Data::ListRights { required, optional, .. } => {

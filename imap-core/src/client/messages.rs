@@ -52,7 +52,11 @@ impl Client {
     }
 
     /// UID SORT (RFC 5256): matching UIDs in the order of `criteria`.
+    ///
+    /// Needs the server capability `SORT`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
+        self.ensure_capability("SORT", "SORT")?;
         let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid })?;
         Ok(done
             .data
@@ -66,7 +70,18 @@ impl Client {
     }
 
     /// UID THREAD (RFC 5256): the matching messages as threads of UIDs.
+    ///
+    /// Needs the server capability `THREAD=<algorithm>`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn thread(&mut self, algorithm: ThreadAlgorithm, search: SearchKey) -> Result<Vec<ThreadNode>, Error> {
+        let (name, capability) = match &algorithm {
+            ThreadAlgorithm::OrderedSubject => ("ORDEREDSUBJECT", "THREAD=ORDEREDSUBJECT"),
+            ThreadAlgorithm::References => ("REFERENCES", "THREAD=REFERENCES"),
+            ThreadAlgorithm::Other(name) => (name.as_str(), "THREAD=<the algorithm>"),
+        };
+        if !self.has_capability(&format!("THREAD={name}"))? {
+            return Err(Error::MissingCapability { command: "THREAD", capability });
+        }
         let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid })?;
         let mut threads = Vec::new();
         for response in &done.data {
@@ -210,7 +225,11 @@ impl Client {
     }
 
     /// UID EXPUNGE (UIDPLUS): removes only these `\Deleted` messages.
+    ///
+    /// Needs the server capability `UIDPLUS`: without it, nothing is sent and
+    /// the error is [`Error::MissingCapability`].
     pub fn uid_expunge(&mut self, uids: impl Into<SeqSet>) -> Result<Vec<u32>, Error> {
+        self.ensure_capability("UIDPLUS", "UID EXPUNGE")?;
         let done = self.run(Command::UidExpunge(uids.into()))?;
         Ok(expunged(&done.data))
     }

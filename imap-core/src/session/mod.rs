@@ -461,7 +461,7 @@ impl Session {
 
     /// Whether the transport is up: TCP connected and, with implicit TLS,
     /// the handshake done (the driver has called
-    /// [`Connection::on_connected`](crate::reactor::Connection::on_connected)).
+    /// [`Connection::on_connected`]).
     ///
     /// ```
     /// let session = imap_core::session::Session::new();
