@@ -65,7 +65,7 @@ pub fn describe(response: &Response<'_>) -> String {
                 line += &format!(" UID {uid}");
             }
             if let Some(flags) = fetch.flags() {
-                line += &format!(" FLAGS ({})", flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(" "));
+                line += &format!(" FLAGS ({})", flag_words(flags));
             }
             line
         }
@@ -77,10 +77,22 @@ pub fn describe(response: &Response<'_>) -> String {
                 Status::PreAuth => "PREAUTH",
                 Status::Bye => "BYE",
             };
-            format!("* {word} {}", c.text)
+            match &c.code {
+                Some(code) => format!("* {word} [{code}] {}", c.text),
+                None => format!("* {word} {}", c.text),
+            }
         }
-        other => format!("{other:?}"),
+        Response::Data(Data::Flags(flags)) => format!("* FLAGS ({})", flag_words(flags)),
+        Response::Data(Data::Vanished { earlier: true, uids }) => format!("* VANISHED (EARLIER) {uids}"),
+        Response::Data(Data::Vanished { earlier: false, uids }) => format!("* VANISHED {uids}"),
+        // Anything else the server may say unasked: its JSON form, which
+        // names every field (a Rust debug dump is not for users).
+        other => serde_json::to_string(other).expect("typed values serialize"),
     }
+}
+
+fn flag_words(flags: &[imap_core::types::Flag<'_>]) -> String {
+    flags.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(" ")
 }
 
 /// Messages as an aligned table: UID, date, size, flags, from, subject.
@@ -224,7 +236,23 @@ fn base64(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_words;
+    use super::{decode_words, describe};
+
+    /// What IDLE prints for the responses Cyrus sent when another client
+    /// changed flags: no Rust debug dumps, and the response code kept.
+    #[test]
+    fn unsolicited_responses_print_as_imap_lines() {
+        let line = |wire: &[u8]| {
+            let frame = imap_core::wire::frames(wire, Default::default()).next().unwrap().unwrap();
+            describe(&imap_core::parse(&frame).unwrap())
+        };
+        assert_eq!(line(b"* FLAGS (\\Answered \\Seen $Proxy1)\r\n"), "* FLAGS (\\Answered \\Seen $Proxy1)");
+        assert_eq!(line(b"* OK [PERMANENTFLAGS ()] Ok\r\n"), "* OK [PERMANENTFLAGS ()] Ok");
+        assert_eq!(line(b"* VANISHED 3:5\r\n"), "* VANISHED 3:5");
+        assert_eq!(line(b"* 2 FETCH (UID 9 FLAGS (\\Seen))\r\n"), "* 2 FETCH UID 9 FLAGS (\\Seen)");
+        let other = line(b"* CAPABILITY IMAP4rev1 IDLE\r\n");
+        assert!(other.starts_with('{') && other.contains("IDLE") && !other.contains("Data("), "{other}");
+    }
 
     #[test]
     fn encoded_words_decode() {
