@@ -174,7 +174,10 @@ fn thread_prints_the_tree_with_subjects() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "1 Plans", "{text}");
     assert!(lines.contains(&"2 Lunch") && lines.iter().any(|l| l.trim_start() == "4 Re: Re: Plans"), "{text}");
-    assert!(lines.iter().filter(|l| l.starts_with(' ')).count() == 2, "{text}");
+    // No grandchildren (RFC 5256 section 3): both replies one level down.
+    let indented: Vec<&&str> = lines.iter().filter(|l| l.starts_with(' ')).collect();
+    assert_eq!(indented.len(), 2, "{text}");
+    assert!(indented.iter().all(|l| l.starts_with("  ") && !l.starts_with("   ")), "{text}");
 }
 
 #[test]

@@ -70,6 +70,9 @@ impl Client {
     }
 
     /// UID THREAD (RFC 5256): the matching messages as threads of UIDs.
+    /// ORDEREDSUBJECT threads come back as that algorithm defines them: the
+    /// first message with all the others as its children
+    /// ([`ThreadNode::without_grandchildren`]), whatever nesting the server sent.
     ///
     /// Needs the server capability `THREAD=<algorithm>`: without it, nothing is sent and
     /// the error is [`Error::MissingCapability`].
@@ -82,6 +85,7 @@ impl Client {
         if !self.has_capability(&format!("THREAD={name}"))? {
             return Err(Error::MissingCapability { command: "THREAD", capability });
         }
+        let ordered_subject = algorithm == ThreadAlgorithm::OrderedSubject;
         let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid })?;
         let mut threads = Vec::new();
         for response in &done.data {
@@ -90,6 +94,9 @@ impl Client {
                     Error::Protocol(format!("THREAD tree deeper than {}", super::results::MAX_THREAD_DEPTH))
                 })?);
             }
+        }
+        if ordered_subject {
+            threads = threads.into_iter().map(ThreadNode::without_grandchildren).collect();
         }
         Ok(threads)
     }

@@ -140,6 +140,33 @@ impl ThreadNode {
     }
 }
 
+impl ThreadNode {
+    /// The thread as ORDEREDSUBJECT means it (RFC 5256 section 3): the first
+    /// message and, as its children, all the others. That algorithm makes
+    /// no grandchildren, and clients "SHOULD treat descendents of a child in
+    /// a server response as being siblings of that child": Courier sends
+    /// `(1 2 3 7)`, which is 1 with the children 2, 3 and 7, not a chain.
+    /// [`Client::thread`](super::Client::thread) applies it to ORDEREDSUBJECT
+    /// answers.
+    ///
+    /// ```
+    /// use imap_core::client::ThreadNode;
+    ///
+    /// let chain = ThreadNode { id: 1, children: vec![ThreadNode { id: 2, children: vec![ThreadNode { id: 3, children: vec![] }] }] };
+    /// let ids: Vec<u32> = chain.without_grandchildren().children.iter().map(|c| c.id).collect();
+    /// assert_eq!(ids, [2, 3]);
+    /// ```
+    pub fn without_grandchildren(mut self) -> ThreadNode {
+        let mut children = Vec::new();
+        let mut pending: Vec<ThreadNode> = std::mem::take(&mut self.children).into_iter().rev().collect();
+        while let Some(mut node) = pending.pop() {
+            pending.extend(std::mem::take(&mut node.children).into_iter().rev());
+            children.push(node);
+        }
+        ThreadNode { id: self.id, children }
+    }
+}
+
 /// One parenthesised thread at `depth`: its chain, then its branches.
 fn thread(t: &types::Thread, depth: usize) -> Option<Option<ThreadNode>> {
     let below = depth.checked_add(t.ids.len()).filter(|d| *d <= MAX_THREAD_DEPTH)?;
@@ -206,6 +233,20 @@ mod tests {
         assert_eq!((roots[0].id, roots[0].children.len()), (0, 2));
         let long = t(&(1..=MAX_THREAD_DEPTH as u32 + 1).collect::<Vec<_>>(), vec![]);
         assert_eq!(ThreadNode::from_threads(&[long]), None);
+    }
+
+    #[test]
+    fn ordered_subject_threads_have_no_grandchildren() {
+        // Courier's answer to THREAD ORDEREDSUBJECT: `(11)(1 2 3 7)(4 (5)(6 8))`.
+        let t = |ids: &[u32], children: Vec<Thread>| Thread { ids: ids.to_vec(), children };
+        let threads =
+            vec![t(&[11], vec![]), t(&[1, 2, 3, 7], vec![]), t(&[4], vec![t(&[5], vec![]), t(&[6, 8], vec![])])];
+        let flat: Vec<ThreadNode> =
+            ThreadNode::from_threads(&threads).unwrap().into_iter().map(ThreadNode::without_grandchildren).collect();
+        let shape: Vec<(u32, Vec<u32>)> =
+            flat.iter().map(|n| (n.id, n.children.iter().map(|c| c.id).collect())).collect();
+        assert_eq!(shape, [(11, vec![]), (1, vec![2, 3, 7]), (4, vec![5, 6, 8])]);
+        assert!(flat.iter().flat_map(|n| &n.children).all(|c| c.children.is_empty()));
     }
 
     #[test]
