@@ -9,7 +9,9 @@
 #   dovecot.sh stop DIR
 #   dovecot.sh seed DIR USER N
 #
-# Users: alice/alice-pass and bob/bob-pass. DIR/ca.pem is the certificate to
+# Users: alice/alice-pass and bob/bob-pass; carol/carol-pass has Courier's
+# hierarchy (`.` as delimiter, personal mailboxes under `INBOX.`), for the
+# restore across hierarchies. DIR/ca.pem is the certificate to
 # trust for IMAPS / STARTTLS (self-signed, CN and SAN localhost + 127.0.0.1).
 # Run as root (Dovecot's master must start as root to switch to the mail uid).
 set -euo pipefail
@@ -118,6 +120,7 @@ write_config() {
     cat >"$dir/passwd" <<EOF
 alice:{PLAIN}alice-pass:$uid:$gid::$dir/mail/alice::
 bob:{PLAIN}bob-pass:$uid:$gid::$dir/mail/bob::
+carol:{PLAIN}carol-pass:$uid:$gid::$dir/mail/carol::userdb_namespace/inbox/separator=. userdb_namespace/inbox/prefix=INBOX.
 EOF
     # The auth process reads it as default_internal_user (dovecot).
     chgrp dovecot "$dir/passwd" 2>/dev/null || true
@@ -281,7 +284,7 @@ cmd_start() {
     # Sockets left by an earlier (stopped or killed) instance in this DIR
     # would answer "connection refused" instead of being absent.
     rm -rf "$dir/run"
-    mkdir -p "$dir/run" "$dir/state" "$dir/logs" "$dir/mail/alice" "$dir/mail/bob"
+    mkdir -p "$dir/run" "$dir/state" "$dir/logs" "$dir/mail/alice" "$dir/mail/bob" "$dir/mail/carol"
     # base_dir must be 755 and root-owned: login processes chroot below it.
     chmod 755 "$dir/run"
     chown -R "$uid:$gid" "$dir/mail"

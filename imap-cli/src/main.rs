@@ -65,6 +65,9 @@ enum Command {
     /// Append the messages of a backup (flags, internal dates) to the
     /// server, creating missing mailboxes and skipping messages already
     /// there (same Message-ID and size): running it twice appends nothing more.
+    /// Names follow this server's hierarchy (its delimiter and personal
+    /// prefix: Archive/2024 becomes INBOX.Archive.2024 on Courier); a mailbox
+    /// that fails does not stop the others.
     Restore(commands::backup::RestoreArgs),
     #[command(flatten)]
     Server(commands::server::ServerCommand),

@@ -236,6 +236,40 @@ fn backup_then_restore_into_another_user_gives_identical_messages() {
 }
 
 #[test]
+fn a_restore_follows_the_hierarchy_of_the_server_it_restores_to() {
+    // alice's names use `/` and no prefix; carol's account has Courier's
+    // hierarchy: `.` and `INBOX.` (scripts/dovecot.sh). Seen against a real
+    // Courier: the restore sent CREATE Archive/2024, which it refused.
+    let mut alice = fill("bk-hier/sub", 3);
+    fill("bk-hier2", 2);
+    let dir = TempDir::new("hierarchy");
+    let out =
+        cli("alice", &["backup", "--to", dir.str(), "--mailbox", "bk-hier/sub", "--mailbox", "bk-hier2", "--json"]);
+    assert_eq!(done(&events(&out), "bk-hier/sub")["new_messages"], 3);
+    // As if the second came from a server that allows `.` in names.
+    let mut renamed = state(&dir.path().join("bk-hier2"));
+    renamed["mailbox"] = "bk.dot".into();
+    write_state(&dir.path().join("bk-hier2"), &renamed);
+
+    let out = cli("carol", &["restore", "--from", dir.str(), "--json"]);
+    // `bk.dot` has no name on carol's server (`.` is a level separator
+    // there): it fails, after the other mailbox was restored.
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let ev: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(
+        ev.iter().any(|e| e["event"] == "created"
+            && e["mailbox"] == "INBOX.bk-hier.sub"
+            && e["backed_up_as"] == "bk-hier/sub"),
+        "{ev:?}"
+    );
+    assert!(ev.iter().any(|e| e["event"] == "failed" && e["mailbox"] == "bk.dot"), "{ev:?}");
+    let mut carol = client("carol");
+    assert!(snapshot(&mut alice, "bk-hier/sub") == snapshot(&mut carol, "INBOX.bk-hier.sub"));
+    assert!(!carol.folder_exists("INBOX.bk").unwrap());
+}
+
+#[test]
 fn an_incremental_run_fetches_new_messages_and_changed_flags() {
     let mut c = fill("bk-incr", 5);
     let dir = TempDir::new("incr");

@@ -46,30 +46,90 @@ pub fn run(client: &mut Client, from: &Path, only: &[String], progress: &Progres
         }
     }
     let binary = client.has_capability("BINARY")?;
+    let hierarchy = Hierarchy::of(client)?;
     let mut total = Restored::default();
+    // A mailbox that fails does not stop the others; the first failure is
+    // the command's, once all were tried.
+    let mut first_failure = None;
     for (dir, state) in copies {
-        restore_mailbox(client, &dir, &state, binary, progress, &mut total)?;
+        let restored = hierarchy
+            .name_of(&state.mailbox, state.delimiter)
+            .map_err(|why| Failure::Usage(format!("mailbox {:?}: {why}", state.mailbox)))
+            .and_then(|name| restore_mailbox(client, &dir, &state, &name, binary, progress, &mut total));
+        if let Err(failure) = restored {
+            progress.note(&format!("{}: not restored: {failure}", state.mailbox));
+            progress.event(json!({"event": "failed", "mailbox": state.mailbox, "error": failure.to_string()}));
+            first_failure.get_or_insert(failure);
+        }
     }
-    Ok(total)
+    match first_failure {
+        Some(failure) => Err(failure),
+        None => Ok(total),
+    }
+}
+
+/// How the server restored to names mailboxes: its hierarchy delimiter and
+/// the prefix of its personal namespace (`/` and nothing on Dovecot, `.` and
+/// `INBOX.` on Courier). A backup keeps the names of the server it came from.
+struct Hierarchy {
+    delimiter: Option<char>,
+    prefix: String,
+}
+
+impl Hierarchy {
+    fn of(client: &mut Client) -> Result<Hierarchy, Failure> {
+        // LIST "" "" answers with the delimiter (RFC 3501 section 6.3.8).
+        let delimiter = client.list_folders("", "")?.first().and_then(|e| e.delimiter);
+        let prefix = if client.has_capability("NAMESPACE")? {
+            client.namespace()?.personal.first().map(|n| n.prefix.clone()).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Hierarchy { delimiter, prefix })
+    }
+
+    /// The name here of the mailbox backed up as `name`, whose levels were
+    /// separated by `delimiter` on its server: the same levels, joined with
+    /// this server's delimiter, under its personal prefix.
+    fn name_of(&self, name: &str, delimiter: Option<char>) -> Result<String, String> {
+        if same_mailbox(name, "INBOX") {
+            return Ok("INBOX".to_owned());
+        }
+        let levels: Vec<&str> = match delimiter {
+            Some(d) => name.split(d).collect(),
+            None => vec![name],
+        };
+        let joined = match self.delimiter {
+            Some(here) if levels.iter().any(|l| l.contains(here)) => {
+                return Err(format!("a level of the name holds this server's hierarchy delimiter {here:?}"));
+            }
+            Some(here) => levels.join(here.encode_utf8(&mut [0; 4])),
+            None if levels.len() > 1 => return Err("this server has no mailbox hierarchy".to_owned()),
+            None => name.to_owned(),
+        };
+        let prefixed = joined.get(..self.prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(&self.prefix));
+        Ok(if prefixed { joined } else { format!("{}{joined}", self.prefix) })
+    }
 }
 
 fn same_mailbox(a: &str, b: &str) -> bool {
     a == b || (a.eq_ignore_ascii_case("INBOX") && b.eq_ignore_ascii_case("INBOX"))
 }
 
+/// Restores one mailbox's backup (`state`, in `dir`) into the mailbox `name`.
 fn restore_mailbox(
     client: &mut Client,
     dir: &Path,
     state: &State,
+    name: &str,
     binary: bool,
     progress: &Progress,
     total: &mut Restored,
 ) -> Result<(), Failure> {
-    let name = state.mailbox.as_str();
     if !client.list_folders("", name)?.iter().any(|e| same_mailbox(e.mailbox.name(), name)) {
         client.create_folder(name)?;
         progress.note(&format!("created mailbox {name}"));
-        progress.event(json!({"event": "created", "mailbox": name}));
+        progress.event(json!({"event": "created", "mailbox": name, "backed_up_as": state.mailbox}));
     }
     let present = present_messages(client, name)?;
     let mut present = present;
