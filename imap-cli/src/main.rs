@@ -23,7 +23,7 @@ prompt that does not echo. --json prints one JSON object per line.
 Exit status:
   0  success
   1  any other error (protocol error, connection closed, ...)
-  2  usage or I/O error (bad arguments, unreadable file, no password)
+  2  usage or I/O error (bad arguments, unreadable file, no password, closed output)
   3  the server could not be reached (connection refused, unreachable, no address)
   4  TLS failed (untrusted or wrong certificate, broken handshake)
   5  login failed (LOGIN/AUTHENTICATE refused, or a password would go in clear)

@@ -277,3 +277,15 @@ fn help_documents_the_exit_statuses() {
         assert!(text.contains(line), "{text}");
     }
 }
+
+#[test]
+fn a_closed_stdout_ends_the_command_without_a_panic() {
+    // `imap-cli list | head -0`: the reader is gone before anything is written.
+    let mut child = command(&["list"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write the output") && !err.contains("panicked"), "{err}");
+}

@@ -2,6 +2,18 @@
 
 use imap_core::types::{Address, Data, Fetch, ListEntry, Response, Status, StatusItem, StatusValue};
 use serde::Serialize;
+use std::fmt::Display;
+use std::io::Write;
+
+/// Prints one line on stdout. `println!` would panic when stdout is gone (a
+/// closed pipe: `imap-cli list | head -1`); this ends the program as `parse`
+/// does on any output error: the error on stderr, exit status 2.
+pub fn say(line: impl Display) {
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        let _ = writeln!(std::io::stderr(), "imap-cli: cannot write the output: {e}");
+        std::process::exit(i32::from(crate::failure::USAGE));
+    }
+}
 
 /// Prints values as JSON lines or as text.
 pub struct Out {
@@ -13,16 +25,16 @@ impl Out {
     /// Prints `value` as one JSON line, or the text `text` makes.
     pub fn print<T: Serialize + ?Sized>(&self, value: &T, text: impl FnOnce() -> String) {
         if self.json {
-            println!("{}", serde_json::to_string(value).expect("typed values serialize"));
+            say(serde_json::to_string(value).expect("typed values serialize"));
         } else {
-            println!("{}", text());
+            say(text());
         }
     }
 
     /// Prints a line that only the text output has (a heading).
     pub fn text(&self, text: impl FnOnce() -> String) {
         if !self.json {
-            println!("{}", text());
+            say(text());
         }
     }
 }

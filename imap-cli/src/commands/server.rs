@@ -316,7 +316,7 @@ fn fetch(client: &mut Client, set: SeqSet, out: &Out) -> Result<(), Failure> {
     if out.json {
         messages.iter().for_each(|m| out.print(m, String::new));
     } else if !messages.is_empty() {
-        println!("{}", table(&messages));
+        super::output::say(table(&messages));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Progress of a backup or restore: a bar per mailbox on a terminal, JSON
 //! lines with `--json`, nothing otherwise.
 
+use crate::commands::output::say;
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -35,7 +36,7 @@ impl Progress {
             Progress::Bars(multi) => {
                 let _ = multi.println(text);
             }
-            Progress::Quiet => println!("{text}"),
+            Progress::Quiet => say(text),
             Progress::Json => {}
         }
     }
@@ -43,7 +44,7 @@ impl Progress {
     /// An event for `--json` (nothing in text mode).
     pub fn event(&self, value: serde_json::Value) {
         if let Progress::Json = self {
-            println!("{value}");
+            say(value);
         }
     }
 
