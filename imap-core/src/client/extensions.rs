@@ -12,8 +12,8 @@ pub use crate::session::IDLE_RENEW;
 impl Client {
     /// Starts IDLE (RFC 2177): returns once the server accepted it.
     ///
-    /// Needs the server capability `IDLE`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `IDLE`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn idle(&mut self) -> Result<(), Error> {
         self.ensure_capability("IDLE", "IDLE")?;
         let tag = self.send(Command::Idle)?;
@@ -78,8 +78,8 @@ impl Client {
 
     /// NAMESPACE (RFC 2342).
     ///
-    /// Needs the server capability `NAMESPACE`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `NAMESPACE`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn namespace(&mut self) -> Result<Namespace, Error> {
         self.ensure_capability("NAMESPACE", "NAMESPACE")?;
         let done = self.run(Command::Namespace)?;
@@ -94,8 +94,8 @@ impl Client {
 
     /// ID (RFC 2971): sends the client's fields (or NIL) and returns the server's.
     ///
-    /// Needs the server capability `ID`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ID`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn id(
         &mut self,
         fields: Option<Vec<(String, Option<String>)>>,
@@ -115,8 +115,8 @@ impl Client {
 
     /// ENABLE (RFC 5161): returns the capabilities the server enabled.
     ///
-    /// Needs the server capability `ENABLE`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ENABLE`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn enable(&mut self, capabilities: &[&str]) -> Result<Vec<String>, Error> {
         self.ensure_capability("ENABLE", "ENABLE")?;
         let done = self.run(Command::Enable(capabilities.iter().map(|c| c.to_string()).collect()))?;
@@ -243,8 +243,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
-    /// Needs the server capability `X-GM-EXT-1`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `X-GM-EXT-1`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn add_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         self.store_gm_labels(uids.into(), StoreMode::Add, labels)
     }
@@ -252,8 +252,8 @@ impl Client {
     /// UID STORE -X-GM-LABELS (Gmail): removes labels; returns the labels
     /// afterwards.
     ///
-    /// Needs the server capability `X-GM-EXT-1`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `X-GM-EXT-1`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn remove_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         self.store_gm_labels(uids.into(), StoreMode::Remove, labels)
     }
@@ -261,8 +261,8 @@ impl Client {
     /// UID STORE X-GM-LABELS (Gmail): replaces the labels; returns them
     /// afterwards.
     ///
-    /// Needs the server capability `X-GM-EXT-1`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `X-GM-EXT-1`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn set_gm_labels(&mut self, uids: impl Into<SeqSet>, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
         self.store_gm_labels(uids.into(), StoreMode::Replace, labels)
     }
@@ -283,8 +283,8 @@ impl Client {
 
     /// GETQUOTAROOT (RFC 9208): the quota roots of a mailbox and their quotas.
     ///
-    /// Needs the server capability `QUOTA`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `QUOTA`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
         self.ensure_capability("QUOTA", "GETQUOTAROOT")?;
         let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;
@@ -300,8 +300,8 @@ impl Client {
 
     /// GETQUOTA (RFC 9208): the resources of a quota root.
     ///
-    /// Needs the server capability `QUOTA`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `QUOTA`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn get_quota(&mut self, root: &str) -> Result<Vec<Quota>, Error> {
         self.ensure_capability("QUOTA", "GETQUOTA")?;
         let done = self.run(Command::GetQuota { root: root.into() })?;
@@ -310,8 +310,8 @@ impl Client {
 
     /// GETACL (RFC 4314): `(identifier, rights)` pairs of a mailbox.
     ///
-    /// Needs the server capability `ACL`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ACL`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn get_acl(&mut self, mailbox: &str) -> Result<Vec<(String, String)>, Error> {
         self.ensure_capability("ACL", "GETACL")?;
         let done = self.run(Command::GetAcl { mailbox: mailbox.into() })?;
@@ -327,8 +327,8 @@ impl Client {
 
     /// SETACL (RFC 4314).
     ///
-    /// Needs the server capability `ACL`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ACL`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn set_acl(&mut self, mailbox: &str, identifier: &str, rights: &str) -> Result<(), Error> {
         self.ensure_capability("ACL", "SETACL")?;
         self.run(Command::SetAcl { mailbox: mailbox.into(), identifier: identifier.into(), rights: rights.into() })
@@ -337,8 +337,8 @@ impl Client {
 
     /// DELETEACL (RFC 4314).
     ///
-    /// Needs the server capability `ACL`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ACL`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn delete_acl(&mut self, mailbox: &str, identifier: &str) -> Result<(), Error> {
         self.ensure_capability("ACL", "DELETEACL")?;
         self.run(Command::DeleteAcl { mailbox: mailbox.into(), identifier: identifier.into() }).map(drop)
@@ -346,8 +346,8 @@ impl Client {
 
     /// MYRIGHTS (RFC 4314): the rights the user has on a mailbox.
     ///
-    /// Needs the server capability `ACL`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ACL`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn my_rights(&mut self, mailbox: &str) -> Result<String, Error> {
         self.ensure_capability("ACL", "MYRIGHTS")?;
         let done = self.run(Command::MyRights { mailbox: mailbox.into() })?;
@@ -362,8 +362,8 @@ impl Client {
 
     /// LISTRIGHTS (RFC 4314): rights always granted, then the optional groups.
     ///
-    /// Needs the server capability `ACL`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `ACL`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn list_rights(&mut self, mailbox: &str, identifier: &str) -> Result<Vec<String>, Error> {
         self.ensure_capability("ACL", "LISTRIGHTS")?;
         let done = self.run(Command::ListRights { mailbox: mailbox.into(), identifier: identifier.into() })?;

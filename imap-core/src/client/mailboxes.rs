@@ -137,8 +137,8 @@ impl Client {
 
     /// UNSELECT (RFC 3691): leaves the mailbox without expunging.
     ///
-    /// Needs the server capability `UNSELECT`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `UNSELECT`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn unselect_folder(&mut self) -> Result<(), Error> {
         self.ensure_capability("UNSELECT", "UNSELECT")?;
         self.run(Command::Unselect).map(drop)

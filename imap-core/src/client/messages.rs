@@ -53,8 +53,8 @@ impl Client {
 
     /// UID SORT (RFC 5256): matching UIDs in the order of `criteria`.
     ///
-    /// Needs the server capability `SORT`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `SORT`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
         self.ensure_capability("SORT", "SORT")?;
         let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid })?;
@@ -74,8 +74,8 @@ impl Client {
     /// first message with all the others as its children
     /// ([`ThreadNode::without_grandchildren`]), whatever nesting the server sent.
     ///
-    /// Needs the server capability `THREAD=<algorithm>`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `THREAD=<algorithm>`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn thread(&mut self, algorithm: ThreadAlgorithm, search: SearchKey) -> Result<Vec<ThreadNode>, Error> {
         let (name, capability) = match &algorithm {
             ThreadAlgorithm::OrderedSubject => ("ORDEREDSUBJECT", "THREAD=ORDEREDSUBJECT"),
@@ -233,8 +233,8 @@ impl Client {
 
     /// UID EXPUNGE (UIDPLUS): removes only these `\Deleted` messages.
     ///
-    /// Needs the server capability `UIDPLUS`: without it, nothing is sent and
-    /// the error is [`Error::MissingCapability`].
+    /// Needs the server capability `UIDPLUS`; without it, nothing is sent
+    /// ([`Error::MissingCapability`]).
     pub fn uid_expunge(&mut self, uids: impl Into<SeqSet>) -> Result<Vec<u32>, Error> {
         self.ensure_capability("UIDPLUS", "UID EXPUNGE")?;
         let done = self.run(Command::UidExpunge(uids.into()))?;

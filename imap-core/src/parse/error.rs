@@ -50,9 +50,7 @@ impl ParseError {
         };
         ParseError::at(frame, pos, expected)
     }
-}
 
-impl ParseError {
     /// The error for a response with literals that ends with parentheses
     /// still open. Its end came early: a literal announced fewer bytes than
     /// its value has (DavMail counts characters), or a line break follows a

@@ -68,7 +68,7 @@ pub fn run(client: &mut Client, from: &Path, only: &[String], progress: &Progres
     }
 }
 
-/// How the server restored to names mailboxes: its hierarchy delimiter and
+/// How the server being restored to names mailboxes: its hierarchy delimiter and
 /// the prefix of its personal namespace (`/` and nothing on Dovecot, `.` and
 /// `INBOX.` on Courier). A backup keeps the names of the server it came from.
 struct Hierarchy {
