@@ -322,3 +322,13 @@ fn nil_inside_an_address_list() {
     assert_eq!(from.len(), 1, "{from:?}");
     assert_eq!(from[0].mailbox.as_ref().unwrap(), "m");
 }
+
+#[test]
+fn xlist_entries_read_as_list_entries() {
+    // Yandex still answers XLIST, the LIST of Gmail's older clients.
+    let Data::List(entry) = data(b"* XLIST (\\HasNoChildren \\Inbox) \"|\" \"INBOX\"\r\n") else { panic!() };
+    assert_eq!((entry.mailbox.name(), entry.delimiter), ("INBOX", Some('|')));
+    assert_eq!(entry.attributes.len(), 2);
+    let Data::List(entry) = data(b"* XLIST (\\HasNoChildren \\Spam) \"|\" \"&BCEEPwQwBDw-\"\r\n") else { panic!() };
+    assert_eq!(entry.mailbox.name(), "Спам");
+}

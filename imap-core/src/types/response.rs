@@ -235,7 +235,7 @@ pub enum Data<'a> {
     /// `* FLAGS (...)`: the flags defined in the mailbox.
     #[imap(rule = "mailbox_data_flags")]
     Flags(#[imap(list)] Vec<Flag<'a>>),
-    /// `* LIST ...`.
+    /// `* LIST ...` (or the same as `* XLIST ...`, Gmail's and Yandex's older form).
     #[imap(rule = "mailbox_data_list")]
     List(ListEntry<'a>),
     /// `* LSUB ...`.
