@@ -191,6 +191,30 @@ fn idle_shows_a_message_appended_meanwhile() {
 }
 
 #[test]
+fn ctrl_c_ends_idle_and_logs_out() {
+    // Ctrl-C used to kill the process in IDLE (no DONE, no LOGOUT); now IDLE
+    // ends and the command finishes: exit status 0, not death by SIGINT.
+    let mut c = client();
+    if !c.folder_exists("cli-idle-int").unwrap() {
+        c.create_folder("cli-idle-int").unwrap();
+    }
+    c.logout().unwrap();
+    let mut child = command(&["idle", "cli-idle-int"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut errors = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    errors.read_line(&mut ready).unwrap();
+    assert!(ready.starts_with("imap-cli: idling in cli-idle-int"), "{ready}");
+    let started = std::time::Instant::now();
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill(1) runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let mut rest = String::new();
+    errors.read_to_string(&mut rest).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?} {rest}", out.status);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[test]
 fn exit_status_3_when_nothing_listens() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let out = Command::new(env!("CARGO_BIN_EXE_imap-cli"))

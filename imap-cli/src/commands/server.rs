@@ -11,8 +11,11 @@ use imap_core::client::{Client, IDLE_RENEW};
 use imap_core::command::{FetchAttr, SearchKey, SeqSet};
 use imap_core::types::{Flag, IntoStatic, StatusAtt};
 use serde::Serialize;
+use signal_hook::consts::SIGINT;
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A command against a server.
@@ -106,7 +109,8 @@ pub enum ServerCommand {
         uids: String,
     },
     /// Wait in IDLE and print what the server reports (new messages,
-    /// expunges, flag changes) until interrupted or for --seconds.
+    /// expunges, flag changes) for --seconds or until Ctrl-C, which ends
+    /// IDLE and logs out (a second Ctrl-C quits at once).
     Idle {
         /// The mailbox.
         #[arg(default_value = "INBOX")]
@@ -321,9 +325,15 @@ fn fetch(client: &mut Client, set: SeqSet, out: &Out) -> Result<(), Failure> {
     Ok(())
 }
 
-/// IDLE until `limit` (forever when `None`), renewing it before servers drop
-/// an idle client, and prints each response as it arrives.
+/// IDLE until `limit` (forever when `None`) or Ctrl-C, renewing it before
+/// servers drop an idle client, and prints each response as it arrives.
+/// Ctrl-C ends IDLE (DONE) so that the session logs out as after any other
+/// command; a second Ctrl-C ends the program at once.
 fn idle(client: &mut Client, mailbox: &str, limit: Option<Duration>, out: &Out) -> Result<(), Failure> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let io = |e: std::io::Error| Failure::Usage(format!("cannot catch Ctrl-C: {e}"));
+    signal_hook::flag::register_conditional_shutdown(SIGINT, 130, Arc::clone(&interrupted)).map_err(io)?;
+    signal_hook::flag::register(SIGINT, Arc::clone(&interrupted)).map_err(io)?;
     let deadline = limit.map(|limit| Instant::now() + limit);
     let mut announced = false;
     loop {
@@ -336,15 +346,22 @@ fn idle(client: &mut Client, mailbox: &str, limit: Option<Duration>, out: &Out) 
         let renew = Instant::now() + IDLE_RENEW;
         let stop = deadline.map_or(renew, |d| d.min(renew));
         while let Some(left) = stop.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
-            for response in client.idle_wait(left)? {
+            if interrupted.load(Ordering::Relaxed) {
+                break;
+            }
+            // Short waits: the flag is looked at between them.
+            for response in client.idle_wait(left.min(CTRL_C_CHECK))? {
                 out.print(&response, || describe(&response));
             }
         }
         for response in client.idle_done()? {
             out.print(&response, || describe(&response));
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if interrupted.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(());
         }
     }
 }
+
+/// How often `idle` looks whether Ctrl-C was pressed.
+const CTRL_C_CHECK: Duration = Duration::from_millis(200);
