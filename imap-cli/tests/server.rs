@@ -111,11 +111,7 @@ fn search_and_fetch_as_table_and_json() {
 
 #[test]
 fn append_from_stdin_then_fetch_it_back() {
-    let mut c = client();
-    if !c.folder_exists("cli-append").unwrap() {
-        c.create_folder("cli-append").unwrap();
-    }
-    c.logout().unwrap();
+    with_mailbox("cli-append").logout().unwrap();
     let mut child = command(&["append", "cli-append", "-", "--flag", "\\Seen", "--flag", "$Label2"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -166,18 +162,30 @@ fn move_to_another_mailbox() {
     assert!(!left.contains("to-be-moved"), "{left}");
 }
 
-#[test]
-fn idle_shows_a_message_appended_meanwhile() {
+/// A client of bob's with `name` created if it was not there.
+fn with_mailbox(name: &str) -> imap_core::client::Client {
     let mut c = client();
-    if !c.folder_exists("cli-idle").unwrap() {
-        c.create_folder("cli-idle").unwrap();
+    if !c.folder_exists(name).unwrap() {
+        c.create_folder(name).unwrap();
     }
-    let mut child =
-        command(&["idle", "cli-idle", "--seconds", "2"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    c
+}
+
+/// imap-cli started with `args` (an `idle` command), once it says it idles;
+/// its stderr, past that line.
+fn idle(args: &[&str]) -> (std::process::Child, BufReader<std::process::ChildStderr>) {
+    let mut child = command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut errors = BufReader::new(child.stderr.take().unwrap());
     let mut ready = String::new();
     errors.read_line(&mut ready).unwrap();
-    assert!(ready.starts_with("imap-cli: idling in cli-idle"), "{ready}");
+    assert!(ready.starts_with(&format!("imap-cli: idling in {}", args[1])), "{ready}");
+    (child, errors)
+}
+
+#[test]
+fn idle_shows_a_message_appended_meanwhile() {
+    let mut c = with_mailbox("cli-idle");
+    let (child, mut errors) = idle(&["idle", "cli-idle", "--seconds", "2"]);
     c.append("cli-idle", message("while-idling").as_bytes(), &[], None).unwrap();
     c.logout().unwrap();
     let started = std::time::Instant::now();
@@ -194,16 +202,8 @@ fn idle_shows_a_message_appended_meanwhile() {
 fn ctrl_c_ends_idle_and_logs_out() {
     // Ctrl-C used to kill the process in IDLE (no DONE, no LOGOUT); now IDLE
     // ends and the command finishes: exit status 0, not death by SIGINT.
-    let mut c = client();
-    if !c.folder_exists("cli-idle-int").unwrap() {
-        c.create_folder("cli-idle-int").unwrap();
-    }
-    c.logout().unwrap();
-    let mut child = command(&["idle", "cli-idle-int"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let mut errors = BufReader::new(child.stderr.take().unwrap());
-    let mut ready = String::new();
-    errors.read_line(&mut ready).unwrap();
-    assert!(ready.starts_with("imap-cli: idling in cli-idle-int"), "{ready}");
+    with_mailbox("cli-idle-int").logout().unwrap();
+    let (child, mut errors) = idle(&["idle", "cli-idle-int"]);
     let started = std::time::Instant::now();
     let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill(1) runs");
     assert!(kill.success());
