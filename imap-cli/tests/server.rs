@@ -160,6 +160,9 @@ fn move_to_another_mailbox() {
     assert!(moved.contains("to-be-moved"), "{moved}");
     let left = ok(&cli(&["fetch", "cli-move-from", &appended.uid.to_string()]));
     assert!(!left.contains("to-be-moved"), "{left}");
+    // Moving it again: the server says OK, and nothing moved (seen with Courier).
+    let again = ok(&cli(&["move", "cli-move-from", &appended.uid.to_string(), "cli-move-to"]));
+    assert_eq!(again, "no message moved: none of these UIDs is in cli-move-from\n");
 }
 
 /// A client of bob's with `name` created if it was not there.

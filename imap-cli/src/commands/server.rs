@@ -224,8 +224,11 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
             });
         }
         ServerCommand::Move { mailbox, target, .. } => {
-            client.select_folder(mailbox, false)?;
+            let before = client.select_folder(mailbox, false)?.exists;
             let moved = client.move_messages(set.expect("parsed above"), target)?;
+            // A server says OK to a MOVE of UIDs that are not there: with no
+            // COPYUID and no EXPUNGE, nothing left the mailbox.
+            let left = client.session().mailbox().map_or(before, |m| m.exists) < before;
             let value = moved.map(|c| MovedUids {
                 uid_validity: c.uid_validity,
                 source: c.source.to_string(),
@@ -236,7 +239,8 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
                     "moved {mailbox} UIDs {} to {target} as UIDs {} (UIDVALIDITY {})",
                     m.source, m.target, m.uid_validity
                 ),
-                None => format!("moved to {target} (the server gave no COPYUID)"),
+                None if left => format!("moved to {target} (the server gave no COPYUID)"),
+                None => format!("no message moved: none of these UIDs is in {mailbox}"),
             });
         }
     }
