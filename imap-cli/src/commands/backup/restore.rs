@@ -72,19 +72,23 @@ pub fn run(client: &mut Client, from: &Path, only: &[String], progress: &Progres
 /// the prefix of its personal namespace (`/` and nothing on Dovecot, `.` and
 /// `INBOX.` on Courier). A backup keeps the names of the server it came from.
 struct Hierarchy {
+    /// `None` when the server did not tell: names are then kept as they are.
     delimiter: Option<char>,
     prefix: String,
 }
 
 impl Hierarchy {
     fn of(client: &mut Client) -> Result<Hierarchy, Failure> {
-        // LIST "" "" answers with the delimiter (RFC 3501 section 6.3.8).
-        let delimiter = client.list_folders("", "")?.first().and_then(|e| e.delimiter);
-        let prefix = if client.has_capability("NAMESPACE")? {
-            client.namespace()?.personal.first().map(|n| n.prefix.clone()).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        // LIST "" "" answers with the delimiter (RFC 3501 section 6.3.8);
+        // NAMESPACE with the personal prefix, and the delimiter again.
+        let mut delimiter = client.list_folders("", "")?.first().and_then(|e| e.delimiter);
+        let mut prefix = String::new();
+        if client.has_capability("NAMESPACE")? {
+            if let Some(personal) = client.namespace()?.personal.first() {
+                prefix.clone_from(&personal.prefix);
+                delimiter = delimiter.or(personal.delimiter);
+            }
+        }
         Ok(Hierarchy { delimiter, prefix })
     }
 
@@ -104,7 +108,6 @@ impl Hierarchy {
                 return Err(format!("a level of the name holds this server's hierarchy delimiter {here:?}"));
             }
             Some(here) => levels.join(here.encode_utf8(&mut [0; 4])),
-            None if levels.len() > 1 => return Err("this server has no mailbox hierarchy".to_owned()),
             None => name.to_owned(),
         };
         let prefixed = joined.get(..self.prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(&self.prefix));
@@ -280,7 +283,22 @@ fn locate(dir: &Path, entry: &Entry, files: &HashMap<String, PathBuf>) -> Option
 
 #[cfg(test)]
 mod tests {
-    use super::message_id;
+    use super::{message_id, Hierarchy};
+
+    #[test]
+    fn names_follow_the_target_hierarchy() {
+        let courier = Hierarchy { delimiter: Some('.'), prefix: "INBOX.".into() };
+        assert_eq!(courier.name_of("Archive/2024", Some('/')).unwrap(), "INBOX.Archive.2024");
+        assert_eq!(courier.name_of("inbox", Some('/')).unwrap(), "INBOX");
+        assert_eq!(courier.name_of("INBOX/Sub", Some('/')).unwrap(), "INBOX.Sub", "already under the prefix");
+        assert_eq!(courier.name_of("inbox.x", Some('.')).unwrap(), "inbox.x", "the prefix in another case");
+        assert!(courier.name_of("v1.2/notes", Some('/')).is_err(), "a level with the delimiter");
+        let dovecot = Hierarchy { delimiter: Some('/'), prefix: String::new() };
+        assert_eq!(dovecot.name_of("INBOX.Archive.2024", Some('.')).unwrap(), "INBOX/Archive/2024");
+        assert_eq!(dovecot.name_of("Flat", None).unwrap(), "Flat");
+        let unknown = Hierarchy { delimiter: None, prefix: String::new() };
+        assert_eq!(unknown.name_of("a/b", Some('/')).unwrap(), "a/b", "kept as it is");
+    }
 
     #[test]
     fn message_ids_unfolded() {
