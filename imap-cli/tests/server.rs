@@ -146,11 +146,8 @@ fn append_from_stdin_then_fetch_it_back() {
 
 #[test]
 fn move_to_another_mailbox() {
-    let mut c = client();
-    if !c.folder_exists("cli-move-from").unwrap() {
-        c.create_folder("cli-move-from").unwrap();
-        c.create_folder("cli-move-to").unwrap();
-    }
+    with_mailbox("cli-move-to").logout().unwrap();
+    let mut c = with_mailbox("cli-move-from");
     let appended = c.append("cli-move-from", message("to-be-moved").as_bytes(), &[], None).unwrap().unwrap();
     c.logout().unwrap();
 
@@ -165,13 +162,17 @@ fn move_to_another_mailbox() {
     assert_eq!(again, "no message moved: none of these UIDs is in cli-move-from\n");
 }
 
-/// A client of bob's with `name` created if it was not there.
+/// A client of bob's with `name` created if it was not there. CREATE and
+/// ALREADYEXISTS, not LIST first: the seeding of bob's account in another
+/// test may be under way, and a LIST then can miss a mailbox that is there.
 fn with_mailbox(name: &str) -> imap_core::client::Client {
+    use imap_core::session::Error;
+    use imap_core::types::{Code, ErrorCode};
     let mut c = client();
-    if !c.folder_exists(name).unwrap() {
-        c.create_folder(name).unwrap();
+    match c.create_folder(name) {
+        Ok(()) | Err(Error::No { code: Some(Code::Error(ErrorCode::AlreadyExists)), .. }) => c,
+        Err(e) => panic!("CREATE {name}: {e}"),
     }
-    c
 }
 
 /// imap-cli started with `args` (an `idle` command), once it says it idles;
