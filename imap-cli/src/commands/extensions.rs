@@ -212,16 +212,6 @@ struct ListedWithStatus<'e> {
     status: Option<&'e [StatusItem<'static>]>,
 }
 
-/// The error for a command the server did not say it knows: sent anyway,
-/// it would be refused with a NO or BAD that does not tell why.
-fn require(client: &mut Client, capability: &'static str, command: &'static str) -> Result<(), Failure> {
-    if client.has_capability(capability)? {
-        Ok(())
-    } else {
-        Err(Error::MissingCapability { command, capability }.into())
-    }
-}
-
 /// LIST with RETURN (SPECIAL-USE) and/or RETURN (STATUS (MESSAGES UNSEEN)):
 /// the entries, each with the STATUS the server sent for it.
 pub fn list_extended(
@@ -233,11 +223,12 @@ pub fn list_extended(
 ) -> Result<(), Failure> {
     let mut returns = Vec::new();
     if special_use {
-        require(client, "SPECIAL-USE", "LIST RETURN (SPECIAL-USE)")?;
+        // Sent anyway, each would get a NO or BAD that does not tell why.
+        client.ensure_capability("SPECIAL-USE", "LIST RETURN (SPECIAL-USE)")?;
         returns.push(ListReturn::SpecialUse);
     }
     if status {
-        require(client, "LIST-STATUS", "LIST RETURN (STATUS)")?;
+        client.ensure_capability("LIST-STATUS", "LIST RETURN (STATUS)")?;
         returns.push(ListReturn::Status(vec![StatusAtt::Messages, StatusAtt::Unseen]));
     }
     let command = Command::List { reference: String::new(), pattern: pattern.to_owned(), select: Vec::new(), returns };
@@ -306,7 +297,7 @@ impl Criteria {
 /// `UID SEARCH RETURN (MIN MAX COUNT ALL) ...` (RFC 4731).
 pub fn search(client: &mut Client, criteria: Criteria, esearch: bool, out: &Out) -> Result<(), Failure> {
     let (data, tag) = if esearch {
-        require(client, "ESEARCH", "SEARCH RETURN")?;
+        client.ensure_capability("ESEARCH", "SEARCH RETURN")?;
         let mut args = vec![
             Arg::Atom("SEARCH".into()),
             Arg::Atom("RETURN".into()),

@@ -268,8 +268,8 @@ impl Client {
     }
 
     fn store_gm_labels(&mut self, set: SeqSet, mode: StoreMode, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
-        let labels = labels.iter().map(|l| l.to_string()).collect();
         self.ensure_capability("X-GM-EXT-1", "STORE X-GM-LABELS")?;
+        let labels = labels.iter().map(|l| l.to_string()).collect();
         let done = self.run(Command::StoreGmLabels { set, mode, silent: false, labels, uid: self.use_uid })?;
         Ok(done
             .data

@@ -354,7 +354,18 @@ impl Client {
         Ok(self.session().has_capability(name))
     }
 
-    fn ensure_capability(&mut self, name: &'static str, command: &'static str) -> Result<(), Error> {
+    /// `Ok` when the server advertises `name`; otherwise
+    /// [`Error::MissingCapability`] for `command`. The calls of this type
+    /// check their own capabilities; this is for commands sent with
+    /// [`run`](Client::run), so that they are refused before they go out.
+    ///
+    /// ```no_run
+    /// # use imap_core::client::{Client, ClientOptions, TlsMode};
+    /// # let mut client = Client::connect("imap.example.com", 993, TlsMode::Implicit, &ClientOptions::default())?;
+    /// client.ensure_capability("ESEARCH", "SEARCH RETURN")?;
+    /// # Ok::<(), imap_core::session::Error>(())
+    /// ```
+    pub fn ensure_capability(&mut self, name: &'static str, command: &'static str) -> Result<(), Error> {
         if self.has_capability(name)? {
             Ok(())
         } else {

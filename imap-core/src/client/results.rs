@@ -138,9 +138,7 @@ impl ThreadNode {
     pub fn from_threads(threads: &[types::Thread]) -> Option<Vec<ThreadNode>> {
         threads.iter().map(|t| thread(t, 0)).collect::<Option<Vec<_>>>().map(|v| v.into_iter().flatten().collect())
     }
-}
 
-impl ThreadNode {
     /// The thread as ORDEREDSUBJECT means it (RFC 5256 section 3): the first
     /// message and, as its children, all the others. That algorithm makes
     /// no grandchildren, and clients "SHOULD treat descendents of a child in

@@ -199,7 +199,7 @@ impl<'a> FromPair<'a, Rule> for GmLabel<'a> {
     }
 }
 
-/// A string that starts with `\\` and is UTF-8 as a system label's name;
+/// A string that starts with `\` and is UTF-8 as a system label's name;
 /// any other back as it was.
 fn system_label(string: IString<'_>) -> Result<Cow<'_, str>, IString<'_>> {
     if string.as_bytes().first() != Some(&b'\\') {
