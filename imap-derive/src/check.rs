@@ -29,15 +29,12 @@ fn check(grammar: &Grammar, rule: &Ident, shape: &Shape, what: &str) -> syn::Res
     let name = rule.to_string();
     if !grammar.has(&name) {
         let hint = grammar.closest(&name).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-        return Err(syn::Error::new(rule.span(), format!("no rule `{name}` in {}{hint}", grammar.path.display())));
+        return Err(syn::Error::new(rule.span(), format!("no rule `{name}` in {}{hint}", grammar.name)));
     }
     for field in &shape.fields {
         if let FieldKind::Present(present) = &field.kind {
             if !grammar.has(&present.to_string()) {
-                return Err(syn::Error::new(
-                    present.span(),
-                    format!("no rule `{present}` in {}", grammar.path.display()),
-                ));
+                return Err(syn::Error::new(present.span(), format!("no rule `{present}` in {}", grammar.name)));
             }
         }
     }

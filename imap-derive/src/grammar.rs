@@ -1,12 +1,11 @@
 //! The grammar the derived types are built from, read at compile time so a
 //! type that cannot fit its rule is a compile error, not a runtime one.
 //!
-//! The grammar is found by walking up from the deriving crate's directory to
-//! a `grammar/imap.pest`, joined with the crate's own `src/*.pest` files (an
-//! extension grammar with its hooks) or else with `grammar/hooks.pest` and
-//! the extension grammars `grammar/ext/*.pest`, as `imap-core` compiles them. Where there is none (a crate outside this
-//! workspace), the checks are skipped and rustc still refuses unknown rules.
+//! It is imap-core's grammar (module `files`), or, for a crate that extends
+//! it, RFC 3501's grammar joined with the crate's own `src/*.pest` files (as
+//! its `imap_core::imap_parser!` compiles them).
 
+use crate::files;
 use pest_meta::ast::{Expr, Rule, RuleType};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -63,58 +62,47 @@ impl std::fmt::Display for Count {
 
 /// The rules of a grammar, by name.
 pub struct Grammar {
-    pub path: PathBuf,
+    /// What the grammar is, for messages.
+    pub name: String,
     rules: HashMap<String, Rule>,
 }
 
 impl Grammar {
-    /// The grammar of the crate being compiled, if one is found (read once
-    /// per compilation).
+    /// The grammar of the crate being compiled (read once per compilation);
+    /// `None` only when a file of it cannot be read or does not parse, which
+    /// its parser's compilation reports.
     pub fn current() -> Option<&'static Grammar> {
         static GRAMMAR: OnceLock<Option<Grammar>> = OnceLock::new();
         GRAMMAR.get_or_init(|| Grammar::find(Path::new(&std::env::var("CARGO_MANIFEST_DIR").ok()?))).as_ref()
     }
 
-    fn find(start: &Path) -> Option<Grammar> {
-        let dir = start.ancestors().map(|d| d.join("grammar")).find(|d| d.join("imap.pest").is_file())?;
-        let mut text = std::fs::read_to_string(dir.join("imap.pest")).ok()?;
-        // A crate that extends the grammar keeps its .pest files in src/,
-        // with its own hooks (as `imap_parser!` compiles them).
-        let mut local = String::new();
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(start.join("src"))
+    fn find(crate_root: &Path) -> Option<Grammar> {
+        let mut own: Vec<PathBuf> = std::fs::read_dir(crate_root.join("src"))
             .map(|d| {
                 d.filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| p.extension().is_some_and(|x| x == "pest"))
                     .collect()
             })
             .unwrap_or_default();
-        entries.sort();
-        for path in entries {
-            local.push('\n');
-            local.push_str(&std::fs::read_to_string(path).ok()?);
-        }
-        text.push('\n');
-        if !local.contains("ext_response_data") {
-            // imap-core's own grammar: the hooks name the extension grammars
-            // of grammar/ext/, compiled along (see imap-core's parse module).
-            text.push_str(&std::fs::read_to_string(dir.join("hooks.pest")).ok()?);
-            let mut ext: Vec<PathBuf> = std::fs::read_dir(dir.join("ext"))
-                .map(|d| {
-                    d.filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == "pest"))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ext.sort();
-            for path in ext {
+        own.sort();
+        let text = if own.is_empty() {
+            files::imap_core()
+        } else {
+            let mut text = String::from(files::CORE.text);
+            for path in &own {
                 text.push('\n');
                 text.push_str(&std::fs::read_to_string(path).ok()?);
             }
-        }
-        text.push_str(&local);
+            text
+        };
         let pairs = pest_meta::parser::parse(pest_meta::parser::Rule::grammar_rules, &text).ok()?;
         let rules = pest_meta::parser::consume_rules(pairs).ok()?;
-        Some(Grammar { path: dir.join("imap.pest"), rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })
+        let name = if own.is_empty() {
+            "imap-core's grammar (grammar/*.pest)".to_owned()
+        } else {
+            "RFC 3501's grammar and src/*.pest".to_owned()
+        };
+        Some(Grammar { name, rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })
     }
 
     pub fn has(&self, name: &str) -> bool {

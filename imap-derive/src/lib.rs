@@ -39,9 +39,12 @@
 
 mod check;
 mod expand;
+mod files;
 mod grammar;
 mod into_static;
 mod model;
+mod parser;
+mod recognizer;
 
 use proc_macro::TokenStream;
 
@@ -53,6 +56,16 @@ pub fn derive_from_pair(input: TokenStream) -> TokenStream {
         .and_then(|container| check::fits_grammar(&container).map(|()| expand::from_pair(&container)))
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// Compiles an IMAP grammar into a parser: pest's, the reference that
+/// explains rejections, and a generated recognizer for the hot path, over
+/// the same text. See module `parser` for the input; imap-core wraps it as
+/// `imap_core::imap_parser!`.
+#[proc_macro]
+pub fn parser(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as parser::Input);
+    parser::expand(input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Derives `imap_core::types::IntoStatic`: the same value with every borrow

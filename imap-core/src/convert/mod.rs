@@ -11,9 +11,7 @@
 //! extends `grammar/imap.pest` can reuse the leaves: it implements
 //! [`ImapRule`] to say which of its rules are which kind of token.
 
-mod tree;
-
-pub use tree::{Pair, Pairs, Tree};
+pub use crate::grammar::{Pair, Pairs, Tree};
 
 use crate::types::IString;
 use crate::wire::Frame;

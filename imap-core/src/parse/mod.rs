@@ -1,10 +1,11 @@
 //! The parser: one framed response in, one typed [`Response`] out.
 //!
-//! pest parses the frame's skeleton (the response without its literal
-//! payloads) with `grammar/imap.pest`, the extension grammars of
-//! `grammar/ext/` and the hooks of `grammar/hooks.pest` that name them; the
-//! typed model is then built from the pairs by the
+//! The recognizer generated from the grammar (see [`crate::grammar`])
+//! reads the frame's skeleton (the response without its literal payloads)
+//! into a [`Tree`]; the typed model is then built from its pairs by the
 //! derived [`FromPair`] impls, which take literal payloads from the frame.
+//! A response the recognizer refuses is parsed again by pest's reference
+//! parser, whose error says where and what was expected.
 
 mod batch;
 mod error;
@@ -12,43 +13,26 @@ mod error;
 pub use batch::{parse_buffer, parse_frames, Error, Parsed};
 pub use error::ParseError;
 
-use crate::convert::{Cx, FromPair, Tree};
+use crate::convert::{Cx, FromPair};
+use crate::grammar::{Node, Rejected, Tree};
 use crate::types::Response;
 use crate::wire::Frame;
 use pest::Parser;
+use std::cell::Cell;
 
-mod generated {
-    // pest writes the rule enum undocumented; each rule is documented in
-    // grammar/imap.pest with the ABNF it transcribes.
-    #![allow(missing_docs)]
+/// How deep the grammar's recursive rules may nest in one response. The
+/// framer's parenthesis limit ([`Limits::max_depth`](crate::wire::Limits))
+/// normally ends a response long before; this bounds the recognizer's own
+/// stack for any input.
+pub const MAX_NESTING: u32 = 4 * crate::wire::Limits::DEFAULT_MAX_DEPTH;
 
-    /// The pest parser generated from the RFC 3501 grammar.
-    #[derive(pest_derive::Parser)]
-    #[grammar = "../grammar/imap.pest"]
-    #[grammar = "../grammar/hooks.pest"]
-    #[grammar = "../grammar/ext/uidplus.pest"]
-    #[grammar = "../grammar/ext/condstore.pest"]
-    #[grammar = "../grammar/ext/esearch.pest"]
-    #[grammar = "../grammar/ext/namespace.pest"]
-    #[grammar = "../grammar/ext/quota.pest"]
-    #[grammar = "../grammar/ext/acl.pest"]
-    #[grammar = "../grammar/ext/id.pest"]
-    #[grammar = "../grammar/ext/enable.pest"]
-    #[grammar = "../grammar/ext/sort.pest"]
-    #[grammar = "../grammar/ext/objectid.pest"]
-    #[grammar = "../grammar/ext/savedate.pest"]
-    #[grammar = "../grammar/ext/list_extended.pest"]
-    #[grammar = "../grammar/ext/appendlimit.pest"]
-    #[grammar = "../grammar/ext/binary.pest"]
-    #[grammar = "../grammar/ext/metadata.pest"]
-    #[grammar = "../grammar/ext/gmail.pest"]
-    #[grammar = "../grammar/ext/resp_codes.pest"]
-    pub struct ImapParser;
+thread_local! {
+    /// The node vector each parse on this thread writes into, reused so a
+    /// parse allocates nothing for its tree once it has grown.
+    static NODES: Cell<Vec<Node<Rule>>> = const { Cell::new(Vec::new()) };
 }
 
-pub use generated::ImapParser;
-/// The grammar's rules, named after RFC 3501's ABNF rules (see grammar/imap.pest).
-pub use generated::Rule;
+pub use crate::grammar::{ImapParser, Rule};
 
 crate::impl_imap_rule!(Rule);
 
@@ -65,9 +49,33 @@ crate::impl_imap_rule!(Rule);
 /// assert!(matches!(imap_core::parse(&frame), Ok(Response::Data(Data::Exists(3)))));
 /// ```
 pub fn parse<'f>(frame: &'f Frame<'_>) -> Result<Response<'f>, ParseError> {
-    let cx = Cx::new(frame);
-    let pairs = ImapParser::parse(Rule::response, frame.skeleton()).map_err(|e| ParseError::from_pest(frame, &e))?;
-    let tree = Tree::new(pairs);
+    let nodes = NODES.take();
+    let (result, nodes) = match Tree::recognize::<ImapParser>(Rule::response, frame.skeleton(), nodes, MAX_NESTING) {
+        Ok(tree) => {
+            let result = convert(frame, &tree);
+            (result, tree.into_nodes())
+        }
+        Err(rejected) => (Err(explain(frame, rejected)), Vec::new()),
+    };
+    NODES.set(nodes);
+    result
+}
+
+/// The typed response of a recognized frame.
+fn convert<'f>(frame: &'f Frame<'_>, tree: &Tree<'f, Rule>) -> Result<Response<'f>, ParseError> {
     let pair = tree.pairs().next().ok_or_else(|| ParseError::at(frame, 0, "a response".into()))?;
-    Response::from_pair(pair, &cx).map_err(|e| ParseError::at(frame, e.position, e.expected.into_owned()))
+    Response::from_pair(pair, &Cx::new(frame)).map_err(|e| ParseError::at(frame, e.position, e.expected.into_owned()))
+}
+
+/// Why the recognizer refused `frame`, in pest's words.
+fn explain(frame: &Frame<'_>, rejected: Rejected) -> ParseError {
+    if rejected == Rejected::TooDeep {
+        return ParseError::at(frame, 0, format!("a response nested at most {MAX_NESTING} levels deep"));
+    }
+    match ImapParser::parse(Rule::response, frame.skeleton()) {
+        Err(e) => ParseError::from_pest(frame, &e),
+        // The two parsers disagree: a bug the differential tests exist to
+        // catch. Say so rather than hand out a tree only pest accepts.
+        Ok(_) => ParseError::at(frame, 0, "a response both parsers accept (the recognizer refused this one)".into()),
+    }
 }

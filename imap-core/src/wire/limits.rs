@@ -16,12 +16,24 @@ pub struct Limits {
     /// included. Default: 256 MiB.
     pub max_response: u64,
     /// Maximum nesting depth of parentheses outside quoted strings and literal
-    /// payloads. Default: 128.
+    /// payloads. Default: [`DEFAULT_MAX_DEPTH`](Self::DEFAULT_MAX_DEPTH).
     pub max_depth: u32,
+}
+
+impl Limits {
+    /// The default nesting limit: 2,048. Real messages nest body parts far
+    /// less, but hundreds of levels (multipart in message/rfc822 in
+    /// multipart...) occur; parsing this deep fits a 2 MiB thread stack.
+    pub const DEFAULT_MAX_DEPTH: u32 = 2048;
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_line: 16 << 20, max_literal: 128 << 20, max_response: 256 << 20, max_depth: 128 }
+        Limits {
+            max_line: 16 << 20,
+            max_literal: 128 << 20,
+            max_response: 256 << 20,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+        }
     }
 }

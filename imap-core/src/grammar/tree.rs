@@ -1,13 +1,13 @@
-//! The pairs of one pest parse, copied into a flat vector for the typed
+//! The pairs of one parse as a flat vector, in pre-order, for the typed
 //! conversion to walk.
 //!
-//! pest's own `Pair` holds reference-counted pointers to its token queue and
-//! line index, so every step of a walk (next child, peek, into_inner) clones
-//! and drops them, and counts the children again. The conversion visits every
-//! pair once; one pass over pest's tokens builds this copy, in which a pair is
-//! an index and its children are the nodes that follow it (pre-order), so
-//! each step is a read.
+//! The generated recognizer writes these nodes directly; a parse by pest's
+//! reference parser is copied into the same form ([`Tree::new`]), so the
+//! conversion and the differential tests see one shape. A pair is an index
+//! and its children are the nodes that follow it, so each step of a walk is
+//! a read (pest's own `Pair` clones reference-counted pointers on every step).
 
+use super::{Grammar, Rejected};
 use pest::iterators::Pairs as PestPairs;
 use pest::{RuleType, Token};
 use std::fmt;
@@ -15,7 +15,7 @@ use std::fmt;
 /// The pairs of one parse, in pre-order.
 ///
 /// ```
-/// use imap_core::convert::Tree;
+/// use imap_core::grammar::Tree;
 /// use imap_core::parse::{ImapParser, Rule};
 /// use pest::Parser;
 ///
@@ -30,14 +30,30 @@ pub struct Tree<'a, R> {
     nodes: Vec<Node<R>>,
 }
 
-#[derive(Clone, Copy)]
-struct Node<R> {
+/// One pair of a parse: its rule, its span, and where its subtree ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node<R> {
     rule: R,
     start: usize,
     end: usize,
     /// The index of the first node after this one's subtree: its next
     /// sibling, or where its parent's children end.
     after: usize,
+}
+
+impl<R> Node<R> {
+    /// A node of `rule` that starts at `start` and is not closed yet.
+    #[inline(always)]
+    pub(crate) fn new(rule: R, start: usize) -> Self {
+        Node { rule, start, end: start, after: 0 }
+    }
+
+    /// Closes the node: it ends at `end`, its subtree before node `after`.
+    #[inline(always)]
+    pub(crate) fn close(&mut self, end: usize, after: usize) {
+        self.end = end;
+        self.after = after;
+    }
 }
 
 impl<'a, R: RuleType> Tree<'a, R> {
@@ -65,6 +81,29 @@ impl<'a, R: RuleType> Tree<'a, R> {
             }
         }
         Tree { input, nodes }
+    }
+
+    /// Recognizes `input` with `rule` of grammar `G` (see
+    /// [`Grammar::recognize`]), writing into `nodes` (a vector to reuse, or
+    /// `Vec::new()`).
+    pub fn recognize<G: Grammar<Rule = R>>(
+        rule: R,
+        input: &'a str,
+        mut nodes: Vec<Node<R>>,
+        max_depth: u32,
+    ) -> Result<Self, Rejected> {
+        G::recognize(rule, input, &mut nodes, max_depth)?;
+        Ok(Tree { input, nodes })
+    }
+
+    /// Its nodes, to be written again by the next recognition (no allocation).
+    pub fn into_nodes(self) -> Vec<Node<R>> {
+        self.nodes
+    }
+
+    /// Every node, in pre-order (for comparing two parses).
+    pub fn nodes(&self) -> &[Node<R>] {
+        &self.nodes
     }
 
     /// The top-level pairs, in order.
@@ -178,7 +217,7 @@ impl<'t, 'a, R: RuleType> Iterator for Pairs<'t, 'a, R> {
 #[cfg(test)]
 mod tests {
     use super::Tree;
-    use crate::parse::{ImapParser, Rule};
+    use crate::grammar::{ImapParser, Rule};
     use pest::Parser;
 
     /// The copy has pest's pairs, spans and nesting, in the same order.
