@@ -172,6 +172,20 @@ fn several_responses_at_once_get_the_same_pairs() {
     }
 }
 
+#[test]
+fn deep_nesting_gets_the_same_pairs() {
+    for levels in [1, 10, 100, 1_000] {
+        let mut input = String::from("* 1 FETCH (BODYSTRUCTURE ");
+        input.push_str(&"(".repeat(levels));
+        input.push_str("(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)");
+        input.push_str(&" \"MIXED\")".repeat(levels));
+        input.push_str(")\r\n");
+        assert_eq!(check(Rule::response, &input), Agreement::Accepted, "{levels} levels");
+        let value = format!("* X {}{}\r\n", "(".repeat(levels), ")".repeat(levels));
+        assert_eq!(check(Rule::response, &value), Agreement::Accepted, "{levels} levels of generic values");
+    }
+}
+
 /// Pieces of real responses, for generating new ones.
 fn fragments() -> Vec<String> {
     let mut out = BTreeSet::new();

@@ -14,9 +14,52 @@ fn nesting_200000_deep_is_a_typed_error_not_a_stack_overflow() {
     input.extend_from_slice(b")\r\n* 2 EXISTS\r\n");
     let mut all = frames(&input, Limits::default());
     let err = all.next().unwrap().unwrap_err();
-    assert!(matches!(err.kind, FrameErrorKind::TooDeep { limit: 128 }), "{err}");
+    assert!(matches!(err.kind, FrameErrorKind::TooDeep { limit: Limits::DEFAULT_MAX_DEPTH }), "{err}");
     let next = all.next().unwrap().unwrap();
     assert!(matches!(imap_core::parse(&next), Ok(Response::Data(Data::Exists(2)))));
+}
+
+/// `levels` multiparts, each holding the next, around one text part.
+fn nested_bodystructure(levels: usize) -> Vec<u8> {
+    let mut input = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+    input.extend(std::iter::repeat_n(b'(', levels));
+    input.extend_from_slice(b"(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)");
+    input.extend(std::iter::repeat_n(&b" \"MIXED\")"[..], levels).flatten());
+    input.extend_from_slice(b")\r\n");
+    input
+}
+
+/// Runs `f` on a thread with Rust's default stack for spawned threads.
+fn on_a_2_mib_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().expect("no stack overflow")
+}
+
+#[test]
+fn a_1000_level_bodystructure_parses_on_a_2_mib_stack() {
+    let parts = on_a_2_mib_stack(|| {
+        let input = nested_bodystructure(1_000);
+        let frame = frames(&input, Limits::default()).next().unwrap().unwrap();
+        let Ok(Response::Data(Data::Fetch(fetch))) = imap_core::parse(&frame) else { panic!("parses") };
+        let body = fetch.body_structure().unwrap();
+        let deepest = body.parts().last().unwrap().0.len();
+        (body.parts().count(), deepest)
+    });
+    assert_eq!(parts, (1_001, 1_000));
+}
+
+#[test]
+fn nesting_200000_deep_is_a_typed_error_from_either_parser_on_a_2_mib_stack() {
+    use imap_core::grammar::{ImapParser, Rejected, Rule, Tree};
+    use pest::Parser;
+    let input = String::from_utf8(nested_bodystructure(200_000)).unwrap();
+    let (ours, pests) = on_a_2_mib_stack(move || {
+        let ours = Tree::recognize::<ImapParser>(Rule::response, &input, Vec::new(), imap_core::parse::MAX_NESTING)
+            .map(|_| ());
+        let pests = ImapParser::parse(Rule::response, &input).map(|_| ()).map_err(|e| e.to_string());
+        (ours, pests)
+    });
+    assert_eq!(ours, Err(Rejected::TooDeep));
+    assert!(pests.is_err(), "pest refuses it too, without overflowing the stack");
 }
 
 #[test]

@@ -32,13 +32,12 @@ pub fn from_pair(container: &Container) -> TokenStream {
         Body::Struct(shape) => {
             let rules = &container.rules;
             let build = build_shape(shape, quote!(Self), &name.to_string());
-            (
-                quote!(matches!(rule, #(Rule::#rules)|*)),
-                quote! {
-                    let mut children = #convert::Children::new(pair, cx);
-                    #build
-                },
-            )
+            let build = quote! {
+                let mut children = #convert::Children::new(pair, cx);
+                #build
+            };
+            let recursive = rules.iter().any(|r| is_recursive(&r.to_string()));
+            (quote!(matches!(rule, #(Rule::#rules)|*)), if recursive { deep(build) } else { build })
         }
         Body::Enum(variants) => enum_body(name, variants, &trait_path),
     };
@@ -72,12 +71,12 @@ fn enum_body(name: &syn::Ident, variants: &[Variant], trait_path: &TokenStream) 
             Some(rule) => {
                 accepts.push(quote!(matches!(rule, Rule::#rule)));
                 let build = build_shape(&variant.shape, quote!(Self::#ident), &what);
-                arms.push(quote! {
-                    Rule::#rule => {
-                        let mut children = #convert::Children::new(pair, cx);
-                        #build
-                    }
-                });
+                let build = quote! {
+                    let mut children = #convert::Children::new(pair, cx);
+                    #build
+                };
+                let build = if is_recursive(&rule.to_string()) { deep(build) } else { build };
+                arms.push(quote!(Rule::#rule => { #build }));
             }
             None => {
                 // Delegating variant: its one field's type decides.
@@ -105,6 +104,17 @@ fn enum_body(name: &syn::Ident, variants: &[Variant], trait_path: &TokenStream) 
         }
     };
     (quote!(#(#accepts)||*), body)
+}
+
+/// Whether the grammar's rule `name` can nest in itself.
+fn is_recursive(name: &str) -> bool {
+    crate::grammar::Grammar::current().is_some_and(|g| g.is_recursive(name))
+}
+
+/// `build` on a new stack segment when the thread's stack runs low: the
+/// conversion of a recursive rule recurses as deep as the input nests.
+fn deep(build: TokenStream) -> TokenStream {
+    quote!(::imap_core::convert::deep(move || { #build }))
 }
 
 /// Statements that take each field from `children`, check nothing is left

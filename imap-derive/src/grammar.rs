@@ -105,6 +105,27 @@ impl Grammar {
         Some(Grammar { name, rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })
     }
 
+    /// Whether rule `name` can contain a pair of itself (its conversion
+    /// then recurses as deep as the input nests).
+    pub fn is_recursive(&self, name: &str) -> bool {
+        let mut seen = HashSet::new();
+        let mut todo = vec![name.to_owned()];
+        while let Some(rule) = todo.pop() {
+            let Some(rule) = self.rules.get(&rule) else { continue };
+            let mut called = Vec::new();
+            calls(&rule.expr, &mut called);
+            for c in called {
+                if c == name {
+                    return true;
+                }
+                if seen.insert(c.clone()) {
+                    todo.push(c);
+                }
+            }
+        }
+        false
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.rules.contains_key(name)
     }
@@ -171,6 +192,28 @@ impl Grammar {
             #[allow(unreachable_patterns)]
             _ => Count::ANY,
         }
+    }
+}
+
+/// The rule names `expr` calls.
+fn calls(expr: &Expr, out: &mut Vec<String>) {
+    match expr {
+        Expr::Ident(name) => out.push(name.clone()),
+        Expr::PosPred(e)
+        | Expr::NegPred(e)
+        | Expr::Opt(e)
+        | Expr::Rep(e)
+        | Expr::RepOnce(e)
+        | Expr::RepExact(e, _)
+        | Expr::RepMin(e, _)
+        | Expr::RepMax(e, _)
+        | Expr::RepMinMax(e, _, _)
+        | Expr::Push(e) => calls(e, out),
+        Expr::Seq(a, b) | Expr::Choice(a, b) => {
+            calls(a, out);
+            calls(b, out);
+        }
+        _ => {}
     }
 }
 

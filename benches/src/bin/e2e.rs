@@ -223,6 +223,7 @@ fn report(
         "workload", "client", "messages", "wall ms", "min-max ms", "cpu ms", "cpu %", "msg/s", "MB/s"
     );
     let mut walls: HashMap<(&str, &str), Duration> = HashMap::new();
+    let mut cpus: HashMap<(&str, &str), Duration> = HashMap::new();
     let mut notes = Vec::new();
     for &w in &args.workloads {
         for &c in args.clients.iter().filter(|c| c.runs(w)) {
@@ -246,6 +247,7 @@ fn report(
                 mb / wall.as_secs_f64().max(1e-9),
             );
             walls.insert((w.name(), c.name()), wall);
+            cpus.insert((w.name(), c.name()), cpu);
             if c == ClientKind::ImapClient {
                 let pw = median(v.iter().filter_map(|s| s.process_wall).collect());
                 let pc = median(v.iter().filter_map(|s| s.process_cpu).collect());
@@ -280,6 +282,13 @@ fn report(
             if let Some(&p) = walls.get(&(w.name(), peer)) {
                 println!("ratio {} vs {peer}: {:.2}", w.name(), p.as_secs_f64() / core.as_secs_f64().max(1e-9));
             }
+        }
+    }
+    // CPU of the client process for the same work (Client::fetch keeps every
+    // result, as the `imap` crate does): peer / imap-core, higher is better.
+    for &w in &args.workloads {
+        if let (Some(&core), Some(&peer)) = (cpus.get(&(w.name(), "imap-core")), cpus.get(&(w.name(), "imap"))) {
+            println!("ratio {} cpu vs imap: {:.2}", w.name(), peer.as_secs_f64() / core.as_secs_f64().max(1e-9));
         }
     }
     for &w in &args.workloads {

@@ -19,6 +19,14 @@ use pest::RuleType;
 use std::borrow::Cow;
 use std::fmt;
 
+/// Runs `f` on a new stack segment when this thread's stack is low: the
+/// derive wraps the conversion of recursive rules in it, so nesting as deep
+/// as the framer allows converts on any thread (2 MiB spawned stacks too).
+#[inline]
+pub fn deep<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(128 << 10, 2 << 20, f)
+}
+
 /// A type built from a pair of the grammar (`R` is the grammar's rule type).
 ///
 /// Derive it with `#[derive(FromPair)]`; implement it by hand only for tokens.

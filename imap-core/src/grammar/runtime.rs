@@ -150,6 +150,18 @@ impl<'i, 'n, R: Copy> State<'i, 'n, R> {
         true
     }
 
+    /// Runs a recursive rule's body, on a new stack segment when this
+    /// thread's stack runs low. Checked every 16 levels: fewer levels than
+    /// that cannot use up the margin left by the last check.
+    #[inline(always)]
+    pub fn deep<T>(&mut self, body: impl FnOnce(&mut Self) -> T) -> T {
+        if self.depth % 16 == 0 {
+            crate::convert::deep(|| body(self))
+        } else {
+            body(self)
+        }
+    }
+
     /// Leaves a recursive rule.
     #[inline(always)]
     pub fn leave(&mut self) {

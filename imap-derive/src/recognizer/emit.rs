@@ -96,6 +96,7 @@ impl<'g> Emitter<'g> {
         });
         let leave = recursive.then(|| quote!(s.leave();));
         let inline = (!recursive).then(|| quote!(#[inline]));
+        let body = if recursive { quote!(s.deep(|s| #body)) } else { body };
         let run = if node {
             quote! {
                 let i = s.open(#rule_ty::#variant, p);
