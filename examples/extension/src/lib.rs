@@ -5,7 +5,8 @@
 //!
 //! 1. A grammar file with the extensions' rules and the five hooks
 //!    (`src/extension.pest`), compiled together with the core grammar by
-//!    [`imap_core::imap_parser!`].
+//!    [`imap_core::imap_parser!`]: imap-derive's generated recognizer (what
+//!    runs) and pest's parser (the reference, for tests and messages).
 //! 2. Typed values derived from the rules with `#[derive(FromPair)]`; core
 //!    leaves such as [`IString`] and numbers work on this grammar's pairs
 //!    too, once [`imap_core::impl_imap_rule!`] has run.
@@ -26,12 +27,12 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use imap_core::convert::{Cx, FromPair, Pair, Tree};
+use imap_core::convert::{Cx, FromPair, Pair};
+use imap_core::grammar::Tree;
 use imap_core::session::{Extension, ExtensionValue};
 use imap_core::types::IString;
 use imap_core::wire::Frame;
 use imap_derive::{FromPair, IntoStatic};
-use pest::Parser;
 
 imap_core::imap_parser! {
     /// The core grammar plus PREVIEW, LANGUAGE and INPROGRESS.
@@ -86,7 +87,9 @@ pub struct PreviewLanguage;
 impl Extension for PreviewLanguage {
     fn parse(&self, frame: &Frame<'_>) -> Option<ExtensionValue> {
         let cx = Cx::new(frame);
-        let tree = Tree::new(ExtParser::parse(Rule::response, frame.skeleton()).ok()?);
+        let tree =
+            Tree::recognize::<ExtParser>(Rule::response, frame.skeleton(), Vec::new(), imap_core::parse::MAX_NESTING)
+                .ok()?;
         let response = tree.pairs().next()?;
         let seq = response.as_rule() == Rule::message_data_fetch;
         let number = response.into_inner().next().and_then(|n| n.as_str().parse().ok());

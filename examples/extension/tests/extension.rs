@@ -64,6 +64,24 @@ fn rfc_8970_examples() {
     assert_eq!(value.downcast_ref::<FetchPreview>().unwrap().preview.text, None);
 }
 
+/// The extended grammar's two parsers, the generated recognizer and pest's,
+/// agree on the examples (and on input that fits none of the rules).
+#[test]
+fn both_parsers_of_the_extended_grammar_agree() {
+    use imap_core::grammar::{agree, Agreement};
+    use imap_extension_example::{ExtParser, Rule};
+    let examples = [
+        ("* LANGUAGE (EN DE IT i-default)\r\n", Agreement::Accepted),
+        ("* OK [INPROGRESS (\"A001\" 0 500)] Processing...\r\n", Agreement::Accepted),
+        ("* 1 FETCH (UID 1 PREVIEW \"Lorem ipsum\")\r\n", Agreement::Accepted),
+        ("* 1 FETCH (UID 1 PREVIEW)\r\n", Agreement::Rejected),
+        ("* LANGUAGE ()\r\n", Agreement::Accepted),
+    ];
+    for (input, expected) in examples {
+        assert_eq!(agree::<ExtParser>(Rule::response, input, 64), Ok(expected), "{input:?}");
+    }
+}
+
 #[test]
 fn the_core_grammar_alone_keeps_these_as_generic_values() {
     // Without the extension, nothing is lost: the core keeps generic values.
