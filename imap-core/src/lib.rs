@@ -3,8 +3,11 @@
 //! The layers, bottom up (each usable alone):
 //! - [`wire`]: the framer, which cuts a byte stream into complete responses,
 //!   counting `{N}` literals and enforcing [`wire::Limits`];
-//! - [`mod@parse`]: the pest parser over `grammar/imap.pest` (RFC 3501 section 9),
-//!   which turns one framed response into a typed [`Response`];
+//! - [`grammar`]: `grammar/*.pest` (RFC 3501 section 9 and one file per
+//!   extension) compiled by imap-derive into a recognizer that writes the
+//!   parse as a flat tree, with pest's parser of the same text as the
+//!   reference;
+//! - [`mod@parse`]: one framed response in, a typed [`Response`] out;
 //! - [`types`]: the typed model (responses, flags, envelopes, body
 //!   structures, dates, mailbox names decoded from modified UTF-7 by [`utf7`]);
 //! - [`convert`]: the runtime behind `#[derive(FromPair)]`, which builds the
@@ -41,9 +44,12 @@
 //!    (inside `[...]`), `ext_mailbox_list` (after a LIST name) and
 //!    `ext_status_att` (a STATUS item whose value is not a number); a hook
 //!    you do not need is `_{ !ANY ~ ANY }`.
-//! 2. Declare the parser with [`imap_parser!`], which embeds the core grammar
-//!    (pest resolves grammar paths against the crate that uses them, so the
-//!    text travels in the macro), and run [`impl_imap_rule!`] on its `Rule`:
+//! 2. Declare the parser with [`imap_parser!`], which compiles RFC 3501's
+//!    grammar plus your files twice over the same text: imap-derive's
+//!    generated recognizer (what runs; see [`grammar`]) and pest's parser
+//!    (the reference, which explains rejections). A construct the generator
+//!    does not compile (PUSH/PEEK, implicit WHITESPACE) is a compile error
+//!    naming the rule. Then run [`impl_imap_rule!`] on its `Rule`:
 //!    ```ignore
 //!    imap_core::imap_parser! {
 //!        #[grammar = "src/my_extension.pest"]
@@ -52,6 +58,8 @@
 //!    imap_core::impl_imap_rule!(Rule);
 //!    ```
 //!    The crate depends on `pest`, `pest_derive` and `imap-derive` too.
+//!    [`grammar::agree`] runs both parsers on an input: test your grammar
+//!    with it, as imap-core's differential tests do.
 //! 3. Declare typed values with `#[derive(FromPair)]` on the new rules (the
 //!    derive checks them against the grammar at compile time); leaves such as
 //!    [`types::IString`], [`types::Mailbox`], numbers and atoms work on the new
@@ -59,7 +67,7 @@
 //! 4. Implement [`session::Extension`]: the session offers it every response
 //!    the core grammar kept as generic values (`Data::Other`,
 //!    `FetchItem::Other`, `Code::Other`) or could not parse; parse the frame's
-//!    skeleton with your parser, copy the pairs into a [`convert::Tree`] (the
+//!    skeleton with [`grammar::Tree::recognize`] and your parser (the
 //!    derived conversions walk its pairs), and return an
 //!    [`session::ExtensionValue`].
 //!    Register it with `Client::add_extension`: values come back in
