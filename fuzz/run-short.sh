@@ -11,9 +11,12 @@ export RUSTC_BOOTSTRAP=1
 # -s none: imap-core is #![forbid(unsafe_code)]; the targets check panics,
 # invariants and (session) peak heap. -a: debug assertions and overflow checks.
 cargo fuzz build -a -s none
-for t in framer parse session encode; do
+for t in framer parse session encode differential; do
     mkdir -p "corpus/$t"
     echo "== $t (${secs}s)"
-    cargo fuzz run -a -s none "$t" "corpus/$t" "seeds/$t" -- \
+    seeds="seeds/$t"
+    # differential parses what parse does: the same seeds.
+    if [ "$t" = differential ]; then seeds=seeds/parse; fi
+    cargo fuzz run -a -s none "$t" "corpus/$t" "$seeds" -- \
         -dict=dicts/imap.dict -max_len=4096 -max_total_time="$secs" -print_final_stats=1
 done

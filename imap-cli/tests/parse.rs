@@ -56,7 +56,7 @@ fn mailbox_names_are_decoded_and_kept_raw() {
 
 #[test]
 fn malformed_responses_are_reported_and_parsing_goes_on() {
-    let out = run(&["parse"], b"* 1 FETCH (UID x)\r\n* 2 EXISTS\r\n* 3 FETCH (FLAGS (\\Seen)\r\n");
+    let out = run(&["parse"], b"* 1 FETCH (UID (x)\r\n* 2 EXISTS\r\n* 3 FETCH (FLAGS (\\Seen)\r\n");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_lines(&out).len(), 1);
     let stderr = String::from_utf8_lossy(&out.stderr);

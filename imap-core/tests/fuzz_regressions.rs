@@ -63,7 +63,8 @@ fn batch_error_in_untagged_response_of_a_plain_run() {
 /// (no result at all for it) instead of being re-parsed for its error.
 #[test]
 fn batch_error_in_untagged_response_of_a_joined_run() {
-    let input = b"* 1 FETCH (BODY[] {1}\r\na)\r\n* 2 FETCH (UID 99999999999 BODY[] {1}\r\nb)\r\n* 3 FETCH (BODY[] {1}\r\nc)\r\n";
+    let input =
+        b"* 1 FETCH (BODY[] {1}\r\na)\r\n* 99999999999 FETCH (BODY[] {1}\r\nb)\r\n* 3 FETCH (BODY[] {1}\r\nc)\r\n";
     let results = parse_both_ways(input);
     assert_eq!(results.len(), 3, "{results:?}");
     assert!(results[1].starts_with("Err("), "{}", results[1]);

@@ -261,9 +261,9 @@ fn multiparts_without_parts() {
     let BodyStructure::Multipart(related) = &outer.parts[1] else { panic!("{b:?}") };
     let disposition = related.ext.as_ref().unwrap().disposition.as_ref().unwrap();
     assert_eq!(disposition.kind.as_ref().unwrap(), "ATTACHMENT");
-    // A single part that is broken is not taken for one.
-    let error = parse_error(b"* 1 FETCH (BODYSTRUCTURE ( \"X-ZIP\" (\"A\" \"b\") NIL NIL \"base64\" 4096))\r\n");
-    assert!(error.expected.contains("body"), "{error}");
+    // A single part that is broken is not taken for one: it is kept raw.
+    let f = fetch(b"* 1 FETCH (BODYSTRUCTURE ( \"X-ZIP\" (\"A\" \"b\") NIL NIL \"base64\" 4096))\r\n");
+    assert!(matches!(&f.items[0], FetchItem::Malformed(m) if m.name == "BODYSTRUCTURE"), "{:?}", f.items);
 }
 
 #[test]
@@ -331,4 +331,118 @@ fn xlist_entries_read_as_list_entries() {
     assert_eq!(entry.attributes.len(), 2);
     let Data::List(entry) = data(b"* XLIST (\\HasNoChildren \\Spam) \"|\" \"&BCEEPwQwBDw-\"\r\n") else { panic!() };
     assert_eq!(entry.mailbox.name(), "Спам");
+}
+
+// Families found checking real-server responses that are not in this
+// repository (the grammar-compiler issue).
+
+#[test]
+fn no_space_between_an_items_name_and_its_parenthesised_value() {
+    let f = fetch(
+        b"* 1 FETCH (UID 5 FLAGS(\\Seen) BODYSTRUCTURE(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 10 1) \
+          ENVELOPE(NIL \"hi\" NIL NIL NIL NIL NIL NIL NIL NIL) BODY(\"TEXT\" \"HTML\" NIL NIL NIL \"7BIT\" 3 1) \
+          X-SCORE(1 2))\r\n",
+    );
+    assert_eq!(f.flags(), Some(&[Flag::Seen][..]));
+    assert_eq!(f.envelope().unwrap().subject.as_ref().unwrap(), "hi");
+    assert!(matches!(&f.items[2], FetchItem::BodyStructure(b) if b.parts().count() == 1));
+    assert!(matches!(&f.items[4], FetchItem::Body(_)), "{:?}", f.items[4]);
+    assert!(
+        matches!(&f.items[5], FetchItem::Other { name, value: Value::List(l) } if name == "X-SCORE" && l.len() == 2)
+    );
+}
+
+#[test]
+fn a_space_after_an_envelopes_or_an_addresss_opening_parenthesis() {
+    let f = fetch(
+        b"* 1 FETCH (ENVELOPE ( \"Mon, 7 Dec 2026 10:00:00 +0000\" \"subject\" (( \"Ann\" NIL \"ann\" \"x.org\")) \
+          NIL NIL (( NIL NIL \"bob\" \"y.org\")) NIL NIL NIL \"<id@x>\"))\r\n",
+    );
+    let e = f.envelope().unwrap();
+    assert_eq!(e.subject.as_ref().unwrap(), "subject");
+    assert_eq!(e.from[0].name.as_ref().unwrap(), "Ann");
+    assert_eq!(e.to[0].mailbox.as_ref().unwrap(), "bob");
+    assert_eq!(e.message_id.as_ref().unwrap(), "<id@x>");
+}
+
+/// One broken item never costs the whole response: for each kind of FETCH
+/// item, a corrupted value becomes a `Malformed` item holding its raw bytes,
+/// and the items around it are read as usual.
+#[test]
+fn a_broken_fetch_item_is_kept_raw_and_the_others_survive() {
+    let broken: &[(&str, &str)] = &[
+        ("INTERNALDATE", "\"not a date at all\""),
+        ("INTERNALDATE", "17-Jul-1996"),
+        ("UID", "99999999999999"),
+        ("UID", "abc"),
+        ("RFC822.SIZE", "-5"),
+        ("FLAGS", "(\\Seen \"quoted\")"),
+        // A field too many: the encoding lands where the size is due.
+        ("BODYSTRUCTURE", "(\"TEXT\" \"PLAIN\" NIL NIL NIL NIL \"7BIT\" 1 1)"),
+        ("BODYSTRUCTURE", "(\"TEXT\")"),
+        ("BODY", "((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) 42)"),
+        ("ENVELOPE", "(\"date\" \"subject\" garbled)"),
+        ("ENVELOPE", "(NIL NIL ((\"only\" \"two\")) NIL NIL NIL NIL NIL NIL NIL)"),
+    ];
+    // Extension items: a value that fits no form is kept too, as a
+    // malformed item or (when it is one generic value) as `Other`.
+    let broken_extensions: &[(&str, &str)] = &[
+        ("MODSEQ", "(abc)"),
+        ("EMAILID", "(has space)"),
+        ("SAVEDATE", "tomorrow"),
+        ("X-GM-MSGID", "(1)"),
+        ("BINARY.SIZE[1]", "x"),
+    ];
+    for (name, value) in broken_extensions {
+        let input = format!("* 9 FETCH (UID 7 {name} {value} FLAGS (\\Seen))\r\n");
+        let f = fetch(input.as_bytes());
+        assert!(
+            matches!(&f.items[1], FetchItem::Malformed(m) if m.name == *name)
+                || matches!(&f.items[1], FetchItem::Other { name: n, .. } if n == name),
+            "{name} {value}: {:?}",
+            f.items
+        );
+        assert_eq!((f.uid(), f.flags()), (Some(7), Some(&[Flag::Seen][..])), "{name} {value}");
+    }
+    for (name, value) in broken {
+        let input = format!("* 9 FETCH (UID 7 {name} {value} FLAGS (\\Seen) BODY[1] {{5}}\r\nhello)\r\n");
+        let f = fetch(input.as_bytes());
+        let kept = f.items.iter().find_map(|i| match i {
+            FetchItem::Malformed(m) => Some(m),
+            _ => None,
+        });
+        let Some(kept) = kept else { panic!("{name} {value}: no malformed item in {:?}", f.items) };
+        assert_eq!((&*kept.name, kept.raw.as_bytes()), (*name, value.as_bytes()), "{name} {value}");
+        assert!(!kept.reason.is_empty());
+        // The items around it, intact. (A broken UID is the first item.)
+        if *name != "UID" {
+            assert_eq!(f.uid(), Some(7), "{name} {value}");
+        }
+        if *name != "FLAGS" {
+            assert_eq!(f.flags(), Some(&[Flag::Seen][..]), "{name} {value}");
+        }
+        assert_eq!(f.section("1"), Some(&b"hello"[..]), "{name} {value}");
+        assert_eq!(f.items.len(), 4, "{name} {value}: {:?}", f.items);
+    }
+}
+
+#[test]
+fn a_malformed_items_raw_value_keeps_its_literal_payloads() {
+    let f = fetch(b"* 1 FETCH (ENVELOPE (NIL {3}\r\nabc oops) UID 2)\r\n");
+    let FetchItem::Malformed(m) = &f.items[0] else { panic!("{:?}", f.items) };
+    assert_eq!(m.raw.as_bytes(), b"(NIL {3}\r\nabc oops)");
+    assert_eq!(f.uid(), Some(2));
+}
+
+#[test]
+fn a_response_whose_structure_is_broken_is_still_refused() {
+    // Unbalanced parentheses, an unclosed quote, a bad literal: no item
+    // boundary can be trusted, so the response is an error.
+    for input in [
+        &b"* 1 FETCH (UID 1 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\")\r\n"[..],
+        b"* 1 FETCH (UID 1 ENVELOPE (\"unclosed NIL))\r\n",
+        b"* 1 FETCH (UID 1 X-THING {abc}\r\n)\r\n",
+    ] {
+        parse_error(input);
+    }
 }

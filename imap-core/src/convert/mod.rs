@@ -118,6 +118,35 @@ impl<'a> Cx<'a> {
         payload.ok_or_else(|| ConvError::new(pair.start(), "a literal the framer did not see"))
     }
 
+    /// The bytes `pair` matched as they were received: mapped back from the
+    /// skeleton's text, with the payloads of the literals inside it.
+    pub fn raw<R: RuleType>(&self, pair: &Pair<'_, 'a, R>) -> Cow<'a, [u8]> {
+        let text = pair.as_str();
+        let (start, end) = (pair.start(), pair.end());
+        let inside: Vec<(usize, &'a [u8])> = match self.source {
+            Source::Plain => Vec::new(),
+            Source::Frame(frame) => frame
+                .literals()
+                .iter()
+                .filter(|l| l.header_end > start && l.header_end <= end)
+                .map(|l| (l.header_end, frame.payload(l)))
+                .collect(),
+            Source::Joined(literals) => literals.iter().filter(|(h, _)| *h > start && *h <= end).copied().collect(),
+        };
+        if inside.is_empty() {
+            return self.bytes(text);
+        }
+        let mut out = Vec::with_capacity(text.len() + inside.iter().map(|(_, p)| p.len()).sum::<usize>());
+        let mut from = 0;
+        for (header_end, payload) in inside {
+            out.extend_from_slice(&self.bytes(&text[from..header_end - start]));
+            out.extend_from_slice(payload);
+            from = header_end - start;
+        }
+        out.extend_from_slice(&self.bytes(&text[from..]));
+        Cow::Owned(out)
+    }
+
     /// Bytes of a token of the skeleton: as is, or mapped back to the
     /// original bytes when the frame held bytes that are not UTF-8.
     pub fn bytes(&self, s: &'a str) -> Cow<'a, [u8]> {

@@ -144,6 +144,13 @@ impl<'t, 'a, R: RuleType> Pair<'t, 'a, R> {
         &self.tree.input[node.start..node.end]
     }
 
+    /// The parsed input before the match (what a pair that starts after its
+    /// keyword was named by).
+    #[inline]
+    pub fn preceding(&self) -> &'a str {
+        &self.tree.input[..self.node().start]
+    }
+
     /// Where the match starts in the parsed input.
     #[inline]
     pub fn start(&self) -> usize {

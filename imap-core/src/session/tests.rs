@@ -291,7 +291,7 @@ fn malformed_responses_are_reported_and_skipped() {
     let mut s = selected();
     let tag = s.submit(Command::Noop).unwrap();
     written(&mut s);
-    s.receive(format!("* 1 FETCH (UID x)\r\n* 9 EXISTS\r\n{tag} OK done\r\n").as_bytes());
+    s.receive(format!("* 1 FETCH (UID (x)\r\n* 9 EXISTS\r\n{tag} OK done\r\n").as_bytes());
     let e = events(&mut s);
     assert!(matches!(&e[0], Event::Malformed(Error::Protocol(_))));
     assert!(matches!(&e[1], Event::Unsolicited(_)));
