@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for about 60 s each (for CI, optional), one after
-# the other, single process. Needs cargo-fuzz (`cargo install cargo-fuzz
-# --locked`); no nightly: RUSTC_BOOTSTRAP=1 lets the stable toolchain take
-# the -Z flags cargo-fuzz passes. Exits non-zero on the first crash.
+# Runs every fuzz target for about 60 s each, one after the other, single
+# process. CI runs it: .ci/run -> scripts/test.sh -> `fuzz/run-short.sh 45`.
+# Needs cargo-fuzz (`cargo install cargo-fuzz --locked`); no nightly:
+# RUSTC_BOOTSTRAP=1 lets the stable toolchain take the -Z flags cargo-fuzz
+# passes. Exits non-zero on the first crash.
 # Usage: fuzz/run-short.sh [seconds-per-target]
 set -euo pipefail
 cd "$(dirname "$0")"

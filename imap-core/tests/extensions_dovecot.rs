@@ -11,7 +11,7 @@ use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, MetadataDepth, Partial, QResync, SearchKey, SeqSet};
 use imap_core::reactor::TlsOptions;
 use imap_core::session::Error;
-use imap_core::types::{FetchItem, Flag, Search, StatusAtt, StatusValue};
+use imap_core::types::{Code, ErrorCode, FetchItem, Flag, Search, StatusAtt, StatusValue};
 use support::{dovecot, fresh_folder};
 
 fn options() -> ClientOptions {
@@ -239,9 +239,15 @@ fn metadata_set_get_remove_and_codes() {
         vec![("/private/vendor/imap-core/test".to_owned(), Some(b"server".to_vec()))]
     );
     c.set_metadata("", &[("/private/vendor/imap-core/test", None)]).unwrap();
-    // A NUL goes as a literal8; Dovecot refuses it with a typed NO.
+    // A NUL goes as a literal8; Dovecot refuses it with a typed NO, whose
+    // text says the NUL arrived (the literal8 carried it whole).
     let err = c.set_metadata("t-metadata", &[("/private/bin", Some(b"a\0b"))]).unwrap_err();
-    assert!(matches!(err, Error::No { .. }), "{err}");
+    match &err {
+        Error::No { command: "SETMETADATA", code: Some(Code::Error(ErrorCode::Cannot)), text } => {
+            assert!(text.starts_with("Attribute string value has NULs"), "{err}")
+        }
+        other => panic!("not SETMETADATA's NO [CANNOT]: {other:?}"),
+    }
     c.delete_folder("t-metadata").unwrap();
     c.logout().unwrap();
 }

@@ -3,7 +3,8 @@
 //! server on 127.0.0.1 with the exchanges of the RFCs' own examples: the
 //! QRESYNC resync (RFC 7162 section 3.2.5.2, whose UIDVALIDITY case Dovecot
 //! cannot be made to show on request), UTF8=ACCEPT (RFC 6855) and IMAP4rev2
-//! (RFC 9051).
+//! (RFC 9051). Also `Client::take_extension_values`, the values of a
+//! test-only extension that no command waited for, and their bound.
 
 #[path = "support/scripted.rs"]
 mod scripted;
@@ -340,4 +341,93 @@ fn an_imap4rev2_only_server_has_what_rev2_includes() {
     c.logout().unwrap();
     let transcript = server.join();
     assert_eq!(transcript.error, None, "{:?}", transcript.received);
+}
+
+// ------------------------------------------------- Client::take_extension_values
+
+/// A server extension imap-core does not know: `* XTEST <n>`, typed as `n`.
+struct XTest;
+
+impl imap_core::session::Extension for XTest {
+    fn parse(&self, frame: &imap_core::wire::Frame<'_>) -> Option<imap_core::session::ExtensionValue> {
+        let rest = frame.bytes().strip_prefix(b"* XTEST ")?.strip_suffix(b"\r\n")?;
+        let n: u32 = std::str::from_utf8(rest).ok()?.parse().ok()?;
+        Some(imap_core::session::ExtensionValue::new(n))
+    }
+}
+
+fn numbers(values: &[imap_core::session::ExtensionValue]) -> Vec<u32> {
+    values.iter().map(|v| *v.downcast_ref::<u32>().expect("an XTEST value")).collect()
+}
+
+/// IDLEs until `want` extension values have come (or 5 s have passed) and
+/// ends the IDLE; returns what `take_extension_values` gave.
+fn extension_values_during_idle(c: &mut Client, want: usize) -> Vec<u32> {
+    c.idle().unwrap();
+    let mut taken = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while taken.len() < want && std::time::Instant::now() < deadline {
+        c.idle_wait(std::time::Duration::from_millis(100)).unwrap();
+        taken.extend(numbers(&c.take_extension_values()));
+    }
+    c.idle_done().unwrap();
+    taken.extend(numbers(&c.take_extension_values()));
+    taken
+}
+
+#[test]
+fn extension_values_no_command_waited_for_are_taken_in_order_once() {
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n"),
+        // While a command runs, its value is the command's.
+        expect("NOOP"),
+        send("* XTEST 1\r\n{tag} OK done\r\n"),
+        // During IDLE no command waits for anything.
+        expect("IDLE"),
+        send("+ idling\r\n* XTEST 2\r\n* XTEST 3\r\n"),
+        expect("DONE"),
+        send("{tag} OK idle done\r\n"),
+        expect("LOGOUT"),
+        send("* BYE\r\n{tag} OK bye\r\n"),
+        Step::Close,
+    ]);
+    let mut c = connect(server.port);
+    c.add_extension(Box::new(XTest));
+    let done = c.run(imap_core::command::Command::Noop).unwrap();
+    assert_eq!(numbers(&done.extensions), [1], "the NOOP's own value");
+    assert!(c.take_extension_values().is_empty(), "the NOOP's value is not also left over");
+    assert_eq!(extension_values_during_idle(&mut c, 2), [2, 3]);
+    assert!(c.take_extension_values().is_empty(), "taken once");
+    assert_eq!(c.extension_values_dropped(), 0);
+    c.logout().unwrap();
+    let t = server.join();
+    assert_eq!(t.error, None, "{:?}", t.received);
+}
+
+#[test]
+fn extension_values_nobody_takes_are_bounded_like_unsolicited_responses() {
+    let flood: String = (1..=50).map(|n| format!("* XTEST {n}\r\n")).collect();
+    let server = Server::start(vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n"),
+        expect("IDLE"),
+        send(format!("+ idling\r\n{flood}")),
+        expect("DONE"),
+        send("{tag} OK idle done\r\n"),
+        Step::HoldOpen(std::time::Duration::from_secs(3)),
+    ]);
+    let options = ClientOptions { allow_plaintext_login: true, max_unsolicited: 8, ..Default::default() };
+    let mut c = Client::connect("127.0.0.1", server.port, TlsMode::None, &options).expect("connect");
+    c.add_extension(Box::new(XTest));
+    c.idle().unwrap();
+    // Nobody takes them until all 50 have come: the newest 8 are kept.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while c.extension_values_dropped() < 42 && std::time::Instant::now() < deadline {
+        c.idle_wait(std::time::Duration::from_millis(100)).unwrap();
+    }
+    c.idle_done().unwrap();
+    assert_eq!(numbers(&c.take_extension_values()), (43..=50).collect::<Vec<_>>());
+    assert_eq!(c.extension_values_dropped(), 42);
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None, "{:?}", t.received);
 }

@@ -80,7 +80,11 @@ fn connection_dropped_mid_line_fails_the_fetch() {
     // The client knows the session is over.
     assert!(c.session().is_closed());
     assert!(matches!(c.noop(), Err(Error::Closed(_))));
-    assert_eq!(server.join().error, None);
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    // Nothing went out after the FETCH: the NOOP was refused without a write.
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1:3 FLAGS"]);
 }
 
 // 2.
@@ -91,7 +95,10 @@ fn connection_dropped_mid_literal_fails_the_fetch() {
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.fetch(1, FetchAttr::Rfc822));
     assert!(matches!(result, Err(Error::Closed(_))), "{result:?}");
-    assert_eq!(server.join().error, None);
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1 RFC822"]);
 }
 
 // 3.
@@ -106,6 +113,7 @@ fn a_stalled_server_times_out_within_the_bound() {
     drop(c);
     let t = server.join();
     assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "NOOP"], "nothing after the NOOP that timed out");
 }
 
 #[test]
@@ -120,7 +128,8 @@ fn a_server_that_never_greets_times_out_after_the_command_timeout() {
     let took = start.elapsed();
     assert!(matches!(result, Err(Error::Timeout)), "{:?}", result.map(|_| ()));
     assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "took {took:?}");
-    server.join();
+    let t = server.join();
+    assert!(t.received.is_empty(), "the client spoke before the greeting: {:?}", t.received);
 }
 
 #[test]
@@ -141,7 +150,9 @@ fn the_command_timeout_fires_when_the_server_trickles_bytes() {
     assert!(matches!(result, Err(Error::Timeout)), "{result:?}");
     assert!(took >= COMMAND_TIMEOUT - Duration::from_millis(100) && took < COMMAND_TIMEOUT + Duration::from_secs(1));
     drop(c);
-    server.join();
+    // (The script's trickle outlives the client: its writes end in EPIPE.)
+    let t = server.join();
+    assert_eq!(t.commands(), ["SELECT INBOX", "NOOP"], "nothing after the NOOP that timed out");
 }
 
 /// Deterministic pseudo-random bytes (xorshift).
@@ -183,7 +194,10 @@ fn garbage_before_the_tagged_ok_is_skipped() {
     assert!(result.is_ok(), "{result:?}");
     // The session is still usable: it resynchronised on the next response.
     assert!(c.noop().is_ok());
-    assert_eq!(server.join().error, None);
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "NOOP", "NOOP"]);
 }
 
 #[test]
@@ -222,7 +236,9 @@ fn a_literal_of_10_to_the_14_bytes_is_a_quick_typed_error() {
     assert!(matches!(result, Err(Error::Protocol(_))), "must fail with a protocol error, not {result:?}");
     assert!(grown < 64 * MIB, "RSS grew by {} MiB", grown / MIB);
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1 RFC822"]);
 }
 
 // 6.
@@ -236,7 +252,10 @@ fn eof_after_two_of_three_fetch_responses_is_an_error() {
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.fetch(1..=3, FetchAttr::Flags));
     assert!(matches!(result, Err(Error::Closed(_))), "two of three must not pass for complete: {result:?}");
-    assert_eq!(server.join().error, None);
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1:3 FLAGS"]);
 }
 
 // 7.
@@ -253,7 +272,10 @@ fn bye_in_the_middle_of_a_command_fails_it_with_the_text() {
         Err(Error::Bye { text, .. }) => assert_eq!(text, "shutting down for maintenance"),
         other => panic!("expected Error::Bye, got {other:?}"),
     }
-    assert_eq!(server.join().error, None);
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1:3 FLAGS"], "no LOGOUT after the BYE");
 }
 
 fn uid_fetch(uid: u32) -> Command {
@@ -296,7 +318,10 @@ fn out_of_order_and_unknown_tags_do_not_mix_results() {
     assert_eq!(uids(&b), [2], "the second FETCH's own result");
     assert!(!c.session().is_closed());
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    // Both went out before either was answered (the script answers only after both).
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1 FLAGS", "UID FETCH 2 FLAGS"]);
 }
 
 #[test]
@@ -316,7 +341,9 @@ fn a_fetch_of_another_message_is_not_mixed_into_the_result() {
         "{unsolicited:?}"
     );
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 1 FLAGS"]);
 }
 
 #[test]
@@ -386,7 +413,9 @@ fn a_flood_of_untagged_responses_keeps_memory_bounded() {
     assert!(kept.iter().any(|r| matches!(r, Response::Data(Data::Exists(4)))));
     assert_eq!(c.session().mailbox().map(|m| m.exists), Some(4));
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "NOOP"]);
 }
 
 #[test]
@@ -437,7 +466,9 @@ fn idle_returns_an_untagged_line_only_once_its_crlf_arrives() {
     assert_eq!(got, [Response::Data(Data::Exists(3))]);
     c.idle_done().unwrap();
     drop(c);
-    assert_eq!(server.join().error, None);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "IDLE", "DONE"]);
 }
 
 // 11.

@@ -58,7 +58,10 @@ fn a_slow_steady_body_outlives_the_command_timeout() {
     assert_eq!(written, body.len() as u64);
     assert!(out == body);
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    // BODY.PEEK: streaming a message to a file does not mark it \Seen.
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 7 (UID BODY.PEEK[])"]);
 }
 
 #[test]
@@ -75,7 +78,13 @@ fn a_body_that_stalls_times_out() {
     assert!(matches!(result, Err(Error::Timeout)), "{result:?}");
     assert!(start.elapsed() < COMMAND_TIMEOUT + Duration::from_secs(1), "{:?}", start.elapsed());
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(
+        t.commands(),
+        ["SELECT INBOX", "UID FETCH 7 (UID BODY.PEEK[])"],
+        "nothing after the FETCH that timed out"
+    );
 }
 
 #[test]
@@ -93,7 +102,9 @@ fn a_literal_over_the_limit_closes_before_anything_is_written() {
     assert!(out.is_empty(), "{} bytes written", out.len());
     assert!(c.session().is_closed(), "the stream cannot be trusted after a literal over the limit");
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 7 (UID BODY.PEEK[])"], "closed without another word");
 }
 
 #[test]
@@ -103,6 +114,8 @@ fn a_streamed_literal_whose_response_does_not_parse_fails_the_call() {
     let steps = vec![
         expect("UID FETCH"),
         send("* 1 FETCH (UID 7 BODY[] {10}\r\n0123456789 ((garbage\r\n{tag} OK done\r\n"),
+        expect("NOOP"),
+        send("{tag} OK noop\r\n"),
         Step::HoldOpen(Duration::from_secs(2)),
     ];
     let server = Server::start(selected(steps));
@@ -111,8 +124,11 @@ fn a_streamed_literal_whose_response_does_not_parse_fails_the_call() {
     assert!(matches!(result, Err(Error::Protocol(_))), "{result:?}");
     // The session goes on.
     assert!(!c.session().is_closed());
+    c.noop().expect("the next command is answered");
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 7 (UID BODY.PEEK[])", "NOOP"]);
 }
 
 #[test]
@@ -127,5 +143,7 @@ fn two_streamed_literals_for_one_message_fail_the_call() {
     let result = c.fetch_body_to(7, Section::full(), &mut Vec::new());
     assert!(matches!(result, Err(Error::Protocol(ref m)) if m.contains("2 literals")), "{result:?}");
     drop(c);
-    server.join();
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "UID FETCH 7 (UID BODY.PEEK[])"]);
 }

@@ -80,6 +80,10 @@ pub struct ClientOptions {
     /// drains: [`Session::set_max_unsolicited`]). Nothing of the mailbox's
     /// state is lost: the session applies every EXISTS, EXPUNGE, FLAGS, ...
     /// to [`Session::mailbox`] before the response is queued.
+    ///
+    /// The same bound holds, apart, for the extension values no command was
+    /// waiting for ([`Client::take_extension_values`]; dropped ones are
+    /// counted by [`Client::extension_values_dropped`]).
     pub max_unsolicited: usize,
     /// What the framer accepts from the server (line, literal and response
     /// sizes, nesting depth); see [`Limits`].
@@ -117,8 +121,11 @@ pub struct Client {
     idle_tag: Option<Tag>,
     /// Message numbers are UIDs (see [`Client::set_use_uid`]).
     use_uid: bool,
-    /// Extension values no command was waiting for.
-    extension_values: Vec<ExtensionValue>,
+    /// Extension values no command was waiting for, at most
+    /// `options.max_unsolicited`.
+    extension_values: VecDeque<ExtensionValue>,
+    /// Extension values dropped to keep `extension_values` bounded.
+    extension_values_dropped: u64,
 }
 
 impl std::fmt::Debug for Client {
@@ -148,7 +155,8 @@ impl Client {
             done: Vec::new(),
             idle_tag: None,
             use_uid: true,
-            extension_values: Vec::new(),
+            extension_values: VecDeque::new(),
+            extension_values_dropped: 0,
         };
         client.wait_greeting()?;
         if mode == TlsMode::StartTls {
@@ -173,10 +181,24 @@ impl Client {
         self.session_mut().add_extension(extension);
     }
 
-    /// Extension values that no command was waiting for, oldest first.
+    /// Extension values that no command was waiting for (during IDLE, say,
+    /// or after the last completion), oldest first. Values that answer a
+    /// command come in its [`Completion::extensions`] instead.
+    ///
+    /// At most [`ClientOptions::max_unsolicited`] are kept between two calls:
+    /// beyond that the oldest are dropped and counted
+    /// ([`Client::extension_values_dropped`]), so that a server sending such
+    /// responses without end cannot grow the list without end.
     pub fn take_extension_values(&mut self) -> Vec<ExtensionValue> {
         self.drain_events();
-        std::mem::take(&mut self.extension_values)
+        self.extension_values.drain(..).collect()
+    }
+
+    /// How many extension values were dropped, oldest first, because more
+    /// than [`ClientOptions::max_unsolicited`] were waiting for
+    /// [`Client::take_extension_values`].
+    pub fn extension_values_dropped(&self) -> u64 {
+        self.extension_values_dropped
     }
 
     /// Untagged responses that no command asked for, oldest first.
@@ -249,7 +271,14 @@ impl Client {
                     self.unsolicited_dropped += 1;
                 }
             }
-            Event::Extension(value) => self.extension_values.push(value),
+            Event::Extension(value) => {
+                // Bounded as the unsolicited responses are.
+                self.extension_values.push_back(value);
+                while self.extension_values.len() > self.options.max_unsolicited {
+                    self.extension_values.pop_front();
+                    self.extension_values_dropped += 1;
+                }
+            }
             // A renewed IDLE (see Session::set_idle_renew) has a new tag.
             Event::Idling(tag) if self.idle_tag.is_some() => self.idle_tag = Some(tag),
             Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) | Event::Closed(_) => {}

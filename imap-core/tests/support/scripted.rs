@@ -74,6 +74,12 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// The received lines without their tags (a line with no space, such as
+    /// `DONE`, as it is): what the client asked, in order.
+    pub fn commands(&self) -> Vec<&str> {
+        self.received.iter().map(|l| l.split_once(' ').map_or(l.as_str(), |(_, rest)| rest)).collect()
+    }
+
     /// Whether any received line contains `needle` (case-insensitive).
     pub fn saw(&self, needle: &str) -> bool {
         let needle = needle.to_ascii_lowercase();
