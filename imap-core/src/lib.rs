@@ -60,8 +60,10 @@
 //!    The crate depends on `pest`, `pest_derive` and `imap-derive` too.
 //!    [`grammar::agree`] runs both parsers on an input: test your grammar
 //!    with it, as imap-core's differential tests do.
-//! 3. Declare typed values with `#[derive(FromPair)]` on the new rules (the
-//!    derive checks them against the grammar at compile time); leaves such as
+//! 3. Declare typed values with `#[derive(FromPair)]` on the new rules,
+//!    naming your grammar's rule enum (`#[imap(grammar = crate::Rule, rule =
+//!    "my_rule")]`; the derive checks them against the grammar at compile
+//!    time); leaves such as
 //!    [`types::IString`], [`types::Mailbox`], numbers and atoms work on the new
 //!    grammar's pairs.
 //! 4. Implement [`session::Extension`]: the session offers it every response

@@ -26,31 +26,32 @@ pub fn from_pair(container: &Container) -> TokenStream {
     let (impl_generics, _, _) = impl_generics.split_for_impl();
     let (_, ty_generics, where_clause) = input.generics.split_for_impl();
     let convert = quote!(::imap_core::convert);
-    let trait_path = quote!(#convert::FromPair<#input_lt, Rule>);
+    let rule_ty = &container.grammar;
+    let trait_path = quote!(#convert::FromPair<#input_lt, #rule_ty>);
 
     let (accepts, body) = match &container.body {
         Body::Struct(shape) => {
             let rules = &container.rules;
-            let build = build_shape(shape, quote!(Self), &name.to_string());
+            let build = build_shape(shape, quote!(Self), &name.to_string(), rule_ty);
             let build = quote! {
                 let mut children = #convert::Children::new(pair, cx);
                 #build
             };
             let recursive = rules.iter().any(|r| is_recursive(&r.to_string()));
-            (quote!(matches!(rule, #(Rule::#rules)|*)), if recursive { deep(build) } else { build })
+            (quote!(matches!(rule, #(#rule_ty::#rules)|*)), if recursive { deep(build) } else { build })
         }
-        Body::Enum(variants) => enum_body(name, variants, &trait_path),
+        Body::Enum(variants) => enum_body(name, variants, &trait_path, rule_ty),
     };
 
     quote! {
         impl #impl_generics #trait_path for #name #ty_generics #where_clause {
             #[inline]
-            fn accepts(rule: Rule) -> bool {
+            fn accepts(rule: #rule_ty) -> bool {
                 #accepts
             }
 
             fn from_pair(
-                pair: #convert::Pair<'_, #input_lt, Rule>,
+                pair: #convert::Pair<'_, #input_lt, #rule_ty>,
                 cx: &#convert::Cx<#input_lt>,
             ) -> ::core::result::Result<Self, #convert::ConvError> {
                 #body
@@ -60,7 +61,12 @@ pub fn from_pair(container: &Container) -> TokenStream {
 }
 
 /// `accepts` and `from_pair` of an enum: dispatch on the pair's rule.
-fn enum_body(name: &syn::Ident, variants: &[Variant], trait_path: &TokenStream) -> (TokenStream, TokenStream) {
+fn enum_body(
+    name: &syn::Ident,
+    variants: &[Variant],
+    trait_path: &TokenStream,
+    rule_ty: &syn::Path,
+) -> (TokenStream, TokenStream) {
     let convert = quote!(::imap_core::convert);
     let mut accepts = Vec::new();
     let mut arms = Vec::new();
@@ -69,14 +75,14 @@ fn enum_body(name: &syn::Ident, variants: &[Variant], trait_path: &TokenStream) 
         let what = format!("{name}::{ident}");
         match &variant.rule {
             Some(rule) => {
-                accepts.push(quote!(matches!(rule, Rule::#rule)));
-                let build = build_shape(&variant.shape, quote!(Self::#ident), &what);
+                accepts.push(quote!(matches!(rule, #rule_ty::#rule)));
+                let build = build_shape(&variant.shape, quote!(Self::#ident), &what, rule_ty);
                 let build = quote! {
                     let mut children = #convert::Children::new(pair, cx);
                     #build
                 };
                 let build = if is_recursive(&rule.to_string()) { deep(build) } else { build };
-                arms.push(quote!(Rule::#rule => { #build }));
+                arms.push(quote!(#rule_ty::#rule => { #build }));
             }
             None => {
                 // Delegating variant: its one field's type decides.
@@ -119,9 +125,9 @@ fn deep(build: TokenStream) -> TokenStream {
 
 /// Statements that take each field from `children`, check nothing is left
 /// over, and build `path` (a struct or a variant) from the fields.
-fn build_shape(shape: &Shape, path: TokenStream, what: &str) -> TokenStream {
+fn build_shape(shape: &Shape, path: TokenStream, what: &str, rule_ty: &syn::Path) -> TokenStream {
     let bindings: Vec<_> = (0..shape.fields.len()).map(|i| format_ident!("__field{}", i)).collect();
-    let takes = shape.fields.iter().zip(&bindings).map(|(field, binding)| take_field(field, binding));
+    let takes = shape.fields.iter().zip(&bindings).map(|(field, binding)| take_field(field, binding, rule_ty));
     let construct = match shape.style {
         Style::Named => {
             let names = shape.fields.iter().map(|f| f.ident);
@@ -137,7 +143,7 @@ fn build_shape(shape: &Shape, path: TokenStream, what: &str) -> TokenStream {
     }
 }
 
-fn take_field(field: &Field, binding: &syn::Ident) -> TokenStream {
+fn take_field(field: &Field, binding: &syn::Ident, rule_ty: &syn::Path) -> TokenStream {
     let label = field.ident.map(|i| i.to_string()).unwrap_or_else(|| "value".to_owned());
     let span = field.ty.span();
     let call = match field.kind {
@@ -148,7 +154,7 @@ fn take_field(field: &Field, binding: &syn::Ident) -> TokenStream {
         FieldKind::Optional(inner) => quote_spanned!(span=> children.optional::<#inner>(#label)?),
         FieldKind::Repeated(inner) => quote_spanned!(span=> children.repeated::<#inner>(#label)?),
         FieldKind::List(inner) => quote_spanned!(span=> children.list::<#inner>(#label)?),
-        FieldKind::Present(ref rule) => quote_spanned!(span=> children.present(Rule::#rule)),
+        FieldKind::Present(ref rule) => quote_spanned!(span=> children.present(#rule_ty::#rule)),
         FieldKind::Skip => quote_spanned!(span=> ::core::default::Default::default()),
     };
     quote!(let #binding = #call;)

@@ -1,14 +1,16 @@
 //! `#[derive(FromPair)]`: the typed IMAP model declared next to its grammar rule.
 //!
-//! A struct names the grammar rule it is built from and lists its fields in the
-//! order the rule produces them; an enum lists one variant per alternative rule.
+//! A type names its grammar's rule enum (`grammar = path`: the generated code
+//! names nothing it is not given) and, for a struct, the rule it is built
+//! from, then lists its fields in the order the rule produces them; an enum
+//! lists one variant per alternative rule.
 //! The macro reads that declaration into a small model (module `model`) and writes
 //! the conversion from a pest pair (module `expand`); the walking itself lives in
 //! `imap_core::convert`, so the generated code stays a list of calls.
 //!
 //! ```ignore
 //! #[derive(FromPair)]
-//! #[imap(rule = "address")]
+//! #[imap(grammar = crate::grammar::Rule, rule = "address")]
 //! pub struct Address<'a> {
 //!     pub name: Option<IString<'a>>,   // nstring: NIL becomes None
 //!     pub adl: Option<IString<'a>>,
@@ -32,9 +34,11 @@
 //! children of a pair of rule `r` (a unit variant takes none); a variant
 //! without a rule has one field whose type decides which pairs it accepts.
 //!
-//! When the grammar is found (a `grammar/imap.pest` above the crate), a
-//! rule it lacks, or fields that cannot take the number of children the rule
-//! produces, are compile errors pointing at the declaration.
+//! A rule the grammar lacks, or fields that cannot take the number of
+//! children the rule produces, are compile errors pointing at the
+//! declaration (the grammar is imap-core's, listed in `files.rs`, or RFC
+//! 3501's plus the deriving crate's `src/*.pest`). The conversion of a rule
+//! that can nest in itself runs on a new stack segment when the stack is low.
 #![forbid(unsafe_code)]
 
 mod check;

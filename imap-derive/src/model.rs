@@ -6,6 +6,8 @@ use syn::{Attribute, Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, 
 /// The type being derived.
 pub struct Container<'i> {
     pub input: &'i DeriveInput,
+    /// The grammar's rule enum (`#[imap(grammar = path::Rule)]`).
+    pub grammar: syn::Path,
     /// Grammar rules a pair may have to become this type (structs only).
     pub rules: Vec<Ident>,
     pub body: Body<'i>,
@@ -58,6 +60,7 @@ pub enum FieldKind<'i> {
 #[derive(Default)]
 struct Attrs {
     rules: Vec<Ident>,
+    grammar: Option<syn::Path>,
     list: bool,
     skip: bool,
     present: Option<Ident>,
@@ -66,6 +69,12 @@ struct Attrs {
 impl<'i> Container<'i> {
     pub fn from_input(input: &'i DeriveInput) -> syn::Result<Self> {
         let attrs = Attrs::parse(&input.attrs)?;
+        let Some(grammar) = attrs.grammar else {
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "#[derive(FromPair)] needs the grammar's rule enum: #[imap(grammar = path::to::Rule, ...)]",
+            ));
+        };
         let body = match &input.data {
             Data::Struct(data) => {
                 if attrs.rules.is_empty() {
@@ -93,13 +102,16 @@ impl<'i> Container<'i> {
                 return Err(syn::Error::new(data.union_token.span, "#[derive(FromPair)] does not support unions"))
             }
         };
-        Ok(Container { input, rules: attrs.rules, body })
+        Ok(Container { input, grammar, rules: attrs.rules, body })
     }
 }
 
 impl<'i> Variant<'i> {
     fn from_variant(variant: &'i syn::Variant) -> syn::Result<Self> {
         let attrs = Attrs::parse(&variant.attrs)?;
+        if let Some(grammar) = &attrs.grammar {
+            return Err(syn::Error::new_spanned(grammar, "`grammar` goes on the enum, not on a variant"));
+        }
         if attrs.rules.len() > 1 {
             return Err(syn::Error::new(attrs.rules[1].span(), "a variant is built from one rule"));
         }
@@ -130,6 +142,9 @@ impl<'i> Shape<'i> {
 impl<'i> Field<'i> {
     fn from_field(field: &'i syn::Field) -> syn::Result<Self> {
         let attrs = Attrs::parse(&field.attrs)?;
+        if let Some(grammar) = &attrs.grammar {
+            return Err(syn::Error::new_spanned(grammar, "`grammar` goes on the type, not on a field"));
+        }
         if let Some(rule) = attrs.rules.first() {
             return Err(syn::Error::new(
                 rule.span(),
@@ -167,6 +182,8 @@ impl Attrs {
                 if meta.path.is_ident("rule") {
                     let name: LitStr = meta.value()?.parse()?;
                     out.rules.push(rule_ident(&name)?);
+                } else if meta.path.is_ident("grammar") {
+                    out.grammar = Some(meta.value()?.parse()?);
                 } else if meta.path.is_ident("list") {
                     out.list = true;
                 } else if meta.path.is_ident("skip") {
@@ -175,7 +192,9 @@ impl Attrs {
                     let name: LitStr = meta.value()?.parse()?;
                     out.present = Some(rule_ident(&name)?);
                 } else {
-                    return Err(meta.error("unknown imap attribute; expected `rule`, `list`, `present` or `skip`"));
+                    return Err(
+                        meta.error("unknown imap attribute; expected `grammar`, `rule`, `list`, `present` or `skip`")
+                    );
                 }
                 Ok(())
             })?;

@@ -6,13 +6,14 @@
 //! imap_derive::parser! {
 //!     crate = crate;                        // where imap-core is (default ::imap_core)
 //!     #[grammar = "src/extension.pest"]     // the crate's own files, if any
+//!     #[grammar_inline = "..."]             // or text, as for pest_derive
 //!     pub struct ExtParser;
 //! }
 //! ```
 //!
-//! With no `#[grammar]` the parser is imap-core's whole grammar (module
-//! `files`); with some, it is RFC 3501's grammar plus those files, which
-//! define the hooks themselves.
+//! With no `#[grammar]` or `#[grammar_inline]` the parser is imap-core's
+//! whole grammar (module `files`); with some, it is RFC 3501's grammar plus
+//! those, which define the hooks themselves.
 
 use crate::files;
 use proc_macro2::{Span, TokenStream};
@@ -24,6 +25,7 @@ use syn::{Attribute, Ident, LitStr, Path, Token, Visibility};
 pub struct Input {
     krate: Path,
     grammar_files: Vec<LitStr>,
+    grammar_inline: Vec<LitStr>,
     attrs: Vec<Attribute>,
     vis: Visibility,
     name: Ident,
@@ -40,16 +42,21 @@ impl Parse for Input {
         } else {
             syn::parse_quote!(::imap_core)
         };
-        let mut grammar_files = Vec::new();
+        let (mut grammar_files, mut grammar_inline) = (Vec::new(), Vec::new());
         let mut attrs = Vec::new();
         for attr in input.call(Attribute::parse_outer)? {
-            if attr.path().is_ident("grammar") {
+            let list = if attr.path().is_ident("grammar") {
+                Some(&mut grammar_files)
+            } else if attr.path().is_ident("grammar_inline") {
+                Some(&mut grammar_inline)
+            } else {
+                None
+            };
+            if let Some(list) = list {
                 let value = &attr.meta.require_name_value()?.value;
                 match value {
-                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => grammar_files.push(s.clone()),
-                    other => {
-                        return Err(syn::Error::new_spanned(other, "expected a path: #[grammar = \"src/x.pest\"]"))
-                    }
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => list.push(s.clone()),
+                    other => return Err(syn::Error::new_spanned(other, "expected a string")),
                 }
             } else {
                 attrs.push(attr);
@@ -59,7 +66,7 @@ impl Parse for Input {
         input.parse::<Token![struct]>()?;
         let name = input.parse()?;
         input.parse::<Token![;]>()?;
-        Ok(Input { krate, grammar_files, attrs, vis, name })
+        Ok(Input { krate, grammar_files, grammar_inline, attrs, vis, name })
     }
 }
 
@@ -116,7 +123,7 @@ pub fn expand(input: Input) -> syn::Result<TokenStream> {
 
 /// The whole grammar text, and the absolute paths of the crate's own files.
 fn grammar_text(input: &Input) -> syn::Result<(String, Vec<String>)> {
-    if input.grammar_files.is_empty() {
+    if input.grammar_files.is_empty() && input.grammar_inline.is_empty() {
         return Ok((files::imap_core(), Vec::new()));
     }
     let root = std::env::var("CARGO_MANIFEST_DIR")
@@ -130,6 +137,10 @@ fn grammar_text(input: &Input) -> syn::Result<(String, Vec<String>)> {
         text.push('\n');
         text.push_str(&own);
         tracked.push(path.display().to_string());
+    }
+    for inline in &input.grammar_inline {
+        text.push('\n');
+        text.push_str(&inline.value());
     }
     Ok((text, tracked))
 }

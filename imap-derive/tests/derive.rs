@@ -9,7 +9,7 @@ use pest::Parser;
 
 /// A struct declared against an existing rule: `address`.
 #[derive(Debug, PartialEq, FromPair)]
-#[imap(rule = "address")]
+#[imap(grammar = imap_core::grammar::Rule, rule = "address")]
 struct MyAddress<'a> {
     name: Option<IString<'a>>,
     adl: Option<IString<'a>>,

@@ -43,7 +43,7 @@ imap_core::impl_imap_rule!(Rule);
 
 /// `PREVIEW` of one message (RFC 8970).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "preview")]
+#[imap(grammar = crate::Rule, rule = "preview")]
 pub struct Preview<'a> {
     /// The preview text; `None` when the server has none (NIL).
     pub text: Option<IString<'a>>,
@@ -61,7 +61,7 @@ pub struct FetchPreview {
 /// `* LANGUAGE (tag ...)` (RFC 5255): the languages the server offers, or
 /// the one it switched to.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "language_data")]
+#[imap(grammar = crate::Rule, rule = "language_data")]
 pub struct Language<'a> {
     /// Language tags (`EN`, `de-CH`, `i-default`).
     pub tags: Vec<IString<'a>>,
@@ -70,7 +70,7 @@ pub struct Language<'a> {
 /// `[INPROGRESS ("tag" count goal)]` (RFC 9585): how far a long command
 /// has come; every part may be absent (a bare `[INPROGRESS]`, or NIL).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "inprogress_code")]
+#[imap(grammar = crate::Rule, rule = "inprogress_code")]
 pub struct InProgress<'a> {
     /// The tag of the command in progress.
     pub tag: Option<IString<'a>>,

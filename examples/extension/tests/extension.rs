@@ -144,3 +144,30 @@ fn preview_against_dovecot() {
     assert_eq!(previews[0].seq, 1);
     assert!(previews[0].preview.text.as_ref().unwrap().to_str_lossy().starts_with("The first words"));
 }
+
+/// A grammar given inline (`#[grammar_inline]`, as pest_derive takes it):
+/// here RFC 3501's alone, every hook matching nothing.
+mod core_only {
+    imap_core::imap_parser! {
+        #[grammar_inline = "
+            ext_response_data = _{ never }
+            ext_msg_att = _{ never }
+            ext_resp_text_code = _{ never }
+            ext_mailbox_list = _{ never }
+            ext_status_att = _{ never }
+            never = _{ !ANY ~ ANY }
+        "]
+        pub struct CoreOnly;
+    }
+}
+
+#[test]
+fn an_inline_grammar_compiles_with_both_parsers() {
+    use core_only::{CoreOnly, Rule};
+    use imap_core::grammar::{agree, Agreement};
+    let fetch = "* 1 FETCH (UID 1 MODSEQ (5))\r\n";
+    // MODSEQ is imap-core's extension, not RFC 3501's: a generic item here.
+    assert_eq!(agree::<CoreOnly>(Rule::response, fetch, 64), Ok(Agreement::Accepted));
+    let tree = imap_core::grammar::Tree::recognize::<CoreOnly>(Rule::response, fetch, Vec::new(), 64).unwrap();
+    assert!(tree.pairs().flatten().any(|p| p.as_rule() == Rule::msg_att_other));
+}

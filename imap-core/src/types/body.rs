@@ -1,6 +1,5 @@
 //! BODYSTRUCTURE: the MIME tree of a message, as the server parsed it.
 
-use crate::parse::Rule;
 use crate::types::{Envelope, IString, Value};
 use imap_derive::{FromPair, IntoStatic};
 
@@ -21,6 +20,7 @@ use imap_derive::{FromPair, IntoStatic};
 /// assert_eq!(parts[2], (vec![2], ("IMAGE".into(), "PNG".into())));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum BodyStructure<'a> {
@@ -85,7 +85,7 @@ impl<'a> BodyStructure<'a> {
 
 /// A multipart body.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_type_mpart")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_type_mpart")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Multipart<'a> {
     /// The parts, in order.
@@ -98,7 +98,7 @@ pub struct Multipart<'a> {
 
 /// A single (non-multipart) body part.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_type_1part")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_type_1part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SinglePart<'a> {
     /// What kind of part, with its fields.
@@ -109,6 +109,7 @@ pub struct SinglePart<'a> {
 
 /// The three shapes of single part the grammar tells apart.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SinglePartKind<'a> {
@@ -123,7 +124,7 @@ pub enum SinglePartKind<'a> {
 
 /// A `text/*` part.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_type_text")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_type_text")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TextPart<'a> {
     /// The subtype (`PLAIN`, `HTML`, ...).
@@ -136,7 +137,7 @@ pub struct TextPart<'a> {
 
 /// A `message/rfc822` part.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_type_msg")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_type_msg")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MessagePart<'a> {
     /// The subtype (`RFC822`, or `GLOBAL` from RFC 6532).
@@ -153,7 +154,7 @@ pub struct MessagePart<'a> {
 
 /// Any other single part (`image/png`, `application/pdf`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_type_basic")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_type_basic")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BasicPart<'a> {
     /// The type (`IMAGE`, `APPLICATION`, ...).
@@ -166,7 +167,7 @@ pub struct BasicPart<'a> {
 
 /// `body-fields`: what every single part has.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_fields")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_fields")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BodyFields<'a> {
     /// Content-Type parameters (`charset`, `name`, ...).
@@ -194,7 +195,7 @@ impl BodyFields<'_> {
 
 /// One `name value` parameter.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_fld_param_pair", rule = "body_fld_param_bare")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_fld_param_pair", rule = "body_fld_param_bare")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Param<'a> {
     /// The name.
@@ -205,7 +206,7 @@ pub struct Param<'a> {
 
 /// Content-Disposition: `("ATTACHMENT" ("FILENAME" "a.pdf"))`.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_fld_dsp_value")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_fld_dsp_value")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Disposition<'a> {
     /// `INLINE`, `ATTACHMENT`, ...
@@ -217,7 +218,7 @@ pub struct Disposition<'a> {
 
 /// Extension data of a single part.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_ext_1part")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_ext_1part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SinglePartExt<'a> {
     /// Content-MD5.
@@ -235,7 +236,7 @@ pub struct SinglePartExt<'a> {
 
 /// Extension data of a multipart.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "body_ext_mpart")]
+#[imap(grammar = crate::grammar::Rule, rule = "body_ext_mpart")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MultipartExt<'a> {
     /// Content-Type parameters (`boundary`, ...).

@@ -1,13 +1,12 @@
 //! ENVELOPE: a message's header fields, parsed by the server.
 
-use crate::parse::Rule;
 use crate::types::IString;
 use imap_derive::{FromPair, IntoStatic};
 
 /// The ENVELOPE of a message (RFC 3501 7.4.2). Strings are as the server
 /// sent them: RFC 2047 encoded words are not decoded here.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "envelope")]
+#[imap(grammar = crate::grammar::Rule, rule = "envelope")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Envelope<'a> {
     /// `Date:` as written in the message.
@@ -44,7 +43,7 @@ pub struct Envelope<'a> {
 /// starts with an address whose `host` is NIL and whose `mailbox` is the
 /// group's name, and ends with one whose `host` and `mailbox` are both NIL.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "address")]
+#[imap(grammar = crate::grammar::Rule, rule = "address")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Address<'a> {
     /// The display name (phrase).

@@ -4,7 +4,7 @@
 //! [`FetchItem`](super::FetchItem)).
 
 use crate::convert::{ConvError, Cx, FromPair, Pair};
-use crate::parse::Rule;
+use crate::grammar::Rule;
 use crate::types::{IString, Mailbox, UidSet, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -25,7 +25,7 @@ use std::borrow::Cow;
 /// assert!(ns.shared.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "namespace_response")]
+#[imap(grammar = crate::grammar::Rule, rule = "namespace_response")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Namespace<'a> {
     /// The user's own namespaces.
@@ -41,7 +41,7 @@ pub struct Namespace<'a> {
 
 /// One namespace: `("#news." "." "X-PARAM" ("FLAG1"))`.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "namespace_descr")]
+#[imap(grammar = crate::grammar::Rule, rule = "namespace_descr")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct NamespaceDescr<'a> {
     /// The prefix as sent (modified UTF-7, like mailbox names).
@@ -54,7 +54,7 @@ pub struct NamespaceDescr<'a> {
 
 /// A namespace's extension: a name and its values.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "namespace_response_extension")]
+#[imap(grammar = crate::grammar::Rule, rule = "namespace_response_extension")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct NamespaceExtension<'a> {
     /// The extension's name.
@@ -67,7 +67,7 @@ pub struct NamespaceExtension<'a> {
 
 /// One `"name" "value"` pair of `* ID (...)` (RFC 2971).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "id_param")]
+#[imap(grammar = crate::grammar::Rule, rule = "id_param")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct IdParam<'a> {
     /// The field's name (`name`, `version`, ...).
@@ -80,7 +80,7 @@ pub struct IdParam<'a> {
 
 /// One resource of `* QUOTA root (...)` (RFC 9208): `STORAGE 10 512`.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "quota_resource")]
+#[imap(grammar = crate::grammar::Rule, rule = "quota_resource")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct QuotaResource<'a> {
     /// `STORAGE` (in units of 1024 octets), `MESSAGE`, `MAILBOX`, ...
@@ -95,7 +95,7 @@ pub struct QuotaResource<'a> {
 
 /// One `identifier rights` pair of `* ACL mailbox ...` (RFC 4314).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "acl_data_entry")]
+#[imap(grammar = crate::grammar::Rule, rule = "acl_data_entry")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AclEntry<'a> {
     /// Whom the rights are for (`fred`, `anyone`, `-fred` for negative rights).
@@ -143,7 +143,7 @@ pub struct ESearch<'a> {
 
 /// Return data of ESEARCH this crate does not type: its name and value.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "search_ret_data_ext")]
+#[imap(grammar = crate::grammar::Rule, rule = "search_ret_data_ext")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ESearchOther<'a> {
     /// The name (`PARTIAL`, `RELEVANCY`, ...).
@@ -155,6 +155,7 @@ pub struct ESearchOther<'a> {
 /// One item of `search-return-data`: the grammar's alternatives, which
 /// [`ESearch`] folds into its fields.
 #[derive(FromPair)]
+#[imap(grammar = crate::grammar::Rule)]
 enum SearchReturnData<'a> {
     #[imap(rule = "search_return_data_min")]
     Min(u32),
@@ -285,7 +286,7 @@ fn ids_and_modseq<'a>(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<(Vec<u32>
 /// The tree nests only where the server's parentheses do, so its depth is
 /// bounded by the framer's nesting limit however long a chain is.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "thread_list")]
+#[imap(grammar = crate::grammar::Rule, rule = "thread_list")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Thread {
     /// The chain: message numbers (UIDs for UID THREAD), parent first.
@@ -299,6 +300,7 @@ pub struct Thread {
 
 /// Extended data of a LIST response (RFC 5258 `mbox-list-extended-item`).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ListExtended<'a> {
@@ -323,7 +325,7 @@ pub enum ListExtended<'a> {
 
 /// One `entry value` of `* METADATA mailbox (...)` (RFC 5464 section 4.4.1).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "metadata_entry_value")]
+#[imap(grammar = crate::grammar::Rule, rule = "metadata_entry_value")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MetadataEntry<'a> {
     /// The entry's name: `/private/comment`, `/shared/vendor/...`.
@@ -335,6 +337,7 @@ pub struct MetadataEntry<'a> {
 
 /// A METADATA response code (RFC 5464 section 4.2.1 and 4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum MetadataCode {

@@ -1,7 +1,7 @@
 //! FETCH responses and their items.
 
 use crate::convert::{ConvError, Cx, FromPair, Pair};
-use crate::parse::Rule;
+use crate::grammar::Rule;
 use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Mailbox, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -319,6 +319,7 @@ fn same_part(part: &Option<SectionPart>, wanted: &[u32]) -> bool {
 
 /// One item of a FETCH response (RFC 3501 7.4.2).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum FetchItem<'a> {
@@ -419,7 +420,7 @@ pub enum FetchItem<'a> {
 
 /// A body section specifier: `[1.2.HEADER.FIELDS (Subject)]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, FromPair, IntoStatic)]
-#[imap(rule = "section")]
+#[imap(grammar = crate::grammar::Rule, rule = "section")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Section<'a> {
     /// The part number path (`1.2`), if any.
@@ -430,12 +431,13 @@ pub struct Section<'a> {
 
 /// A part number path: `[1, 2]` for `1.2`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, FromPair, IntoStatic)]
-#[imap(rule = "section_part")]
+#[imap(grammar = crate::grammar::Rule, rule = "section_part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SectionPart(pub Vec<u32>);
 
 /// The text part of a section specifier.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SectionText<'a> {

@@ -2,7 +2,6 @@
 
 use super::token_leaf;
 use crate::convert::{Children, ConvError, Cx, FromPair, ImapRule, Pair, Token};
-use crate::parse::Rule;
 use crate::types::{IString, ListExtended, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -106,7 +105,7 @@ impl<'a, R: ImapRule> FromPair<'a, R> for Mailbox<'a> {
 
 /// One LIST or LSUB response: `(\HasNoChildren) "/" "INBOX"`.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "mailbox_list")]
+#[imap(grammar = crate::grammar::Rule, rule = "mailbox_list")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ListEntry<'a> {
     /// Name attributes (`\Noselect`, `\HasChildren`, `\Sent`, ...).
@@ -232,6 +231,7 @@ token_leaf!(char, "a hierarchy delimiter", mbx_list_delimiter, |s| {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(
+    grammar = crate::grammar::Rule,
     rule = "status_att_item",
     rule = "status_att_mailboxid",
     rule = "status_att_appendlimit",
@@ -259,6 +259,7 @@ impl StatusItem<'_> {
 /// The value of a STATUS attribute (serialized as the bare number, `null`,
 /// the id's string, or the generic value).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 pub enum StatusValue<'a> {

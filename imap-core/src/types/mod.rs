@@ -44,14 +44,14 @@ pub use value::Value;
 /// Implements `FromPair` for a type decoded from the text of one token.
 macro_rules! token_leaf {
     ($ty:ty, $what:literal, $($rule:ident)|+, |$s:ident| $decode:expr) => {
-        impl<'a> $crate::convert::FromPair<'a, $crate::parse::Rule> for $ty {
+        impl<'a> $crate::convert::FromPair<'a, $crate::grammar::Rule> for $ty {
             #[inline]
-            fn accepts(rule: $crate::parse::Rule) -> bool {
-                matches!(rule, $($crate::parse::Rule::$rule)|+)
+            fn accepts(rule: $crate::grammar::Rule) -> bool {
+                matches!(rule, $($crate::grammar::Rule::$rule)|+)
             }
 
             fn from_pair(
-                pair: $crate::convert::Pair<'_, 'a, $crate::parse::Rule>,
+                pair: $crate::convert::Pair<'_, 'a, $crate::grammar::Rule>,
                 _cx: &$crate::convert::Cx<'a>,
             ) -> Result<Self, $crate::convert::ConvError> {
                 if !Self::accepts(pair.as_rule()) {

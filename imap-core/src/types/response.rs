@@ -1,7 +1,6 @@
 //! Responses: tagged completions, untagged data, continuation requests.
 
 use super::token_leaf;
-use crate::parse::Rule;
 use crate::types::{
     AclEntry, Capability, ESearch, ErrorCode, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox,
     MetadataCode, MetadataEntry, Namespace, QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
@@ -14,6 +13,7 @@ use std::borrow::Cow;
 /// A greeting is the first untagged `OK`, `PREAUTH` or `BYE` of a connection:
 /// a [`Data::Condition`] here, since only the session knows it came first.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Response<'a> {
@@ -51,7 +51,7 @@ impl Response<'_> {
 
 /// A tagged status response: `tag OK/NO/BAD [code] text`.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "response_tagged")]
+#[imap(grammar = crate::grammar::Rule, rule = "response_tagged")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Tagged<'a> {
     /// The tag of the command this completes.
@@ -64,7 +64,7 @@ pub struct Tagged<'a> {
 /// A status: `OK`, `NO`, `BAD`, `PREAUTH` or `BYE`, an optional response
 /// code, and human-readable text.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "resp_cond_state", rule = "resp_cond_auth", rule = "resp_cond_bye")]
+#[imap(grammar = crate::grammar::Rule, rule = "resp_cond_state", rule = "resp_cond_auth", rule = "resp_cond_bye")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Condition<'a> {
     /// The status word.
@@ -108,6 +108,7 @@ token_leaf!(
 
 /// A response code: the bracketed part of a status (RFC 3501 7.1).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Code<'a> {
@@ -202,7 +203,7 @@ pub enum Code<'a> {
 
 /// A continuation request: `+ text`, or `+ base64` during AUTHENTICATE.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
-#[imap(rule = "continue_req")]
+#[imap(grammar = crate::grammar::Rule, rule = "continue_req")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Continue<'a> {
     /// A response code, if any.
@@ -213,6 +214,7 @@ pub struct Continue<'a> {
 
 /// Untagged data: everything a `* ` response carries.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", content = "data", rename_all = "snake_case"))]
 pub enum Data<'a> {

@@ -1,6 +1,5 @@
 //! Generic values: what the grammar keeps of data it does not know.
 
-use crate::parse::Rule;
 use crate::types::IString;
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -19,6 +18,7 @@ use std::borrow::Cow;
 /// assert_eq!(items[0], Value::Number(7));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Value<'a> {

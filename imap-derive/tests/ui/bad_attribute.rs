@@ -1,19 +1,19 @@
-use imap_core::parse::Rule;
 use imap_derive::FromPair;
 
 #[derive(FromPair)]
-#[imap(rule = "address", flatten)]
+#[imap(grammar = imap_core::grammar::Rule, rule = "address", flatten)]
 struct Unknown {
     n: u32,
 }
 
 #[derive(FromPair)]
+#[imap(grammar = imap_core::grammar::Rule)]
 enum TwoFields {
     Both(u32, u32),
 }
 
 #[derive(FromPair)]
-#[imap(rule = "address")]
+#[imap(grammar = imap_core::grammar::Rule, rule = "address")]
 struct ListNotVec {
     #[imap(list)]
     n: u32,

@@ -1,9 +1,8 @@
-use imap_core::parse::Rule;
 use imap_core::types::IString;
 use imap_derive::FromPair;
 
 #[derive(FromPair)]
-#[imap(rule = "address")]
+#[imap(grammar = imap_core::grammar::Rule, rule = "address")]
 struct Wrong<'a> {
     name: Option<IString<'a>>,
     adl: Option<IString<'a>>,

@@ -1,7 +1,7 @@
-use imap_core::parse::Rule;
 use imap_derive::FromPair;
 
 #[derive(FromPair)]
+#[imap(grammar = imap_core::grammar::Rule)]
 struct NoRule {
     n: u32,
 }

@@ -1,8 +1,7 @@
-use imap_core::parse::Rule;
 use imap_derive::FromPair;
 
 #[derive(FromPair)]
-#[imap(rule = "adress")]
+#[imap(grammar = imap_core::grammar::Rule, rule = "adress")]
 struct Typo {
     n: u32,
 }
