@@ -1,5 +1,5 @@
-//! Arbitrary server bytes through `parse_buffer` (batched pest runs) and
-//! through `frames` + `parse` one frame at a time: no panic, and both give
+//! Arbitrary server bytes through `parse_buffer` and through `frames` +
+//! `parse` one frame at a time: no panic, and both give
 //! the same sequence of results (compared by their Debug renderings, errors
 //! included). Every parsed response must survive `into_static` (with the
 //! same rendering) and `serde_json::to_string`.

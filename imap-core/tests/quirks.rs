@@ -446,3 +446,23 @@ fn a_response_whose_structure_is_broken_is_still_refused() {
         parse_error(input);
     }
 }
+
+#[test]
+fn a_response_code_or_status_value_that_cannot_be_read_is_kept_raw() {
+    let c = condition(parse_one(b"* OK [UIDNEXT 99999999999] Predicted next UID\r\n"));
+    let Some(Code::Malformed(m)) = &c.code else { panic!("{c:?}") };
+    assert_eq!((&*m.name, m.raw.as_bytes()), ("UIDNEXT", &b"99999999999"[..]));
+    assert!(m.reason.contains("u32"), "{m:?}");
+    assert_eq!(c.text, "Predicted next UID");
+    // A tagged response still completes its command.
+    let Response::Tagged(t) = parse_one(b"A1 OK [APPENDUID 99999999999 5] done\r\n") else { panic!() };
+    assert_eq!((t.tag.as_ref(), t.condition.status), ("A1", Status::Ok));
+    assert!(matches!(&t.condition.code, Some(Code::Malformed(m)) if m.name == "APPENDUID"), "{t:?}");
+    // One STATUS value beyond 64 bits; the others are read.
+    let Data::Status { items, .. } = data(b"* STATUS INBOX (MESSAGES 99999999999999999999 UNSEEN 3)\r\n") else {
+        panic!()
+    };
+    let StatusValue::Malformed(m) = &items[0].value else { panic!("{items:?}") };
+    assert_eq!((&*m.name, m.raw.as_bytes()), ("MESSAGES", &b"99999999999999999999"[..]));
+    assert_eq!(items[1].number(), Some(3));
+}

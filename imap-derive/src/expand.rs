@@ -109,6 +109,23 @@ fn enum_body(
             _ => ::core::result::Result::Err(#convert::ConvError::unexpected(&pair, #name_str)),
         }
     };
+    let body = match variants.iter().find(|v| v.malformed) {
+        // A value of one of the enum's rules that does not convert is kept
+        // as the malformed variant, instead of failing what contains it.
+        Some(malformed) => {
+            let ident = malformed.ident;
+            quote! {
+                if !<Self as #trait_path>::accepts(pair.as_rule()) {
+                    return ::core::result::Result::Err(#convert::ConvError::unexpected(&pair, #name_str));
+                }
+                let converted = (|| -> ::core::result::Result<Self, #convert::ConvError> { #body })();
+                ::core::result::Result::Ok(converted.unwrap_or_else(|error| {
+                    Self::#ident(#convert::Refused::refused(pair, cx, error))
+                }))
+            }
+        }
+        None => body,
+    };
     (quote!(#(#accepts)||*), body)
 }
 

@@ -33,6 +33,10 @@
 //! Enum variants: `#[imap(rule = "r")]` builds the variant's fields from the
 //! children of a pair of rule `r` (a unit variant takes none); a variant
 //! without a rule has one field whose type decides which pairs it accepts.
+//! One variant may be `#[imap(malformed)]`: a pair the enum accepts but
+//! cannot convert (a number too large, a date that is no date) becomes that
+//! variant, its field built by `imap_core::convert::Refused`, instead of an
+//! error that would fail everything around it.
 //!
 //! A rule the grammar lacks, or fields that cannot take the number of
 //! children the rule produces, are compile errors pointing at the

@@ -33,6 +33,9 @@ pub enum Style {
 
 pub struct Variant<'i> {
     pub ident: &'i Ident,
+    /// `#[imap(malformed)]`: the variant for a value of the enum's rules
+    /// that did not convert (its one field implements `convert::Refused`).
+    pub malformed: bool,
     /// `Some` when the variant is built from the children of a rule of its own.
     pub rule: Option<Ident>,
     pub shape: Shape<'i>,
@@ -61,6 +64,7 @@ pub enum FieldKind<'i> {
 struct Attrs {
     rules: Vec<Ident>,
     grammar: Option<syn::Path>,
+    malformed: bool,
     list: bool,
     skip: bool,
     present: Option<Ident>,
@@ -93,6 +97,9 @@ impl<'i> Container<'i> {
                     ));
                 }
                 let variants = data.variants.iter().map(Variant::from_variant).collect::<syn::Result<Vec<_>>>()?;
+                if let Some(second) = variants.iter().filter(|v| v.malformed).nth(1) {
+                    return Err(syn::Error::new(second.ident.span(), "only one variant can be #[imap(malformed)]"));
+                }
                 if variants.is_empty() {
                     return Err(syn::Error::new(input.ident.span(), "#[derive(FromPair)] needs at least one variant"));
                 }
@@ -123,7 +130,13 @@ impl<'i> Variant<'i> {
                 "a variant without #[imap(rule = ...)] must have exactly one field, whose type picks the pairs it accepts",
             ));
         }
-        Ok(Variant { ident: &variant.ident, rule, shape })
+        if attrs.malformed && (rule.is_some() || shape.fields.len() != 1) {
+            return Err(syn::Error::new(
+                variant.ident.span(),
+                "#[imap(malformed)] goes on a variant without a rule and with one field",
+            ));
+        }
+        Ok(Variant { ident: &variant.ident, malformed: attrs.malformed, rule, shape })
     }
 }
 
@@ -184,6 +197,8 @@ impl Attrs {
                     out.rules.push(rule_ident(&name)?);
                 } else if meta.path.is_ident("grammar") {
                     out.grammar = Some(meta.value()?.parse()?);
+                } else if meta.path.is_ident("malformed") {
+                    out.malformed = true;
                 } else if meta.path.is_ident("list") {
                     out.list = true;
                 } else if meta.path.is_ident("skip") {
@@ -192,9 +207,9 @@ impl Attrs {
                     let name: LitStr = meta.value()?.parse()?;
                     out.present = Some(rule_ident(&name)?);
                 } else {
-                    return Err(
-                        meta.error("unknown imap attribute; expected `grammar`, `rule`, `list`, `present` or `skip`")
-                    );
+                    return Err(meta.error(
+                        "unknown imap attribute; expected `grammar`, `rule`, `malformed`, `list`, `present` or `skip`",
+                    ));
                 }
                 Ok(())
             })?;

@@ -58,6 +58,7 @@ pub fn status_line(mailbox: &str, items: &[StatusItem<'_>]) -> String {
                 StatusValue::Nil => "NIL".to_owned(),
                 StatusValue::ObjectId(id) => id.to_string(),
                 StatusValue::Other(v) => format!("{v:?}"),
+                StatusValue::Malformed(m) => format!("(unreadable: {})", m.raw),
             };
             format!("{name}={value}")
         })

@@ -39,6 +39,14 @@ pub trait FromPair<'a, R: RuleType>: Sized {
     fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError>;
 }
 
+/// A value kept in place of one that did not convert (a FETCH item, a
+/// response code or a STATUS value whose text the typed model refused): the
+/// field of an enum's `#[imap(malformed)]` variant.
+pub trait Refused<'a, R: RuleType>: Sized {
+    /// The stand-in for `pair`, which failed to convert with `error`.
+    fn refused(pair: Pair<'_, 'a, R>, cx: &Cx<'a>, error: ConvError) -> Self;
+}
+
 /// The kind of token a grammar rule stands for, as far as the leaf
 /// conversions care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

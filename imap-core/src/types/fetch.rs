@@ -2,7 +2,7 @@
 
 use crate::convert::{ConvError, Cx, FromPair, Pair};
 use crate::grammar::Rule;
-use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Mailbox, Value};
+use crate::types::{BodyStructure, DateTime, Envelope, Flag, IString, Mailbox, MalformedItem, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
@@ -17,7 +17,8 @@ use std::borrow::Cow;
 /// assert_eq!((fetch.seq, fetch.uid(), fetch.size()), (7, Some(42), Some(1024)));
 /// assert_eq!(fetch.flags(), Some(&[Flag::Seen, Flag::Keyword("$Junk".into())][..]));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, IntoStatic)]
+#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[imap(grammar = crate::grammar::Rule, rule = "message_data_fetch")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Fetch<'a> {
     /// The message sequence number.
@@ -25,105 +26,6 @@ pub struct Fetch<'a> {
     /// The items, in the order the server sent them; one whose value could
     /// not be read is a [`FetchItem::Malformed`] among the others.
     pub items: Vec<FetchItem<'a>>,
-}
-
-/// Each item is converted on its own: one that the typed model refuses
-/// (a date that is no date, a number too large) becomes a malformed item
-/// instead of costing the response.
-impl<'a> FromPair<'a, Rule> for Fetch<'a> {
-    fn accepts(rule: Rule) -> bool {
-        rule == Rule::message_data_fetch
-    }
-
-    fn from_pair(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
-        if pair.as_rule() != Rule::message_data_fetch {
-            return Err(ConvError::unexpected(&pair, "FETCH"));
-        }
-        let mut children = pair.into_inner();
-        let seq = match children.next() {
-            Some(n) => u32::from_pair(n, cx)?,
-            None => return Err(ConvError::new(pair.end(), "a message number")),
-        };
-        let items = children
-            .map(|item| {
-                FetchItem::from_pair(item, cx)
-                    .unwrap_or_else(|e| FetchItem::Malformed(MalformedItem::refused(item, cx, &e.expected)))
-            })
-            .collect();
-        Ok(Fetch { seq, items })
-    }
-}
-
-/// A FETCH item whose value could not be read: its name, its raw value and
-/// why. The response's other items are read as usual.
-///
-/// ```
-/// use imap_core::types::{Data, FetchItem, Response};
-///
-/// let input = b"* 1 FETCH (UID 7 INTERNALDATE \"yesterday\" FLAGS (\\Seen))\r\n";
-/// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
-/// let Ok(Response::Data(Data::Fetch(fetch))) = imap_core::parse(&frame) else { panic!() };
-/// assert_eq!(fetch.uid(), Some(7));
-/// let FetchItem::Malformed(bad) = &fetch.items[1] else { panic!() };
-/// assert_eq!((&*bad.name, bad.raw.as_bytes()), ("INTERNALDATE", &b"\"yesterday\""[..]));
-/// assert!(fetch.flags().is_some());
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, IntoStatic)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct MalformedItem<'a> {
-    /// The item's name as sent (`BODYSTRUCTURE`, `INTERNALDATE`, `BODY`).
-    pub name: Cow<'a, str>,
-    /// The value's bytes as received, literal payloads included.
-    pub raw: IString<'a>,
-    /// What was expected instead.
-    pub reason: Cow<'a, str>,
-}
-
-impl<'a> MalformedItem<'a> {
-    /// An item the grammar read but the typed model refused. Core items'
-    /// pairs hold only the value (the name is the keyword before them);
-    /// extension items' pairs start with their name.
-    fn refused(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>, expected: &str) -> Self {
-        let before = pair.preceding().trim_end_matches(' ');
-        let outside = before.bytes().rev().take_while(|&b| b != b' ' && b != b'(').count();
-        let text = pair.as_str();
-        let (name, skip) = if outside > 0 {
-            (&before[before.len() - outside..], 0)
-        } else {
-            let inside = text.bytes().take_while(|&b| !matches!(b, b' ' | b'(' | b'[')).count();
-            (&text[..inside], inside)
-        };
-        // The value starts after the name and the SP that follows it.
-        let raw = match cx.raw(&pair) {
-            Cow::Borrowed(bytes) => Cow::Borrowed(bytes[skip..].trim_ascii_start()),
-            Cow::Owned(bytes) => Cow::Owned(bytes[skip..].trim_ascii_start().to_vec()),
-        };
-        MalformedItem {
-            name: Cow::Borrowed(name),
-            raw: IString::from(raw),
-            reason: Cow::Owned(format!("expected {expected}")),
-        }
-    }
-}
-
-/// `msg_att_malformed`: the grammar matched no form of the item's value.
-impl<'a> FromPair<'a, Rule> for MalformedItem<'a> {
-    fn accepts(rule: Rule) -> bool {
-        rule == Rule::msg_att_malformed
-    }
-
-    fn from_pair(pair: Pair<'_, 'a, Rule>, cx: &Cx<'a>) -> Result<Self, ConvError> {
-        let mut children = pair.into_inner();
-        let (Some(name), Some(value)) = (children.next(), children.next()) else {
-            return Err(ConvError::unexpected(&pair, "a FETCH item's name and value"));
-        };
-        let name = name.as_str();
-        Ok(MalformedItem {
-            name: Cow::Borrowed(name),
-            raw: IString::from(cx.raw(&value)),
-            reason: Cow::Owned(format!("a {} value as RFC 3501 or an extension defines it", name.to_ascii_uppercase())),
-        })
-    }
 }
 
 impl<'a> Fetch<'a> {
@@ -415,6 +317,7 @@ pub enum FetchItem<'a> {
     },
     /// An item whose value could not be read, kept raw; the response's
     /// other items are read as usual.
+    #[imap(malformed)]
     Malformed(MalformedItem<'a>),
 }
 

@@ -2,7 +2,7 @@
 
 use super::token_leaf;
 use crate::convert::{Children, ConvError, Cx, FromPair, ImapRule, Pair, Token};
-use crate::types::{IString, ListExtended, Value};
+use crate::types::{IString, ListExtended, MalformedItem, Value};
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 use std::fmt;
@@ -273,6 +273,10 @@ pub enum StatusValue<'a> {
     ObjectId(Cow<'a, str>),
     /// A value of another shape, kept whole.
     Other(Value<'a>),
+    /// A value of a known shape that could not be read (a number beyond 64
+    /// bits), kept raw; the other items are read as usual.
+    #[imap(malformed)]
+    Malformed(MalformedItem<'a>),
 }
 
 /// A STATUS attribute (RFC 3501 and extensions).

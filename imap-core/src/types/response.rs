@@ -3,7 +3,8 @@
 use super::token_leaf;
 use crate::types::{
     AclEntry, Capability, ESearch, ErrorCode, Fetch, Flag, IString, IdParam, ListEntry, ListExtended, Mailbox,
-    MetadataCode, MetadataEntry, Namespace, QuotaResource, Search, Sort, StatusItem, Thread, UidSet, Value,
+    MalformedItem, MetadataCode, MetadataEntry, Namespace, QuotaResource, Search, Sort, StatusItem, Thread, UidSet,
+    Value,
 };
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
@@ -199,6 +200,10 @@ pub enum Code<'a> {
         /// Everything after the name and its space, up to `]`.
         text: Option<IString<'a>>,
     },
+    /// A known code whose value could not be read (`UIDNEXT 99999999999`),
+    /// kept raw; the response around it is read as usual.
+    #[imap(malformed)]
+    Malformed(MalformedItem<'a>),
 }
 
 /// A continuation request: `+ text`, or `+ base64` during AUTHENTICATE.
@@ -411,6 +416,7 @@ impl std::fmt::Display for Code<'_> {
             Code::Error(code) => write!(f, "{code}"),
             Code::Other { name, text: None } => f.write_str(name),
             Code::Other { name, text: Some(text) } => write!(f, "{name} {text}"),
+            Code::Malformed(m) => write!(f, "{} {}", m.name, m.raw),
         }
     }
 }
