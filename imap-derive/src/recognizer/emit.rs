@@ -195,7 +195,7 @@ impl<'g> Emitter<'g> {
 
     fn sequence(&mut self, expr: &'g OptimizedExpr, mode: Mode, p: &Ident) -> TokenStream {
         let mut parts = Vec::new();
-        flatten_seq(expr, &mut parts);
+        operands(expr, seq, &mut parts);
         let label = self.fresh_label();
         let mark = self.fresh("m");
         let emits = mode != Mode::Look && parts.iter().any(|e| self.may_emit(e, mode));
@@ -214,7 +214,7 @@ impl<'g> Emitter<'g> {
 
     fn choice(&mut self, expr: &'g OptimizedExpr, mode: Mode, p: &Ident) -> TokenStream {
         let mut alternatives = Vec::new();
-        flatten_choice(expr, &mut alternatives);
+        operands(expr, choice, &mut alternatives);
         let label = self.fresh_label();
         let c = self.fresh("c");
         let mut arms = Vec::new();
@@ -310,23 +310,31 @@ fn is_compound(ty: RuleType) -> bool {
     matches!(ty, RuleType::CompoundAtomic | RuleType::NonAtomic)
 }
 
-fn flatten_seq<'e>(expr: &'e OptimizedExpr, out: &mut Vec<&'e OptimizedExpr>) {
-    match expr {
-        OptimizedExpr::Seq(a, b) => {
-            flatten_seq(a, out);
-            flatten_seq(b, out);
+/// The operands of a chain of one binary operator (`a ~ b ~ c` or
+/// `a | b | c`, nested either way), in order.
+fn operands<'e>(expr: &'e OptimizedExpr, split: Split<'e>, out: &mut Vec<&'e OptimizedExpr>) {
+    match split(expr) {
+        Some((a, b)) => {
+            operands(a, split, out);
+            operands(b, split, out);
         }
-        other => out.push(other),
+        None => out.push(expr),
     }
 }
 
-fn flatten_choice<'e>(expr: &'e OptimizedExpr, out: &mut Vec<&'e OptimizedExpr>) {
+type Split<'e> = fn(&'e OptimizedExpr) -> Option<(&'e OptimizedExpr, &'e OptimizedExpr)>;
+
+fn seq(expr: &OptimizedExpr) -> Option<(&OptimizedExpr, &OptimizedExpr)> {
     match expr {
-        OptimizedExpr::Choice(a, b) => {
-            flatten_choice(a, out);
-            flatten_choice(b, out);
-        }
-        other => out.push(other),
+        OptimizedExpr::Seq(a, b) => Some((a, b)),
+        _ => None,
+    }
+}
+
+fn choice(expr: &OptimizedExpr) -> Option<(&OptimizedExpr, &OptimizedExpr)> {
+    match expr {
+        OptimizedExpr::Choice(a, b) => Some((a, b)),
+        _ => None,
     }
 }
 
