@@ -2,7 +2,8 @@
 //! `cargo build --release -p benches --bin profile && perf record -g target/release/profile tiny 20`.
 //!
 //! `profile CORPUS ROUNDS [WHAT]`, WHAT being:
-//! - `imap-core` (the default): framing, pest and the typed model, as `compare` measures it;
+//! - `imap-core` (the default): framing, the recognizer and the typed model, as `compare` measures it;
+//! - `imap-core-4k`: the same through the streaming framer fed 4 KiB at a time;
 //! - `frames`: the framer alone (cutting responses, building their skeletons);
 //! - `pest`: pest alone, over the corpus's skeletons joined into one text
 //!   beforehand (as a batch joins them), building no typed value: what the
@@ -30,9 +31,10 @@ fn main() {
             (0..rounds).map(|_| pest_pass(&text)).sum()
         }
         "frames" => (0..rounds).map(|_| frames_pass(&corpus.bytes)).sum(),
+        "imap-core-4k" => (0..rounds).map(|_| Peer::ImapCoreChunked.run(&corpus.bytes).expect("parses")).sum(),
         "imap-proto" => (0..rounds).map(|_| Peer::ImapProto.run(&corpus.bytes).expect("parses")).sum(),
         "imap-codec" => (0..rounds).map(|_| Peer::ImapCodec.run(&corpus.bytes).expect("parses")).sum(),
-        _ => panic!("WHAT: imap-core, frames, pest, imap-proto or imap-codec"),
+        _ => panic!("WHAT: imap-core, imap-core-4k, frames, pest, imap-proto or imap-codec"),
     };
     println!("{count} responses");
 }

@@ -78,7 +78,41 @@ pub struct Run<'a> {
     /// Stream offset of `bytes[0]`.
     pub offset: u64,
     /// The frames and limit errors, in order.
-    pub items: Vec<Result<Frame<'a>, FrameError>>,
+    pub items: RunItems<'a>,
+}
+
+/// The frames and limit errors of a [`Run`], in order: an iterator that
+/// builds each frame as it is taken (the framer reuses the list of what it
+/// found, so a run allocates nothing for it).
+pub struct RunItems<'a> {
+    bytes: &'a [u8],
+    // Not a Drain: that would hold the framer borrowed until the run drops.
+    found: std::slice::IterMut<'a, (Range<usize>, Result<Complete, FrameError>)>,
+}
+
+impl<'a> Iterator for RunItems<'a> {
+    type Item = Result<Frame<'a>, FrameError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (range, found) = self.found.next()?;
+        let bytes = &self.bytes[range.clone()];
+        Some(match found {
+            Ok(c) => Ok(Frame::new(bytes, c.offset, std::mem::take(&mut c.literals))),
+            Err(e) => Err(e.clone()),
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.found.size_hint()
+    }
+}
+
+impl ExactSizeIterator for RunItems<'_> {}
+
+impl std::fmt::Debug for RunItems<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunItems").field("left", &self.found.len()).finish()
+    }
 }
 
 /// What [`Framer::next_piece`] hands out: complete responses, or the next
@@ -117,7 +151,6 @@ struct Scanned {
     offset: u64,
     /// Bytes consumed, from the unconsumed start.
     used: usize,
-    found: Vec<(Range<usize>, Result<Complete, FrameError>)>,
     /// A streamed payload chunk right after the consumed bytes.
     chunk: Option<Payload>,
 }
@@ -161,6 +194,9 @@ pub struct Framer {
     /// (`pending`). Its `at` counts from `start` once `lent` is released.
     lent_chunk: Option<Payload>,
     pending: Option<Payload>,
+    /// What the last scan found (ranges from the unconsumed start), reused
+    /// from one scan to the next; a run drains it.
+    found: Vec<(Range<usize>, Result<Complete, FrameError>)>,
     scanner: Scanner,
 }
 
@@ -174,6 +210,7 @@ impl Framer {
             lent: 0,
             lent_chunk: None,
             pending: None,
+            found: Vec::new(),
             scanner: Scanner::new(limits),
         }
     }
@@ -278,8 +315,8 @@ impl Framer {
 
     /// Every complete response (or limit error) buffered, at once; `None`
     /// when more bytes are needed. They all borrow the buffer, and are
-    /// released at the next call of any method. Parsing a run together
-    /// (`imap_core::parse::parse_frames`) pays pest's per-call cost once.
+    /// released at the next call of any method
+    /// (`imap_core::parse::parse_frames` parses a run).
     /// Streamed literal payloads are dropped: see [`next_piece`](Framer::next_piece).
     pub fn next_run(&mut self) -> Option<Run<'_>> {
         self.release();
@@ -288,7 +325,7 @@ impl Framer {
                 self.remove(chunk);
             }
             let scanned = self.scan();
-            if !scanned.found.is_empty() {
+            if !self.found.is_empty() {
                 self.pending = scanned.chunk;
                 return Some(self.run(scanned));
             }
@@ -310,7 +347,7 @@ impl Framer {
             return Some(Piece::Literal(self.lend_chunk(chunk)));
         }
         let scanned = self.scan();
-        if scanned.found.is_empty() {
+        if self.found.is_empty() {
             let chunk = scanned.chunk?;
             // The skipped bytes before it (if any) go at the next call, then the chunk.
             return Some(Piece::Literal(self.lend_chunk(chunk)));
@@ -325,14 +362,14 @@ impl Framer {
         let base = self.start;
         let offset = self.scanner.position();
         let mut used = 0;
-        let mut found = Vec::new();
+        self.found.clear();
         let chunk = loop {
             let (consumed, event) = self.scanner.step(&self.buf[base + used..self.filled]);
             let range = used..used + consumed;
             used += consumed;
             match event {
-                Event::Frame(c) => found.push((range, Ok(c))),
-                Event::Error(e) => found.push((range, Err(e))),
+                Event::Frame(c) => self.found.push((range, Ok(c))),
+                Event::Error(e) => self.found.push((range, Err(e))),
                 Event::Skipped => {}
                 Event::NeedMore => break None,
                 // Its `at` counts from the end of the consumed bytes.
@@ -340,18 +377,13 @@ impl Framer {
             }
         };
         self.lent = used;
-        Scanned { offset, used, found, chunk }
+        Scanned { offset, used, chunk }
     }
 
     /// The run of what [`scan`](Framer::scan) found (not empty), borrowing the buffer.
-    fn run(&self, scanned: Scanned) -> Run<'_> {
+    fn run(&mut self, scanned: Scanned) -> Run<'_> {
         let bytes = &self.buf[self.start..self.start + scanned.used];
-        let items = scanned
-            .found
-            .into_iter()
-            .map(|(range, found)| found.map(|c| Frame::new(&bytes[range], c.offset, c.literals)))
-            .collect();
-        Run { bytes, offset: scanned.offset, items }
+        Run { bytes, offset: scanned.offset, items: RunItems { bytes, found: self.found.iter_mut() } }
     }
 
     /// Hands out a chunk (its `at` counting from `start` after the lent

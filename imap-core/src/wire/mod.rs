@@ -40,7 +40,7 @@ mod tests;
 
 pub use error::{FrameError, FrameErrorKind};
 pub use frame::{Frame, LiteralRef};
-pub use framer::{frames, Framer, Frames, LiteralChunk, Piece, Run};
+pub use framer::{frames, Framer, Frames, LiteralChunk, Piece, Run, RunItems};
 pub use limits::Limits;
 pub use remap::unmap;
 pub(crate) use scan::open_parentheses;

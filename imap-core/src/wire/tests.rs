@@ -648,8 +648,8 @@ fn streamed_payload_is_never_buffered_and_does_not_count_toward_max_response() {
         assert!(framer.buffered() < 64, "{} bytes buffered", framer.buffered());
     }
     framer.feed(b")\r\n");
-    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no frame") };
-    let frame = run.items[0].as_ref().unwrap();
+    let Some(Piece::Run(mut run)) = framer.next_piece() else { panic!("no frame") };
+    let frame = run.items.next().unwrap().unwrap();
     assert_eq!(frame.literals()[0].streamed, Some(10_000_000));
     assert_eq!(frame.offset(), 0);
     assert_eq!(total, 10_000_000);
@@ -657,8 +657,8 @@ fn streamed_payload_is_never_buffered_and_does_not_count_toward_max_response() {
     let mut framer = Framer::new(Limits { max_literal: 100, ..Limits::default() });
     framer.set_stream_threshold(Some(10));
     framer.feed(b"* 1 FETCH (BODY[] {101}\r\nabc");
-    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no error") };
-    assert!(matches!(run.items[0], Err(FrameError { kind: FrameErrorKind::LiteralTooLarge { .. }, .. })));
+    let Some(Piece::Run(mut run)) = framer.next_piece() else { panic!("no error") };
+    assert!(matches!(run.items.next(), Some(Err(FrameError { kind: FrameErrorKind::LiteralTooLarge { .. }, .. }))));
 }
 
 #[test]
@@ -769,7 +769,7 @@ fn finish_drops_a_chunk_found_behind_a_run() {
     assert_eq!(framer.next_frame().unwrap().unwrap().skeleton(), "* 2 FETCH (BODY[] {5}\r\n)\r\n");
     framer.finish().unwrap();
     framer.feed(b"* 3 EXISTS\r\n");
-    let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no run") };
-    assert_eq!(run.items[0].as_ref().unwrap().bytes(), b"* 3 EXISTS\r\n");
+    let Some(Piece::Run(mut run)) = framer.next_piece() else { panic!("no run") };
+    assert_eq!(run.items.next().unwrap().unwrap().bytes(), b"* 3 EXISTS\r\n");
     assert!(framer.next_piece().is_none());
 }
