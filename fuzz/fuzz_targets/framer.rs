@@ -194,7 +194,7 @@ fn streaming_pass(input: &[u8], splits: &[u8], limits: Limits, threshold: u64) -
                 }
                 Piece::Run(run) => {
                     assert!(!open, "a response inside a streamed literal");
-                    items.extend(run.items.into_iter().map(|r| match r {
+                    items.extend(run.items.map(|r| match r {
                         Ok(f) => describe(&f, threshold),
                         Err(e) => Item::Error(e),
                     }));

@@ -676,7 +676,7 @@ fn next_frame_and_next_run_drop_streamed_payloads() {
                 }
             } else {
                 while let Some(run) = framer.next_run() {
-                    skeletons.extend(run.items.into_iter().map(|f| f.unwrap().skeleton().to_owned()));
+                    skeletons.extend(run.items.map(|f| f.unwrap().skeleton().to_owned()));
                 }
             }
         }
