@@ -241,7 +241,7 @@ impl Framer {
     ///         match piece {
     ///             Piece::Literal(chunk) => body.extend_from_slice(chunk.bytes),
     ///             Piece::Run(run) => {
-    ///                 fetches.extend(run.items.iter().map(|f| f.as_ref().unwrap().skeleton().to_owned()))
+    ///                 fetches.extend(run.items.map(|f| f.unwrap().skeleton().to_owned()))
     ///             }
     ///         }
     ///     }
