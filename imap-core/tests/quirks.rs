@@ -466,3 +466,13 @@ fn a_response_code_or_status_value_that_cannot_be_read_is_kept_raw() {
     assert_eq!((&*m.name, m.raw.as_bytes()), ("MESSAGES", &b"99999999999999999999"[..]));
     assert_eq!(items[1].number(), Some(3));
 }
+
+#[test]
+fn a_list_attribute_that_is_no_atom_is_kept_and_the_entry_survives() {
+    let Data::List(entry) = data(b"* LIST (\\HasNoChildren \"odd\" \\ \\Marked) \"/\" INBOX\r\n") else { panic!() };
+    assert_eq!(entry.mailbox.name(), "INBOX");
+    assert_eq!(entry.attributes.len(), 4, "{:?}", entry.attributes);
+    assert_eq!(entry.attributes[1], MailboxAttr::Other("\"odd\"".into()));
+    assert_eq!(entry.attributes[2], MailboxAttr::Other("\\".into()));
+    assert_eq!(entry.attributes[3], MailboxAttr::Marked);
+}
