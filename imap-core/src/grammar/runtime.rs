@@ -181,16 +181,27 @@ pub fn char_len(lead: u8) -> usize {
     }
 }
 
-/// The first bytes of up to three needles, padded by repetition.
+/// The distinct first bytes of the needles, if there are at most three
+/// (padded by repetition for memchr3), without allocating: this runs for
+/// every `text` token.
 fn firsts(needles: &[&[u8]]) -> Option<[u8; 3]> {
-    let mut out: Vec<u8> = needles.iter().map(|n| n.first().copied()).collect::<Option<_>>()?;
-    out.sort_unstable();
-    out.dedup();
-    match out[..] {
-        [a] => Some([a, a, a]),
-        [a, b] => Some([a, b, b]),
-        [a, b, c] => Some([a, b, c]),
-        _ => None,
+    let mut out = [0u8; 3];
+    let mut n = 0;
+    for needle in needles {
+        let b = *needle.first()?;
+        if !out[..n].contains(&b) {
+            if n == 3 {
+                return None;
+            }
+            out[n] = b;
+            n += 1;
+        }
+    }
+    match n {
+        0 => None,
+        1 => Some([out[0]; 3]),
+        2 => Some([out[0], out[1], out[1]]),
+        _ => Some(out),
     }
 }
 
