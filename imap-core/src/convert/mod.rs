@@ -91,9 +91,6 @@ enum Source<'a> {
     Plain,
     /// One frame's skeleton.
     Frame(&'a Frame<'a>),
-    /// Several frames' skeletons joined: each literal's header end in the
-    /// joined text, with its payload, in order.
-    Joined(&'a [(usize, &'a [u8])]),
 }
 
 impl<'a> Cx<'a> {
@@ -107,21 +104,12 @@ impl<'a> Cx<'a> {
         Cx { source: Source::Plain }
     }
 
-    /// A context for skeletons joined into one text (none of them remapped),
-    /// given each literal's header end in that text and its payload, sorted.
-    pub fn joined(literals: &'a [(usize, &'a [u8])]) -> Self {
-        Cx { source: Source::Joined(literals) }
-    }
-
     /// The payload of the literal whose header is `pair`.
     pub fn literal<R: RuleType>(&self, pair: &Pair<'_, 'a, R>) -> Result<&'a [u8], ConvError> {
         let end = pair.end();
         let payload = match self.source {
             Source::Plain => None,
             Source::Frame(frame) => frame.literal_at(end),
-            Source::Joined(literals) => {
-                literals.binary_search_by_key(&end, |(header_end, _)| *header_end).ok().map(|i| literals[i].1)
-            }
         };
         payload.ok_or_else(|| ConvError::new(pair.start(), "a literal the framer did not see"))
     }
@@ -139,7 +127,6 @@ impl<'a> Cx<'a> {
                 .filter(|l| l.header_end > start && l.header_end <= end)
                 .map(|l| (l.header_end, frame.payload(l)))
                 .collect(),
-            Source::Joined(literals) => literals.iter().filter(|(h, _)| *h > start && *h <= end).copied().collect(),
         };
         if inside.is_empty() {
             return self.bytes(text);
