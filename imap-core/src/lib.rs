@@ -49,21 +49,36 @@
 //!    generated recognizer (what runs; see [`grammar`]) and pest's parser
 //!    (the reference, which explains rejections). A construct the generator
 //!    does not compile (PUSH/PEEK, implicit WHITESPACE) is a compile error
-//!    naming the rule. Then run [`impl_imap_rule!`] on its `Rule`:
-//!    ```ignore
+//!    naming the rule. It also declares the grammar's `Rule` enum beside the
+//!    parser, with what the leaf conversions and the derive's checks need:
+//!    ```
 //!    imap_core::imap_parser! {
-//!        #[grammar = "src/my_extension.pest"]
+//!        // Usually `#[grammar = "src/my_extension.pest"]`, a path from the
+//!        // crate's root.
+//!        #[grammar_inline = r#"
+//!            xcount = { ^"XCOUNT" ~ SP ~ number }
+//!            ext_response_data = _{ xcount }
+//!            ext_msg_att = _{ !ANY ~ ANY }
+//!            ext_resp_text_code = _{ !ANY ~ ANY }
+//!            ext_mailbox_list = _{ !ANY ~ ANY }
+//!            ext_status_att = _{ !ANY ~ ANY }
+//!        "#]
 //!        pub struct MyParser;
 //!    }
-//!    imap_core::impl_imap_rule!(Rule);
+//!
+//!    # fn main() {
+//!    use imap_core::grammar::Tree;
+//!    let tree = Tree::recognize::<MyParser>(Rule::response, "* XCOUNT 7\r\n", Vec::new(), 64).unwrap();
+//!    assert_eq!(tree.pairs().next().unwrap().as_rule(), Rule::xcount);
+//!    # }
 //!    ```
 //!    The crate depends on `pest`, `pest_derive` and `imap-derive` too.
 //!    [`grammar::agree`] runs both parsers on an input: test your grammar
 //!    with it, as imap-core's differential tests do.
 //! 3. Declare typed values with `#[derive(FromPair)]` on the new rules,
 //!    naming your grammar's rule enum (`#[imap(grammar = crate::Rule, rule =
-//!    "my_rule")]`; the derive checks them against the grammar at compile
-//!    time); leaves such as
+//!    "my_rule")]`; the derive checks them at compile time against the
+//!    grammar that enum was compiled from); leaves such as
 //!    [`types::IString`], [`types::Mailbox`], numbers and atoms work on the new
 //!    grammar's pairs.
 //! 4. Implement [`session::Extension`]: the session offers it every response

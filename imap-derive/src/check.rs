@@ -1,54 +1,53 @@
 //! Compile-time checks of a declaration against the grammar: the rule
 //! exists, and the fields can take the number of children it produces.
+//!
+//! The derive does not read the grammar: it writes constants that ask the
+//! rule enum (`Rule::__imap_shape`, written by `parser!` from the text it
+//! compiles), so a type is checked against the grammar its parser was built
+//! from. A rule the enum lacks is rustc's error at the attribute; fields
+//! that cannot fit fail the constant's evaluation with a message naming both
+//! counts.
 
-use crate::grammar::{Count, Grammar};
+use crate::grammar::Count;
 use crate::model::{Body, Container, FieldKind, Shape};
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
 use syn::Ident;
 
-/// Checks every rule named by `container`; `Ok` when no grammar is found.
-pub fn fits_grammar(container: &Container) -> syn::Result<()> {
-    let Some(grammar) = Grammar::current() else { return Ok(()) };
+/// A constant per rule named by `container` that fails to compile unless
+/// the declaration fits the rule.
+pub fn fits_grammar(container: &Container) -> TokenStream {
+    let rule_ty = &container.grammar;
     match &container.body {
         Body::Struct(shape) => {
-            for rule in &container.rules {
-                check(grammar, rule, shape, &container.input.ident.to_string())?;
-            }
+            let what = container.input.ident.to_string();
+            container.rules.iter().map(|rule| check(rule_ty, rule, shape, &what)).collect()
         }
-        Body::Enum(variants) => {
-            for variant in variants {
-                if let Some(rule) = &variant.rule {
-                    check(grammar, rule, &variant.shape, &format!("{}::{}", container.input.ident, variant.ident))?;
-                }
-            }
-        }
+        Body::Enum(variants) => variants
+            .iter()
+            .filter_map(|variant| {
+                let what = format!("{}::{}", container.input.ident, variant.ident);
+                variant.rule.as_ref().map(|rule| check(rule_ty, rule, &variant.shape, &what))
+            })
+            .collect(),
     }
-    Ok(())
 }
 
-fn check(grammar: &Grammar, rule: &Ident, shape: &Shape, what: &str) -> syn::Result<()> {
-    let name = rule.to_string();
-    if !grammar.has(&name) {
-        let hint = grammar.closest(&name).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-        return Err(syn::Error::new(rule.span(), format!("no rule `{name}` in {}{hint}", grammar.name)));
-    }
-    for field in &shape.fields {
-        if let FieldKind::Present(present) = &field.kind {
-            if !grammar.has(&present.to_string()) {
-                return Err(syn::Error::new(present.span(), format!("no rule `{present}` in {}", grammar.name)));
-            }
-        }
-    }
-    let produced = grammar.children(&name);
+fn check(rule_ty: &syn::Path, rule: &Ident, shape: &Shape, what: &str) -> TokenStream {
     let taken = shape.fields.iter().map(|f| taken(&f.kind)).fold(Count::ZERO, Count::then);
-    if taken.fits(produced) {
-        Ok(())
-    } else {
-        Err(syn::Error::new(
-            rule.span(),
-            format!(
-                "`{what}` cannot fit rule `{name}`: the rule produces {produced} child pairs, the fields take {taken}"
-            ),
-        ))
+    let (min, max, in_words) = (taken.min, taken.max.unwrap_or(u32::MAX), taken.to_string());
+    let name = rule.to_string();
+    let present = shape.fields.iter().filter_map(|field| match &field.kind {
+        FieldKind::Present(present) => Some(quote_spanned!(present.span()=> let _ = #rule_ty::#present;)),
+        _ => None,
+    });
+    quote_spanned! {rule.span()=>
+        const _: () = {
+            #(#present)*
+            if let ::core::option::Option::Some(message) = #rule_ty::#rule.__imap_shape().mismatch(#min, #max, #what, #name, #in_words) {
+                ::core::panic!("{}", message.as_str())
+            }
+        };
     }
 }
 

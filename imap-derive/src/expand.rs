@@ -37,8 +37,8 @@ pub fn from_pair(container: &Container) -> TokenStream {
                 let mut children = #convert::Children::new(pair, cx);
                 #build
             };
-            let recursive = rules.iter().any(|r| is_recursive(&r.to_string()));
-            (quote!(matches!(rule, #(#rule_ty::#rules)|*)), if recursive { deep(build) } else { build })
+            let recursive = quote!(false #(|| #rule_ty::#rules.__imap_shape().recursive)*);
+            (quote!(matches!(rule, #(#rule_ty::#rules)|*)), deep(recursive, build))
         }
         Body::Enum(variants) => enum_body(name, variants, &trait_path, rule_ty),
     };
@@ -81,7 +81,7 @@ fn enum_body(
                     let mut children = #convert::Children::new(pair, cx);
                     #build
                 };
-                let build = if is_recursive(&rule.to_string()) { deep(build) } else { build };
+                let build = deep(quote!(#rule_ty::#rule.__imap_shape().recursive), build);
                 arms.push(quote!(#rule_ty::#rule => { #build }));
             }
             None => {
@@ -129,15 +129,11 @@ fn enum_body(
     (quote!(#(#accepts)||*), body)
 }
 
-/// Whether the grammar's rule `name` can nest in itself.
-fn is_recursive(name: &str) -> bool {
-    crate::grammar::Grammar::current().is_some_and(|g| g.is_recursive(name))
-}
-
-/// `build` on a new stack segment when the thread's stack runs low: the
-/// conversion of a recursive rule recurses as deep as the input nests.
-fn deep(build: TokenStream) -> TokenStream {
-    quote!(::imap_core::convert::deep(move || { #build }))
+/// `build`, on a new stack segment when the thread's stack runs low if the
+/// rule can nest in itself (`recursive`, a constant expression: the
+/// conversion then recurses as deep as the input nests).
+fn deep(recursive: TokenStream, build: TokenStream) -> TokenStream {
+    quote!(::imap_core::convert::deep(const { #recursive }, move || { #build }))
 }
 
 /// Statements that take each field from `children`, check nothing is left

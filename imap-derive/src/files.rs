@@ -1,9 +1,10 @@
 //! The one list of imap-core's grammar files, in the order they are joined.
 //!
-//! Everything that needs imap-core's grammar reads it from here: the parser
-//! imap-core compiles (`parser!` with no `#[grammar]`), the core part of a
-//! downstream crate's parser (`imap_core::imap_parser!`), and the derive's
-//! compile-time checks. The texts are compiled into this crate, so a crate
+//! Everything that needs imap-core's grammar reads it from here, through
+//! `parser!`: the parser imap-core compiles (no `#[grammar]`), the core part
+//! of a downstream crate's parser (`imap_core::imap_parser!`), and so the
+//! derive's compile-time checks, which ask the rule enum `parser!` wrote.
+//! The texts are compiled into this crate, so a crate
 //! outside this workspace gets the same grammar, and a file that is missing
 //! fails this crate's build.
 

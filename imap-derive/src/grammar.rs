@@ -1,15 +1,12 @@
 //! The grammar the derived types are built from, read at compile time so a
 //! type that cannot fit its rule is a compile error, not a runtime one.
 //!
-//! It is imap-core's grammar (module `files`), or, for a crate that extends
-//! it, RFC 3501's grammar joined with the crate's own `src/*.pest` files (as
-//! its `imap_core::imap_parser!` compiles them).
+//! `parser!` reads it from the same text it compiles and writes what the
+//! derive needs to know onto the rule enum (`Rule::__imap_shape`), so a
+//! type is checked against exactly the grammar its parser was built from.
 
-use crate::files;
 use pest_meta::ast::{Expr, Rule, RuleType};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// How many child pairs something produces: at least `min`, at most `max`
 /// (`None`: no limit).
@@ -40,14 +37,6 @@ impl Count {
         let max = if self.max == Some(0) { Some(0) } else { None };
         Count { min: if at_least_once { self.min } else { 0 }, max }
     }
-
-    /// Whether a type taking `self` children can take what a rule producing
-    /// `rule` children gives.
-    pub fn fits(self, rule: Count) -> bool {
-        let too_few_fields = matches!(self.max, Some(max) if rule.min > max);
-        let too_many_fields = matches!(rule.max, Some(max) if self.min > max);
-        !too_few_fields && !too_many_fields
-    }
 }
 
 impl std::fmt::Display for Count {
@@ -62,81 +51,27 @@ impl std::fmt::Display for Count {
 
 /// The rules of a grammar, by name.
 pub struct Grammar {
-    /// What the grammar is, for messages.
-    pub name: String,
     rules: HashMap<String, Rule>,
 }
 
 impl Grammar {
-    /// The grammar of the crate being compiled (read once per compilation);
-    /// `None` only when a file of it cannot be read or does not parse, which
-    /// its parser's compilation reports.
-    pub fn current() -> Option<&'static Grammar> {
-        static GRAMMAR: OnceLock<Option<Grammar>> = OnceLock::new();
-        GRAMMAR.get_or_init(|| Grammar::find(Path::new(&std::env::var("CARGO_MANIFEST_DIR").ok()?))).as_ref()
+    /// The rules of grammar `text` (all its files joined), or pest_meta's
+    /// complaint.
+    pub fn from_text(text: &str) -> Result<Grammar, String> {
+        let pairs =
+            pest_meta::parser::parse(pest_meta::parser::Rule::grammar_rules, text).map_err(|e| e.to_string())?;
+        let rules = pest_meta::parser::consume_rules(pairs)
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
+        Ok(Grammar { rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })
     }
 
-    fn find(crate_root: &Path) -> Option<Grammar> {
-        let mut own: Vec<PathBuf> = std::fs::read_dir(crate_root.join("src"))
-            .map(|d| {
-                d.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "pest"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        own.sort();
-        let text = if own.is_empty() {
-            files::imap_core()
-        } else {
-            let mut text = String::from(files::CORE.text);
-            for path in &own {
-                text.push('\n');
-                text.push_str(&std::fs::read_to_string(path).ok()?);
-            }
-            text
-        };
-        let pairs = pest_meta::parser::parse(pest_meta::parser::Rule::grammar_rules, &text).ok()?;
-        let rules = pest_meta::parser::consume_rules(pairs).ok()?;
-        let name = if own.is_empty() {
-            "imap-core's grammar (grammar/*.pest)".to_owned()
-        } else {
-            "RFC 3501's grammar and src/*.pest".to_owned()
-        };
-        Some(Grammar { name, rules: rules.into_iter().map(|r| (r.name.clone(), r)).collect() })
-    }
-
-    /// Whether rule `name` can contain a pair of itself (its conversion
-    /// then recurses as deep as the input nests).
-    pub fn is_recursive(&self, name: &str) -> bool {
-        let mut seen = HashSet::new();
-        let mut todo = vec![name.to_owned()];
-        while let Some(rule) = todo.pop() {
-            let Some(rule) = self.rules.get(&rule) else { continue };
-            let mut called = Vec::new();
-            calls(&rule.expr, &mut called);
-            for c in called {
-                if c == name {
-                    return true;
-                }
-                if seen.insert(c.clone()) {
-                    todo.push(c);
-                }
-            }
-        }
-        false
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.rules.contains_key(name)
-    }
-
-    /// The rule name closest to `name`, for "did you mean".
-    pub fn closest(&self, name: &str) -> Option<&str> {
-        self.rules
-            .keys()
-            .map(String::as_str)
-            .min_by_key(|candidate| edit_distance(name, candidate))
-            .filter(|c| edit_distance(name, c) <= 3)
+    /// The rules that are variants of the grammar's rule enum (pest makes
+    /// none for silent rules), sorted by name.
+    pub fn pair_rules(&self) -> Vec<&str> {
+        let mut names: Vec<&str> =
+            self.rules.values().filter(|r| r.ty != RuleType::Silent).map(|r| r.name.as_str()).collect();
+        names.sort_unstable();
+        names
     }
 
     /// How many child pairs a pair of rule `name` has.
@@ -193,41 +128,4 @@ impl Grammar {
             _ => Count::ANY,
         }
     }
-}
-
-/// The rule names `expr` calls.
-fn calls(expr: &Expr, out: &mut Vec<String>) {
-    match expr {
-        Expr::Ident(name) => out.push(name.clone()),
-        Expr::PosPred(e)
-        | Expr::NegPred(e)
-        | Expr::Opt(e)
-        | Expr::Rep(e)
-        | Expr::RepOnce(e)
-        | Expr::RepExact(e, _)
-        | Expr::RepMin(e, _)
-        | Expr::RepMax(e, _)
-        | Expr::RepMinMax(e, _, _)
-        | Expr::Push(e) => calls(e, out),
-        Expr::Seq(a, b) | Expr::Choice(a, b) => {
-            calls(a, out);
-            calls(b, out);
-        }
-        _ => {}
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }

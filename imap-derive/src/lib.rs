@@ -40,9 +40,12 @@
 //!
 //! A rule the grammar lacks, or fields that cannot take the number of
 //! children the rule produces, are compile errors pointing at the
-//! declaration (the grammar is imap-core's, listed in `files.rs`, or RFC
-//! 3501's plus the deriving crate's `src/*.pest`). The conversion of a rule
-//! that can nest in itself runs on a new stack segment when the stack is low.
+//! declaration. The grammar is the one the rule enum was compiled from:
+//! `parser!` writes each rule's shape onto the enum and the derive's output
+//! checks against it in constants (module `check`), so the enum must come
+//! from `parser!` (imap-core's, or `imap_core::imap_parser!`'s). The
+//! conversion of a rule that can nest in itself runs on a new stack segment
+//! when the stack is low.
 #![forbid(unsafe_code)]
 
 mod check;
@@ -60,10 +63,14 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(FromPair, attributes(imap))]
 pub fn derive_from_pair(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    model::Container::from_input(&input)
-        .and_then(|container| check::fits_grammar(&container).map(|()| expand::from_pair(&container)))
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    match model::Container::from_input(&input) {
+        Ok(container) => {
+            let checks = check::fits_grammar(&container);
+            let conversion = expand::from_pair(&container);
+            quote::quote!(#checks #conversion).into()
+        }
+        Err(error) => error.into_compile_error().into(),
+    }
 }
 
 /// Compiles an IMAP grammar into a parser: pest's, the reference that

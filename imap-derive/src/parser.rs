@@ -16,6 +16,8 @@
 //! those, which define the hooks themselves.
 
 use crate::files;
+use crate::grammar::{Count, Grammar};
+use pest_meta::optimizer::OptimizedRule;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::parse::{Parse, ParseStream};
@@ -78,6 +80,7 @@ pub fn expand(input: Input) -> syn::Result<TokenStream> {
         let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         syn::Error::new(Span::call_site(), format!("the grammar does not compile:\n{}", messages.join("\n")))
     })?;
+    let shapes = shapes(&text, &rules, &input.krate)?;
     let Input { krate, attrs, vis, name, .. } = input;
     let rule_ty = quote!(super::Rule);
     let runtime = quote!(#krate::grammar::runtime);
@@ -93,6 +96,11 @@ pub fn expand(input: Input) -> syn::Result<TokenStream> {
 
         // Rebuilds when a grammar file of this crate changes.
         #(const _: &str = include_str!(#tracked);)*
+
+        #shapes
+
+        // Every parser has RFC 3501's grammar, so its leaves convert.
+        #krate::impl_imap_rule!(Rule);
 
         #[doc(hidden)]
         #[allow(non_snake_case, unused_parens, unused_variables, unreachable_code, clippy::all)]
@@ -116,6 +124,39 @@ pub fn expand(input: Input) -> syn::Result<TokenStream> {
                     ::core::option::Option::Some(end) => ::core::result::Result::Ok(end),
                     ::core::option::Option::None => ::core::result::Result::Err(#grammar::Rejected::NoMatch),
                 }
+            }
+        }
+    })
+}
+
+/// `Rule::__imap_shape`: for each rule, what `#[derive(FromPair)]` checks
+/// a type against (how many children its pairs have, whether it recurses),
+/// taken from the text this parser is compiled from, so the checks and the
+/// parser can never read different grammars.
+fn shapes(text: &str, rules: &[OptimizedRule], krate: &Path) -> syn::Result<TokenStream> {
+    let grammar = Grammar::from_text(text).map_err(|e| syn::Error::new(Span::call_site(), e))?;
+    let recursive = crate::recognizer::recursive_rules(rules);
+    let arms = grammar.pair_rules().into_iter().map(|rule| {
+        let variant = format_ident!("r#{}", rule);
+        let Count { min, max } = grammar.children(rule);
+        let children = Count { min, max }.to_string();
+        let max = max.unwrap_or(u32::MAX);
+        let recursive = recursive.contains(rule);
+        quote!(Rule::#variant => (#min, #max, #recursive, #children),)
+    });
+    Ok(quote! {
+        impl Rule {
+            /// What `#[derive(FromPair)]` checks a type declared against
+            /// this rule with, at compile time.
+            #[doc(hidden)]
+            pub const fn __imap_shape(self) -> #krate::grammar::RuleShape {
+                let (min, max, recursive, children) = match self {
+                    #(#arms)*
+                    // EOI: no children.
+                    #[allow(unreachable_patterns)]
+                    _ => (0, 0, false, "exactly 0"),
+                };
+                #krate::grammar::RuleShape { min, max, recursive, children }
             }
         }
     })

@@ -9,7 +9,7 @@
 //!    runs) and pest's parser (the reference, for tests and messages).
 //! 2. Typed values derived from the rules with `#[derive(FromPair)]`; core
 //!    leaves such as [`IString`] and numbers work on this grammar's pairs
-//!    too, once [`imap_core::impl_imap_rule!`] has run.
+//!    too (the parser macro implements `ImapRule` for the grammar's `Rule`).
 //! 3. An [`Extension`] that the session calls for responses the core grammar
 //!    kept as generic values; its typed values come back in
 //!    `Completion::extensions` or `Client::take_extension_values`.
@@ -39,7 +39,6 @@ imap_core::imap_parser! {
     #[grammar = "src/extension.pest"]
     pub struct ExtParser;
 }
-imap_core::impl_imap_rule!(Rule);
 
 /// `PREVIEW` of one message (RFC 8970).
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]

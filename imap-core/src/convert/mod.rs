@@ -19,12 +19,18 @@ use pest::RuleType;
 use std::borrow::Cow;
 use std::fmt;
 
-/// Runs `f` on a new stack segment when this thread's stack is low: the
-/// derive wraps the conversion of recursive rules in it, so nesting as deep
-/// as the framer allows converts on any thread (2 MiB spawned stacks too).
-#[inline]
-pub fn deep<T>(f: impl FnOnce() -> T) -> T {
-    stacker::maybe_grow(128 << 10, 2 << 20, f)
+/// Runs `f`, on a new stack segment when this thread's stack is low if
+/// `recursive`: the derive wraps every conversion in it, `recursive` being a
+/// constant that says whether the rule nests in itself, so nesting as deep
+/// as the framer allows converts on any thread (2 MiB spawned stacks too)
+/// and the other rules pay nothing.
+#[inline(always)]
+pub fn deep<T>(recursive: bool, f: impl FnOnce() -> T) -> T {
+    if recursive {
+        stacker::maybe_grow(128 << 10, 2 << 20, f)
+    } else {
+        f()
+    }
 }
 
 /// A type built from a pair of the grammar (`R` is the grammar's rule type).
@@ -365,16 +371,10 @@ impl<'a, R: RuleType, T: FromPair<'a, R>> FromPair<'a, R> for Box<T> {
 }
 
 /// Implements [`ImapRule`] for the `Rule` enum of a parser built on the core
-/// grammar (imap-core's own, or one declared with [`imap_parser!`](crate::imap_parser)),
-/// so that the leaf conversions ([`IString`], numbers, atoms) work on its pairs.
-///
-/// ```ignore
-/// imap_core::imap_parser! {
-///     #[grammar_inline = "ext_response_data = _{ never } ext_msg_att = _{ never } ..."]
-///     pub struct MyParser;
-/// }
-/// imap_core::impl_imap_rule!(Rule);
-/// ```
+/// grammar, so that the leaf conversions ([`IString`], numbers, atoms) work
+/// on its pairs. [`imap_parser!`](crate::imap_parser) runs it on the `Rule`
+/// it declares.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! impl_imap_rule {
     ($rule:ident) => {

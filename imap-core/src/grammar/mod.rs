@@ -21,9 +21,12 @@
 mod compare;
 #[doc(hidden)]
 pub mod runtime;
+mod shape;
 mod tree;
 
 pub use compare::{agree, Agreement, Disagreement};
+#[doc(hidden)]
+pub use shape::{Message, RuleShape};
 pub use tree::{Node, Pair, Pairs, Tree};
 
 use std::fmt;

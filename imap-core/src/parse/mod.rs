@@ -34,8 +34,6 @@ thread_local! {
 
 pub use crate::grammar::{ImapParser, Rule};
 
-crate::impl_imap_rule!(Rule);
-
 /// Parses one framed response into its typed form.
 ///
 /// The result borrows from the frame: strings without escapes and literal

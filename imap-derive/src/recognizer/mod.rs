@@ -23,6 +23,13 @@ use quote::{format_ident, quote};
 /// The recognizer module for `rules`: `recognize(rule, state)` and the rule
 /// functions. `rule_ty` names the grammar's rule enum, `runtime` the path of
 /// `imap_core::grammar::runtime`. Errors name the rule at fault.
+/// The rules that can contain a pair of themselves (directly or not): the
+/// recognizer counts nesting on them, and the derive's conversion of them
+/// runs on a stack that grows.
+pub fn recursive_rules(rules: &[OptimizedRule]) -> std::collections::HashSet<&str> {
+    Facts::new(rules).recursive
+}
+
 pub fn generate(rules: &[OptimizedRule], rule_ty: TokenStream, runtime: TokenStream) -> Result<TokenStream, String> {
     check(rules)?;
     let facts = Facts::new(rules);
