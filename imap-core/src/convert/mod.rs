@@ -13,25 +13,12 @@
 
 pub use crate::grammar::{Pair, Pairs, Tree};
 
-use crate::types::IString;
 use crate::wire::Frame;
 use pest::RuleType;
 use std::borrow::Cow;
 use std::fmt;
 
-/// Runs `f`, on a new stack segment when this thread's stack is low if
-/// `recursive`: the derive wraps every conversion in it, `recursive` being a
-/// constant that says whether the rule nests in itself, so nesting as deep
-/// as the framer allows converts on any thread (2 MiB spawned stacks too)
-/// and the other rules pay nothing.
-#[inline(always)]
-pub fn deep<T>(recursive: bool, f: impl FnOnce() -> T) -> T {
-    if recursive {
-        stacker::maybe_grow(128 << 10, 2 << 20, f)
-    } else {
-        f()
-    }
-}
+pub use crate::grammar::deep;
 
 /// A type built from a pair of the grammar (`R` is the grammar's rule type).
 ///
@@ -310,42 +297,6 @@ macro_rules! number_leaf {
     )*};
 }
 number_leaf!(u32, u64);
-
-impl<'a, R: ImapRule> FromPair<'a, R> for IString<'a> {
-    #[inline]
-    fn accepts(rule: R) -> bool {
-        matches!(rule.token(), Token::Quoted | Token::Literal | Token::AstringAtom | Token::Text)
-    }
-
-    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
-        let bytes = match pair.as_rule().token() {
-            Token::Literal => Cow::Borrowed(cx.literal(&pair)?),
-            Token::Quoted => unquote(pair.as_str(), cx),
-            Token::AstringAtom | Token::Text => cx.bytes(pair.as_str()),
-            _ => return Err(ConvError::unexpected(&pair, "a string")),
-        };
-        Ok(IString::from(bytes))
-    }
-}
-
-/// The content of a quoted token: quotes dropped, `\"` and `\\` undone.
-fn unquote<'a>(token: &'a str, cx: &Cx<'a>) -> Cow<'a, [u8]> {
-    let inner = &token[1..token.len() - 1];
-    if !inner.contains('\\') {
-        return cx.bytes(inner);
-    }
-    let mut out = Vec::with_capacity(inner.len());
-    let mut escaped = false;
-    for &b in cx.bytes(inner).iter() {
-        if escaped || b != b'\\' {
-            out.push(b);
-            escaped = false;
-        } else {
-            escaped = true;
-        }
-    }
-    Cow::Owned(out)
-}
 
 impl<'a, R: ImapRule> FromPair<'a, R> for Cow<'a, str> {
     #[inline]

@@ -12,10 +12,10 @@ use mio::{Events, Interest, Poll, Registry, Token};
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection};
 
-use super::connection::{Connection, TransportRequest};
 use super::deflate::{Deflate, BATCH};
 use super::timer::{Timer, TimerKind, Timers};
 use super::tls::TlsOptions;
+use crate::connection::{Connection, TransportRequest};
 
 /// Size of the one read buffer shared by all connections.
 const READ_BUF_SIZE: usize = 64 * 1024;

@@ -81,7 +81,6 @@
 //! closed since the last call) or [`Reactor::is_closed`], and take the `C`
 //! with [`Reactor::remove`], which frees the id.
 
-mod connection;
 mod deflate;
 mod event_loop;
 mod timer;
@@ -90,6 +89,6 @@ mod tls;
 #[cfg(test)]
 mod tests;
 
-pub use connection::{Connection, TransportRequest};
+pub use crate::connection::{Connection, TransportRequest};
 pub use event_loop::{ConnId, Reactor, Security, Timeouts};
 pub use tls::{TlsError, TlsOptions};

@@ -57,8 +57,8 @@ pub use sasl::Sasl;
 pub use state::{Mailbox, State};
 
 use crate::command::{encode::base64, Command, EncodeOptions, Encoded, SeqSet};
+use crate::connection::{Connection, TransportRequest};
 use crate::parse::Parsed;
-use crate::reactor::{Connection, TransportRequest};
 use crate::types::{Capability, Code, Condition, Data, Fetch, IString, IntoStatic, Response, Status, Value};
 use crate::wire::{Frame, FrameErrorKind, Framer, Limits, LiteralChunk, Piece};
 use std::collections::VecDeque;
