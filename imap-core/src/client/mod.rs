@@ -294,7 +294,18 @@ impl Client {
     /// Submits a command without waiting: the way to pipeline. Collect the
     /// result with [`Client::wait`].
     pub fn send(&mut self, command: Command) -> Result<Tag, Error> {
+        self.learn_capabilities_for(&command)?;
         self.session_mut().submit(command)
+    }
+
+    /// The session judges a command's capability ([`Command::spec`]) only
+    /// once the server's capabilities are known: ask for them first, so
+    /// that a command the server lacks is refused before it goes out.
+    pub(crate) fn learn_capabilities_for(&mut self, command: &Command) -> Result<(), Error> {
+        if command.spec().needs.is_some() && self.session().capabilities().is_none() {
+            self.capabilities()?;
+        }
+        Ok(())
     }
 
     /// Waits for the command tagged `tag` to complete.
@@ -347,7 +358,6 @@ impl Client {
     }
 
     fn starttls(&mut self) -> Result<(), Error> {
-        self.ensure_capability("STARTTLS", "STARTTLS")?;
         self.run(Command::StartTls)?;
         self.tls = true;
         // The handshake happens on the next turns; CAPABILITY goes over TLS.
@@ -361,7 +371,6 @@ impl Client {
     /// else [`Error::MissingCapability`]. Compressing twice is refused by the
     /// server (`[COMPRESSIONACTIVE]`).
     pub fn compress(&mut self) -> Result<(), Error> {
-        self.ensure_capability("COMPRESS=DEFLATE", "COMPRESS")?;
         self.run(Command::Compress)?;
         Ok(())
     }
@@ -384,9 +393,10 @@ impl Client {
     }
 
     /// `Ok` when the server advertises `name`; otherwise
-    /// [`Error::MissingCapability`] for `command`. The calls of this type
-    /// check their own capabilities; this is for commands sent with
-    /// [`run`](Client::run), so that they are refused before they go out.
+    /// [`Error::MissingCapability`] for `command`. Every command is checked
+    /// against the capability its [`Command::spec`] names before it is sent;
+    /// this is for what the table does not know (a `SEARCH RETURN` option,
+    /// a command of an extension sent as `Command::Other`).
     ///
     /// ```no_run
     /// # use imap_core::client::{Client, ClientOptions, TlsMode};

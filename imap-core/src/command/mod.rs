@@ -31,6 +31,7 @@ pub mod encode;
 mod fetch;
 mod search;
 mod seqset;
+mod spec;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,7 @@ pub use encode::{EncodeError, Encoded};
 pub use fetch::{FetchAttr, FetchItems, Partial, Section, SectionText, StoreMode};
 pub use search::{Date, SearchKey};
 pub use seqset::{ParseSeqSetError, SeqNumber, SeqRange, SeqSet};
+pub use spec::{Collects, Needs, Phase, Requires, Spec, Transition};
 
 use crate::types::{DateTime, Flag, StatusAtt};
 use encode::{check_atom, is_astring_char, Encoder};
@@ -610,30 +612,7 @@ impl Command {
     /// A pipelined command with a synchronizing literal still waits for its
     /// `+` continuation before anything else is sent.
     pub fn may_pipeline(&self) -> bool {
-        use Command::*;
-        match self {
-            Login { .. }
-            | Authenticate { .. }
-            | StartTls
-            | Select { .. }
-            | Examine { .. }
-            | SelectQResync { .. }
-            | Close
-            | Unselect
-            | Logout
-            | Idle
-            | Enable(_)
-            | Compress => false,
-            Search { .. }
-            | Fetch { .. }
-            | Store { .. }
-            | StoreGmLabels { .. }
-            | Copy { .. }
-            | Move { .. }
-            | Sort { .. }
-            | Thread { .. } => self.is_uid(),
-            _ => true,
-        }
+        self.spec().pipelines
     }
 
     /// The command's bytes with this tag, split at synchronizing literals.

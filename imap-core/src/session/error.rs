@@ -1,6 +1,6 @@
 //! What can go wrong with a command or a connection.
 
-use crate::command::EncodeError;
+use crate::command::{EncodeError, Phase, Requires};
 use crate::types::{Code, IntoStatic};
 use std::fmt;
 
@@ -39,10 +39,15 @@ pub enum Error {
     WrongState {
         /// The command's name.
         command: &'static str,
-        /// The state it needs.
-        needs: &'static str,
-        /// The state the session is (or will be, after the commands in flight) in.
-        state: &'static str,
+        /// The phases it may be sent in.
+        needs: Requires,
+        /// The phase the session is (or will be, after the commands in flight) in.
+        state: Phase,
+    },
+    /// A streaming command is running: another must wait until it completes.
+    StreamingInProgress {
+        /// The command refused.
+        command: &'static str,
     },
     /// The command needs a capability the server did not advertise.
     MissingCapability {
@@ -108,7 +113,10 @@ impl fmt::Display for Error {
             Error::Bad { command, code: c, text } => write!(f, "{command} rejected (BAD{}): {text}", code(c)),
             Error::Bye { code: c, text } => write!(f, "server closed the session (BYE{}): {text}", code(c)),
             Error::WrongState { command, needs, state } => {
-                write!(f, "{command} needs the {needs} state, but the session is {state}")
+                write!(f, "{command} needs {needs}, but the session is {state}")
+            }
+            Error::StreamingInProgress { command } => {
+                write!(f, "{command} must wait: a streaming command is still running")
             }
             Error::MissingCapability { command, capability } => {
                 write!(f, "{command} needs the server capability {capability}, which it does not advertise")

@@ -56,7 +56,9 @@ pub use extension::{Extension, ExtensionValue};
 pub use sasl::Sasl;
 pub use state::{Mailbox, State};
 
-use crate::command::{encode::base64, Command, EncodeOptions, Encoded, SeqSet};
+use crate::command::{
+    encode::base64, Collects, Command, EncodeOptions, Encoded, Phase, Requires, SeqSet, Spec, Transition,
+};
 use crate::connection::{Connection, TransportRequest};
 use crate::parse::Parsed;
 use crate::types::{Capability, Code, Condition, Data, Fetch, IString, IntoStatic, Response, Status, Value};
@@ -162,6 +164,8 @@ struct InFlight {
     name: &'static str,
     /// What untagged data it collects.
     collects: Collects,
+    /// What its success changes.
+    transition: Transition,
     /// Chunks not yet written: more than one means synchronizing literals.
     chunks: VecDeque<Vec<u8>>,
     /// Untagged data collected so far.
@@ -179,100 +183,6 @@ struct InFlight {
     selecting: Option<Mailbox>,
     /// For FETCH/STORE: the set, and whether it holds UIDs.
     set: Option<(SeqSet, bool)>,
-}
-
-/// Which untagged responses a command collects as its result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Collects {
-    Nothing,
-    Fetch,
-    Search,
-    List,
-    Lsub,
-    Status,
-    Capability,
-    Select,
-    /// SELECT with QRESYNC: the SELECT data, and the changes (FETCH,
-    /// VANISHED (EARLIER)) since the state the client gave.
-    Resync,
-    Expunge,
-    /// The typed data of these extension responses ([`typed_name`]), or
-    /// `Data::Other` whose first atom is one of these names (a response that
-    /// did not fit its typed form).
-    Other(&'static [&'static str]),
-}
-
-impl Collects {
-    fn for_command(command: &Command) -> Collects {
-        use Command::*;
-        match command {
-            Fetch { .. } | Store { .. } | StoreGmLabels { .. } => Collects::Fetch,
-            Search { .. } => Collects::Search,
-            List { .. } => Collects::List,
-            Lsub { .. } => Collects::Lsub,
-            Status { .. } => Collects::Status,
-            Capability => Collects::Capability,
-            Select { .. } | Examine { .. } => Collects::Select,
-            SelectQResync { .. } => Collects::Resync,
-            Expunge | UidExpunge(_) | Move { .. } => Collects::Expunge,
-            Namespace => Collects::Other(&["NAMESPACE"]),
-            Id(_) => Collects::Other(&["ID"]),
-            Enable(_) => Collects::Other(&["ENABLED"]),
-            GetQuota { .. } | GetQuotaRoot { .. } => Collects::Other(&["QUOTA", "QUOTAROOT"]),
-            GetAcl { .. } => Collects::Other(&["ACL"]),
-            ListRights { .. } => Collects::Other(&["LISTRIGHTS"]),
-            MyRights { .. } => Collects::Other(&["MYRIGHTS"]),
-            GetMetadata { .. } => Collects::Other(&["METADATA"]),
-            Sort { .. } => Collects::Other(&["SORT", "ESEARCH"]),
-            Thread { .. } => Collects::Other(&["THREAD"]),
-            _ => Collects::Nothing,
-        }
-    }
-
-    fn wants(self, data: &Data<'_>) -> bool {
-        match (self, data) {
-            (Collects::Fetch, Data::Fetch(_)) => true,
-            (Collects::Search, Data::Search(_) | Data::ESearch(_)) => true,
-            (Collects::Search, Data::Other(values)) => first_atom_is(values, &["ESEARCH"]),
-            (Collects::List, Data::List(_) | Data::Status { .. }) => true,
-            (Collects::Lsub, Data::Lsub(_)) => true,
-            (Collects::Status, Data::Status { .. }) => true,
-            (Collects::Capability, Data::Capability(_)) => true,
-            (Collects::Select, Data::Flags(_) | Data::Exists(_) | Data::Recent(_)) => true,
-            (Collects::Select, Data::Condition(c)) => c.status == Status::Ok && c.code.is_some(),
-            (Collects::Resync, Data::Fetch(_) | Data::Vanished { earlier: true, .. }) => true,
-            (Collects::Resync, data) => Collects::Select.wants(data),
-            (Collects::Expunge, Data::Expunge(_) | Data::Vanished { .. }) => true,
-            (Collects::Expunge, Data::Other(values)) => first_atom_is(values, &["VANISHED"]),
-            (Collects::Other(names), Data::Other(values)) => first_atom_is(values, names),
-            (Collects::Other(names), data) => typed_name(data).is_some_and(|n| names.contains(&n)),
-            _ => false,
-        }
-    }
-}
-
-/// The keyword of an extension's typed untagged data.
-fn typed_name(data: &Data<'_>) -> Option<&'static str> {
-    Some(match data {
-        Data::Namespace(_) => "NAMESPACE",
-        Data::Id(_) => "ID",
-        Data::Enabled(_) => "ENABLED",
-        Data::Quota { .. } => "QUOTA",
-        Data::QuotaRoot { .. } => "QUOTAROOT",
-        Data::Acl { .. } => "ACL",
-        Data::ListRights { .. } => "LISTRIGHTS",
-        Data::MyRights { .. } => "MYRIGHTS",
-        Data::Metadata { .. } => "METADATA",
-        Data::Sort(_) => "SORT",
-        Data::ESearch(_) => "ESEARCH",
-        Data::Thread(_) => "THREAD",
-        Data::Vanished { .. } => "VANISHED",
-        _ => return None,
-    })
-}
-
-fn first_atom_is(values: &[Value<'_>], names: &[&str]) -> bool {
-    matches!(values.first(), Some(Value::Atom(a)) if names.iter().any(|n| a.eq_ignore_ascii_case(n)))
 }
 
 /// The extensions IMAP4rev2 includes (RFC 9051 appendix E).
@@ -412,6 +322,20 @@ impl Session {
         &self.state
     }
 
+    /// The phase commands are judged against now (the commands in flight
+    /// not counted): [`State`] without its data, or [`Phase::Idling`].
+    pub fn phase(&self) -> Phase {
+        if self.idling.is_some() || self.in_flight.iter().any(|c| c.transition == Transition::Idles && c.written) {
+            return Phase::Idling;
+        }
+        match &self.state {
+            State::Greeting | State::NotAuthenticated => Phase::NotAuthenticated,
+            State::Authenticated => Phase::Authenticated,
+            State::Selected(_) => Phase::Selected,
+            State::Logout => Phase::Logout,
+        }
+    }
+
     /// The selected mailbox, if any.
     pub fn mailbox(&self) -> Option<&Mailbox> {
         match &self.state {
@@ -523,7 +447,7 @@ impl Session {
     /// Queues a command: checks the state it needs, encodes it and writes it
     /// out as soon as nothing holds it back. Returns its tag.
     pub fn submit(&mut self, command: Command) -> Result<Tag, Error> {
-        self.check_submit(&command)?;
+        self.check_submit(&command.spec())?;
         let tag = self.new_tag();
         let encoded = command.encode(tag.as_str(), &self.encode_options())?;
         self.enqueue(&command, tag.clone(), encoded, None);
@@ -538,7 +462,7 @@ impl Session {
             mechanism: sasl.mechanism().to_owned(),
             initial_response: with_ir.then(|| sasl.initial_response()),
         };
-        self.check_submit(&command)?;
+        self.check_submit(&command.spec())?;
         let tag = self.new_tag();
         let encoded = command.encode(tag.as_str(), &self.encode_options())?;
         self.enqueue(&command, tag.clone(), encoded, Some((sasl, !with_ir)));
@@ -556,7 +480,7 @@ impl Session {
             // complete, and do not start another.
             return Ok(());
         }
-        Err(Error::WrongState { command: "DONE", needs: "idling", state: self.state.name() })
+        Err(Error::WrongState { command: "DONE", needs: Requires::Idling, state: self.phase() })
     }
 
     /// How long an IDLE may run before the session renews it (default
@@ -609,11 +533,7 @@ impl Session {
     /// the owner calls `process_with` after feeding bytes.
     pub fn submit_streaming(&mut self, command: Command) -> Result<Tag, Error> {
         if self.streaming.is_some() {
-            return Err(Error::WrongState {
-                command: command.name(),
-                needs: "no other streaming command",
-                state: "streaming",
-            });
+            return Err(Error::StreamingInProgress { command: command.name() });
         }
         let tag = self.submit(command)?;
         self.streaming = Some(tag.clone());
@@ -742,102 +662,45 @@ impl Session {
         tag
     }
 
-    /// The state the session will be in once the commands in flight complete
-    /// as hoped: commands are judged against it, so that LOGIN then SELECT
-    /// can be pipelined.
-    fn projected_state(&self) -> &'static str {
-        let mut state = match &self.state {
-            State::Greeting | State::NotAuthenticated => "not authenticated",
-            State::Authenticated => "authenticated",
-            State::Selected(_) => "selected",
-            State::Logout => "logging out",
-        };
+    /// The phase the session will be in once the commands in flight
+    /// complete as hoped: commands are judged against it, so that LOGIN
+    /// then SELECT can be pipelined.
+    fn projected_phase(&self) -> Phase {
+        let mut phase = self.phase();
         for command in &self.in_flight {
-            state = match command.name {
-                "LOGIN" | "AUTHENTICATE" => "authenticated",
-                "SELECT" | "EXAMINE" => "selected",
-                "CLOSE" | "UNSELECT" => "authenticated",
-                "LOGOUT" => "logging out",
-                _ => state,
+            phase = match command.transition {
+                Transition::Authenticates => Phase::Authenticated,
+                Transition::Selects => Phase::Selected,
+                Transition::Deselects => Phase::Authenticated,
+                Transition::LogsOut => Phase::Logout,
+                Transition::Idles => Phase::Idling,
+                _ => phase,
             };
         }
-        state
+        phase
     }
 
-    fn check_submit(&self, command: &Command) -> Result<(), Error> {
-        use Command::*;
+    /// Refuses a command the session's phase or the server's capabilities
+    /// do not allow (see [`Command::spec`]), before anything is sent.
+    fn check_submit(&self, spec: &Spec<'_>) -> Result<(), Error> {
         if self.closed {
             return Err(Error::Closed("the session is closed".into()));
         }
-        let name = command.name();
-        let state = self.projected_state();
-        let needs = match command {
-            Capability | Noop | Logout | Id(_) => None,
-            StartTls | Authenticate { .. } | Login { .. } => Some("not authenticated"),
-            Check
-            | Close
-            | Expunge
-            | Unselect
-            | UidExpunge(_)
-            | Search { .. }
-            | Fetch { .. }
-            | Store { .. }
-            | StoreGmLabels { .. }
-            | Copy { .. }
-            | Move { .. }
-            | Sort { .. }
-            | Thread { .. } => Some("selected"),
-            _ => Some("authenticated"),
-        };
-        let allowed = match needs {
-            None => state != "logging out",
-            Some("authenticated") => state == "authenticated" || state == "selected",
-            Some(needs) => state == needs,
-        };
-        if !allowed {
-            return Err(Error::WrongState { command: name, needs: needs.unwrap_or("any open"), state });
+        let phase = self.projected_phase();
+        if !spec.requires.allows(phase) {
+            return Err(Error::WrongState { command: spec.name, needs: spec.requires, state: phase });
         }
-        if self.idling.is_some() || self.in_flight.iter().any(|c| c.name == "IDLE") {
-            return Err(Error::WrongState { command: name, needs: "not idling", state: "idling" });
-        }
-        let capability = match command {
-            StartTls => Some("STARTTLS"),
-            Idle => Some("IDLE"),
-            Namespace => Some("NAMESPACE"),
-            Id(_) => Some("ID"),
-            Enable(_) => Some("ENABLE"),
-            Move { .. } => Some("MOVE"),
-            Unselect => Some("UNSELECT"),
-            SelectQResync { .. } => Some("QRESYNC"),
-            StoreGmLabels { .. } => Some("X-GM-EXT-1"),
-            UidExpunge(_) => Some("UIDPLUS"),
-            Sort { .. } => Some("SORT"),
-            Compress => Some("COMPRESS=DEFLATE"),
-            GetQuota { .. } | GetQuotaRoot { .. } | SetQuota { .. } => Some("QUOTA"),
-            GetAcl { .. } | SetAcl { .. } | DeleteAcl { .. } | ListRights { .. } | MyRights { .. } => Some("ACL"),
-            _ => None,
-        };
         // Only judged when the capabilities are known: before that, the server decides.
-        if let (Some(capability), Some(_)) = (capability, &self.capabilities) {
-            if !self.has_capability(capability) {
-                return Err(Error::MissingCapability { command: name, capability });
-            }
-        }
-        if let Thread { algorithm, .. } = command {
-            let algorithm = match algorithm {
-                crate::command::ThreadAlgorithm::OrderedSubject => "ORDEREDSUBJECT",
-                crate::command::ThreadAlgorithm::References => "REFERENCES",
-                crate::command::ThreadAlgorithm::Other(other) => other.as_str(),
-            };
-            if self.capabilities.is_some() && !self.has_capability(&format!("THREAD={algorithm}")) {
-                return Err(Error::MissingCapability { command: name, capability: "THREAD" });
+        if let (Some(needs), Some(_)) = (spec.needs, &self.capabilities) {
+            if !needs.met_by(|name| self.has_capability(name)) {
+                return Err(Error::MissingCapability { command: spec.name, capability: needs.name() });
             }
         }
         Ok(())
     }
 
     fn enqueue(&mut self, command: &Command, tag: Tag, encoded: Encoded, sasl: Option<(Sasl, bool)>) {
-        let name = command.name();
+        let spec = command.spec();
         let selecting = match command {
             Command::Select { mailbox, .. } | Command::SelectQResync { mailbox, read_only: false, .. } => {
                 Some(Mailbox { name: mailbox.clone(), ..Mailbox::default() })
@@ -849,16 +712,14 @@ impl Session {
         };
         self.in_flight.push_back(InFlight {
             tag,
-            name,
-            collects: Collects::for_command(command),
+            name: spec.name,
+            collects: spec.collects,
+            transition: spec.transition,
             chunks: encoded.chunks.into(),
             data: Vec::new(),
             extensions: Vec::new(),
             written: false,
-            exclusive: matches!(
-                command,
-                Command::StartTls | Command::Compress | Command::Authenticate { .. } | Command::Idle
-            ),
+            exclusive: spec.exclusive,
             sasl,
             selecting,
             set: match command {
@@ -884,7 +745,7 @@ impl Session {
             command.written = true;
             // More to send after a `+`: a literal's payload, IDLE's DONE, or
             // SASL answers (challenges may come even after SASL-IR).
-            if !command.chunks.is_empty() || command.name == "IDLE" || command.sasl.is_some() {
+            if !command.chunks.is_empty() || command.transition == Transition::Idles || command.sasl.is_some() {
                 self.awaiting_continuation = Some(command.tag.clone());
             }
             if command.chunks.is_empty() {
@@ -998,7 +859,7 @@ impl Session {
     fn extension_value(&mut self, value: ExtensionValue, tag: Option<String>) {
         let owner = match tag {
             Some(tag) => self.in_flight.iter_mut().find(|c| c.tag.0 == tag),
-            None => self.in_flight.iter_mut().find(|c| c.written && c.name != "IDLE"),
+            None => self.in_flight.iter_mut().find(|c| c.written && c.transition != Transition::Idles),
         };
         match owner {
             Some(command) => command.extensions.push(value),
@@ -1075,7 +936,7 @@ impl Session {
                 self.awaiting_continuation = Some(tag);
                 return;
             }
-        } else if command.name == "IDLE" {
+        } else if command.transition == Transition::Idles {
             self.idling = Some(tag.clone());
             self.idle_since = Some(Instant::now());
             self.events.push_back(Event::Idling(tag));
@@ -1098,7 +959,8 @@ impl Session {
                 return self.greeted(condition.clone().into_static());
             }
             if condition.status == Status::Bye {
-                let logging_out = self.state == State::Logout || self.in_flight.iter().any(|c| c.name == "LOGOUT");
+                let logging_out =
+                    self.state == State::Logout || self.in_flight.iter().any(|c| c.transition == Transition::LogsOut);
                 if !logging_out {
                     let error = Error::Bye {
                         code: condition.code.clone().into_static(),
@@ -1232,15 +1094,15 @@ impl Session {
         if let Some(Code::Capability(caps)) = &condition.code {
             self.capabilities = Some(caps.clone());
         }
-        match command.name {
-            "LOGIN" | "AUTHENTICATE" => {
+        match command.transition {
+            Transition::Authenticates => {
                 self.state = State::Authenticated;
                 if !matches!(condition.code, Some(Code::Capability(_))) {
                     // Servers may offer more after login: ask again when needed.
                     self.capabilities = None;
                 }
             }
-            "SELECT" | "EXAMINE" => {
+            Transition::Selects => {
                 let mut mailbox = command.selecting.take().unwrap_or_default();
                 match condition.code {
                     Some(Code::ReadOnly) => mailbox.read_only = true,
@@ -1249,20 +1111,20 @@ impl Session {
                 }
                 self.state = State::Selected(Box::new(mailbox));
             }
-            "CLOSE" | "UNSELECT" => self.state = State::Authenticated,
-            "LOGOUT" => {
+            Transition::Deselects => self.state = State::Authenticated,
+            Transition::LogsOut => {
                 self.state = State::Logout;
                 self.close_requested = true;
             }
-            "STARTTLS" => {
+            Transition::StartsTls => {
                 self.capabilities = None;
                 self.transport_request = Some(TransportRequest::StartTls);
             }
-            "COMPRESS" => {
+            Transition::StartsDeflate => {
                 self.transport_request = Some(TransportRequest::Deflate);
                 self.deflate_at = Some(self.frame_end);
             }
-            "ENABLE" => {
+            Transition::Enables => {
                 for response in &command.data {
                     let names: Vec<String> = match response {
                         Response::Data(Data::Enabled(caps)) => caps.iter().map(|c| c.to_string()).collect(),
