@@ -1,8 +1,9 @@
 //! The session fed bytes by hand: every rule of the module docs.
 
 use super::*;
-use crate::command::{FetchAttr, SearchKey, SeqSet};
-use crate::types::{Flag, Search};
+use crate::command::{Command, FetchAttr, Phase, Requires, SearchKey, SeqSet};
+use crate::connection::Connection;
+use crate::types::{Code, Data, Flag, Search};
 
 /// A greeted session with these capabilities.
 fn greeted(capabilities: &str) -> Session {
