@@ -82,6 +82,7 @@
 //! with [`Reactor::remove`], which frees the id.
 
 mod deflate;
+mod entry;
 mod event_loop;
 mod timer;
 mod tls;
