@@ -35,6 +35,14 @@
 //! own), [`reactor`] (mio + rustls, many connections on one thread) and
 //! [`client`] (the blocking `Client`).
 //!
+//! # Features
+//!
+//! - `net` (default): [`reactor`] and [`client`], with mio, rustls and
+//!   flate2. Without it the crate is the parser, the typed model, the
+//!   commands and the sans-IO [`session::Session`], with no I/O dependency:
+//!   drive a session over any transport through [`connection::Connection`].
+//! - `serde`: `Serialize` for the typed model (off by default).
+//!
 //! # Extending the grammar
 //!
 //! A server extension that imap-core does not type can be added by another
@@ -101,12 +109,14 @@
 // The derive writes `::imap_core::...` paths; this makes them resolve here too.
 extern crate self as imap_core;
 
+#[cfg(feature = "net")]
 pub mod client;
 pub mod command;
 pub mod connection;
 pub mod convert;
 pub mod grammar;
 pub mod parse;
+#[cfg(feature = "net")]
 pub mod reactor;
 pub mod session;
 pub mod types;
