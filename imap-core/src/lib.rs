@@ -123,7 +123,12 @@ pub mod types;
 pub mod utf7;
 pub mod wire;
 
+// The curated root: what most programs name.
+#[cfg(feature = "net")]
+pub use client::{Client, ClientOptions, TlsMode};
+pub use command::Command;
 pub use parse::{parse, ParseError};
+pub use session::{Error, Session};
 
 /// Declares a parser for the core IMAP grammar plus extension rules: the
 /// generated recognizer ([`grammar::Grammar`]) and pest's reference parser

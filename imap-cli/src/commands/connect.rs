@@ -4,7 +4,6 @@ use crate::failure::Failure;
 use clap::Args;
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::reactor::TlsOptions;
-use imap_core::session::Error;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -85,12 +84,7 @@ impl Server {
             allow_plaintext_login: self.allow_plaintext_login,
             ..ClientOptions::default()
         };
-        let mut client = Client::connect(&self.host, port, mode, &options).map_err(|e| match e {
-            Error::Connect(why) if !why.contains(&format!(":{port}")) => {
-                Error::Connect(format!("{}:{port}: {why}", self.host))
-            }
-            e => e,
-        })?;
+        let mut client = Client::connect(&self.host, port, mode, &options)?;
         if let (Some(user), Some(password)) = (&self.user, password) {
             client.login(user, &password)?;
         }

@@ -59,6 +59,7 @@ pub fn status_line(mailbox: &str, items: &[StatusItem<'_>]) -> String {
                 StatusValue::ObjectId(id) => id.to_string(),
                 StatusValue::Other(v) => format!("{v:?}"),
                 StatusValue::Malformed(m) => format!("(unreadable: {})", m.raw),
+                other => format!("{other:?}"),
             };
             format!("{name}={value}")
         })

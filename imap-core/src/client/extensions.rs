@@ -59,7 +59,7 @@ impl Client {
             if now >= deadline {
                 return Ok(Vec::new());
             }
-            self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+            self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Io(e.into()))?;
         }
     }
 

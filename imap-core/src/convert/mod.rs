@@ -18,6 +18,7 @@ use pest::RuleType;
 use std::borrow::Cow;
 use std::fmt;
 
+#[doc(hidden)]
 pub use crate::grammar::deep;
 
 /// A type built from a pair of the grammar (`R` is the grammar's rule type).
@@ -43,6 +44,7 @@ pub trait Refused<'a, R: RuleType>: Sized {
 /// The kind of token a grammar rule stands for, as far as the leaf
 /// conversions care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)]
 pub enum Token {
     /// `NIL`.
     Nil,
@@ -66,6 +68,7 @@ pub enum Token {
 }
 
 /// Tells the leaf conversions which rules of a grammar are which token.
+#[doc(hidden)]
 pub trait ImapRule: RuleType {
     /// The token kind of `self`.
     fn token(self) -> Token;
@@ -146,6 +149,7 @@ impl<'a> Cx<'a> {
 }
 
 /// A pair's children, taken in order by the fields of the type built from it.
+#[doc(hidden)]
 pub struct Children<'t, 'a, 'c, R: RuleType> {
     pairs: Pairs<'t, 'a, R>,
     /// Where the parent pair ends: the position reported for a missing child.

@@ -39,6 +39,7 @@ pub struct ConnId {
 
 /// How the transport of a connection is secured.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Security {
     /// Plain TCP, never upgraded. A [`TransportRequest::StartTls`](crate::connection::TransportRequest::StartTls) from the
     /// connection closes it with an `InvalidInput` error (there is no server name

@@ -56,7 +56,7 @@ mod state;
 mod submit;
 mod transport;
 
-pub use error::Error;
+pub use error::{Error, IoError};
 pub use event::{Completion, Event, Streamed, Tag};
 pub use extension::{Extension, ExtensionValue};
 pub use sasl::Sasl;

@@ -43,13 +43,13 @@ impl Connection for Session {
         let error = error.map(|e| match e.kind() {
             TimedOut => Error::Timeout,
             // rustls errors (refused certificates, broken handshakes) arrive as InvalidData.
-            InvalidData => Error::Tls(e.to_string()),
+            InvalidData => Error::Tls(e.into()),
             ConnectionRefused | HostUnreachable | NetworkUnreachable | AddrNotAvailable | NotFound
                 if !self.connected =>
             {
-                Error::Connect(e.to_string())
+                Error::Connect(e.into())
             }
-            _ => Error::Closed(e.to_string()),
+            _ => Error::Io(e.into()),
         });
         self.close(error);
     }
