@@ -29,6 +29,9 @@
 //! }
 //! ```
 //!
+//! [`text`] decodes header text for people (RFC 2047 encoded words, RFC 2231
+//! parameters, every charset of encoding_rs).
+//!
 //! On top of these: [`command`] (typed commands, one string encoder),
 //! [`connection`] (the contract between a sans-IO endpoint and what drives
 //! it), [`session`] (the sans-IO state machine: no socket, no clock of its
@@ -109,6 +112,7 @@ pub mod grammar;
 pub mod parse;
 pub mod reactor;
 pub mod session;
+pub mod text;
 pub mod types;
 pub mod utf7;
 pub mod wire;
