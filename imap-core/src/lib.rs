@@ -30,7 +30,8 @@
 //! ```
 //!
 //! [`text`] decodes header text for people (RFC 2047 encoded words, RFC 2231
-//! parameters, every charset of encoding_rs).
+//! parameters, every charset of encoding_rs); [`dates`] reads RFC 5322 dates
+//! and, with the `chrono` and `jiff` features, converts date-times.
 //!
 //! On top of these: [`command`] (typed commands, one string encoder),
 //! [`connection`] (the contract between a sans-IO endpoint and what drives
@@ -108,6 +109,7 @@ pub mod client;
 pub mod command;
 pub mod connection;
 pub mod convert;
+pub mod dates;
 pub mod grammar;
 pub mod parse;
 pub mod reactor;
