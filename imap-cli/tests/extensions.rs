@@ -113,7 +113,7 @@ fn list_with_special_use_and_status() {
     assert!(text.lines().any(|l| l == format!("{:<30}/ Sent", "\\Sent")), "{text}");
     assert!(text.lines().any(|l| l == format!("{:<30}/ Trash", "\\Trash")), "{text}");
     let json = json_lines(&cli(&["--json", "list", "--special-use", "--status", "Drafts"]));
-    assert_eq!(json[0]["attributes"], serde_json::json!(["drafts"]), "{json:?}");
+    assert_eq!(json[0]["attributes"], serde_json::json!(["\\Drafts"]), "{json:?}");
     assert!(json[0]["status"].is_array(), "{json:?}");
     let text = ok(&cli(&["list", "--special-use", "--status", "Junk"]));
     assert_eq!(text.trim_end(), format!("{:<30}/ Junk  messages=0 unseen=0", "\\Junk"));

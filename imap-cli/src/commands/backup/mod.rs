@@ -3,7 +3,6 @@
 //! sans-IO state machine driven by a `Client`, or with `--config` by one
 //! reactor for every account: [`multi`]), the restore in [`mod@restore`].
 
-pub mod config;
 pub mod engine;
 pub mod maildir;
 pub mod multi;
@@ -58,8 +57,8 @@ pub struct RestoreArgs {
 }
 
 /// Runs `backup`.
-pub fn backup(server: &Server, args: &BackupArgs, json: bool) -> Result<(), Failure> {
-    let progress = Progress::new(json);
+pub fn backup(server: &Server, args: &BackupArgs, json: bool, quiet: bool) -> Result<(), Failure> {
+    let progress = Progress::new(json, quiet);
     let tuning = Tuning { chunk: args.chunk.max(1), in_flight: args.in_flight.max(1) };
     if let Some(file) = &args.config {
         return multi::run(file, &args.to, tuning, &progress);
@@ -99,8 +98,8 @@ pub fn drive(client: &mut Client, engine: &mut Engine) -> Result<(), Failure> {
 }
 
 /// Runs `restore`.
-pub fn restore(server: &Server, args: &RestoreArgs, json: bool) -> Result<(), Failure> {
-    let progress = Progress::new(json);
+pub fn restore(server: &Server, args: &RestoreArgs, json: bool, quiet: bool) -> Result<(), Failure> {
+    let progress = Progress::new(json, quiet);
     if !args.from.is_dir() {
         return Err(Failure::Usage(format!("{}: not a directory", args.from.display())));
     }

@@ -7,9 +7,9 @@
 //! is reported and the others go on; the exit status is that of the first
 //! failure.
 
-use super::config::{self, Account};
 use super::engine::{Engine, Purpose, Tuning};
 use super::progress::Progress;
+use crate::commands::config::{self, Account};
 use crate::failure::Failure;
 use imap_core::client::{ClientOptions, SessionId, Sessions, TlsMode};
 use imap_core::command::Command;
