@@ -221,10 +221,7 @@ fn ctrl_c_ends_idle_and_logs_out() {
 #[test]
 fn exit_status_3_when_nothing_listens() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let out = bare()
-        .args(["--host", "127.0.0.1", "--port", &port.to_string(), "capabilities"])
-        .output()
-        .unwrap();
+    let out = bare().args(["--host", "127.0.0.1", "--port", &port.to_string(), "capabilities"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).starts_with("imap-cli: cannot connect: "), "{}", stderr(&out));
     assert!(stderr(&out).contains(&format!(":{port}")), "{}", stderr(&out));
@@ -233,10 +230,7 @@ fn exit_status_3_when_nothing_listens() {
 #[test]
 fn exit_status_4_for_an_untrusted_certificate() {
     let d = dovecot();
-    let out = bare()
-        .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "capabilities"])
-        .output()
-        .unwrap();
+    let out = bare().args(["--host", "localhost", "--port", &d.tls_port.to_string(), "capabilities"]).output().unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(stderr(&out).starts_with("imap-cli: TLS failed"), "{}", stderr(&out));
     // The same over STARTTLS.
@@ -316,4 +310,35 @@ fn a_closed_stdout_ends_the_command_without_a_panic() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("cannot write the output") && !err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn help_shows_a_config_example_and_a_days_use() {
+    let text = ok(&bare().arg("--help").output().unwrap());
+    for line in ["[[account]]", "password_command = ", "token_command = ", "imap-cli fetch INBOX", "NO_COLOR"] {
+        assert!(text.contains(line), "{line} missing from {text}");
+    }
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    let bash = ok(&bare().args(["completions", "bash"]).output().unwrap());
+    assert!(bash.contains("_imap__cli()") && bash.contains("--token-command") && bash.contains("rmdir"), "{bash}");
+    let zsh = ok(&bare().args(["completions", "zsh"]).output().unwrap());
+    assert!(zsh.starts_with("#compdef imap-cli"), "{zsh}");
+    let man = ok(&bare().arg("man").output().unwrap());
+    assert!(man.starts_with(".ie") || man.contains(".TH imap-cli"), "{man}");
+    assert!(man.contains("password\\-command"), "{man}");
+    let out = bare().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn quiet_drops_notes_from_stderr() {
+    with_mailbox("cli-quiet").logout().unwrap();
+    let out = cli(&["delete", "cli-quiet", "99999"]);
+    assert!(stderr(&out).contains("no message deleted"), "{}", stderr(&out));
+    let out = cli(&["--quiet", "delete", "cli-quiet", "99999"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

@@ -233,7 +233,7 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool, quiet: bool) ->
     };
     let part = match command {
         ServerCommand::Cat { part: Some(part), .. } => Some(messages::parse_part(part)?),
-        ServerCommand::Cat { .. } if json => {
+        ServerCommand::Cat { parts: false, .. } if json => {
             return Err(Failure::Usage("cat writes the message's bytes: --json goes with --parts".into()))
         }
         _ => None,
