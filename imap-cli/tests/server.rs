@@ -4,6 +4,7 @@ mod common;
 
 use common::support::dovecot;
 use common::{bare, cli, client, command, json_lines, ok};
+use imap_core::types::Flag;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::sync::Once;
@@ -341,4 +342,16 @@ fn quiet_drops_notes_from_stderr() {
     let out = cli(&["--quiet", "delete", "cli-quiet", "99999"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn idle_json_spells_what_happened_as_imap_does() {
+    let mut c = with_mailbox("cli-idle-json");
+    let (child, _errors) = idle(&["idle", "cli-idle-json", "--seconds", "2", "--json"]);
+    c.append("cli-idle-json", message("while-idling-json").as_bytes(), &[Flag::Seen], None).unwrap();
+    c.logout().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.iter().any(|l| l["exists"].as_u64().is_some()), "{lines:?}");
 }

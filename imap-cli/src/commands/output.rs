@@ -139,6 +139,25 @@ pub fn status_line(mailbox: &str, items: &[StatusItem<'_>]) -> String {
     format!("{mailbox}: {}", items.join(" "))
 }
 
+/// A response met while idling, for `--json`: what a client acts on in a
+/// shape of its own with flags as IMAP spells them; anything else as the
+/// library serializes it.
+pub fn response_json(response: &Response<'_>) -> Value {
+    match response {
+        Response::Data(Data::Exists(n)) => json!({ "exists": n }),
+        Response::Data(Data::Expunge(n)) => json!({ "expunge": n }),
+        Response::Data(Data::Recent(n)) => json!({ "recent": n }),
+        Response::Data(Data::Flags(flags)) => json!({ "flags": flags_json(flags) }),
+        Response::Data(Data::Fetch(fetch)) => json!({
+            "fetch": { "seq": fetch.seq, "uid": fetch.uid(), "flags": fetch.flags().map(flags_json) },
+        }),
+        Response::Data(Data::Vanished { earlier, uids }) => {
+            json!({ "vanished": uids.to_string(), "earlier": earlier })
+        }
+        other => serde_json::to_value(other).expect("typed values serialize"),
+    }
+}
+
 /// A response met while idling, in a line a person reads.
 pub fn describe(response: &Response<'_>) -> String {
     match response {
@@ -250,7 +269,7 @@ fn sender(address: &Address<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{describe, entry_json, message_json};
+    use super::{describe, entry_json, message_json, response_json};
 
     /// What IDLE prints for the responses Cyrus sent when another client
     /// changed flags: no Rust debug dumps, and the response code kept.
@@ -264,6 +283,19 @@ mod tests {
         assert_eq!(line(b"* OK [PERMANENTFLAGS ()] Ok\r\n"), "* OK [PERMANENTFLAGS ()] Ok");
         assert_eq!(line(b"* VANISHED 3:5\r\n"), "* VANISHED 3:5");
         assert_eq!(line(b"* 2 FETCH (UID 9 FLAGS (\\Seen))\r\n"), "* 2 FETCH UID 9 FLAGS (\\Seen)");
+        let json = |wire: &[u8]| {
+            let frame = imap_core::wire::frames(wire, Default::default()).next().unwrap().unwrap();
+            response_json(&imap_core::parse(&frame).unwrap())
+        };
+        assert_eq!(
+            json(b"* 2 FETCH (UID 9 FLAGS (\\Seen $Label1))\r\n"),
+            serde_json::json!({ "fetch": { "seq": 2, "uid": 9, "flags": ["\\Seen", "$Label1"] } })
+        );
+        assert_eq!(
+            json(b"* FLAGS (\\Answered \\Deleted)\r\n"),
+            serde_json::json!({ "flags": ["\\Answered", "\\Deleted"] })
+        );
+        assert_eq!(json(b"* 4 EXISTS\r\n"), serde_json::json!({ "exists": 4 }));
         let other = line(b"* CAPABILITY IMAP4rev1 IDLE\r\n");
         assert!(other.starts_with('{') && other.contains("IDLE") && !other.contains("Data("), "{other}");
     }

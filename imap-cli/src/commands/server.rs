@@ -5,7 +5,9 @@
 use super::connect::Server;
 use super::extensions;
 use super::messages;
-use super::output::{describe, entry_json, flags_json, list_line, message_json, status_line, table, Out};
+use super::output::{
+    describe, entry_json, flags_json, list_line, message_json, response_json, status_line, table, Out,
+};
 use crate::failure::Failure;
 use clap::Subcommand;
 use imap_core::client::{Client, IDLE_RENEW};
@@ -474,11 +476,11 @@ fn idle(client: &mut Client, mailbox: &str, limit: Option<Duration>, out: &Out) 
             }
             // Short waits: the flag is looked at between them.
             for response in client.idle_wait(left.min(CTRL_C_CHECK))? {
-                out.print(&response, || describe(&response));
+                out.print(&response_json(&response), || describe(&response));
             }
         }
         for response in client.idle_done()? {
-            out.print(&response, || describe(&response));
+            out.print(&response_json(&response), || describe(&response));
         }
         if interrupted.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(());
