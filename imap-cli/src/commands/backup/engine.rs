@@ -10,16 +10,21 @@
 //! new messages in chunks, a few chunks pipelined. After each chunk the files
 //! are in `cur/` and fsynced, and the state file is replaced: an interrupted
 //! run loses at most the chunks in flight, which the next run fetches again.
+//!
+//! Messages expunged on the server since the last run are noticed by UID
+//! comparison (`UID SEARCH UID 1:<last>`, unless CONDSTORE says nothing
+//! changed): their files move to the mailbox's `expunged/` directory, or with
+//! `--prune` are removed, and they leave the state file.
 
-use super::maildir::{self, Entry, Maildir, State};
+use super::maildir::{self, Entry, Maildir, State, EXPUNGED};
 use super::progress::{MailboxProgress, Progress};
 use crate::failure::Failure;
 use imap_core::command::Section;
-use imap_core::command::{Command, FetchAttr, SeqSet};
+use imap_core::command::{Command, FetchAttr, SearchKey, SeqSet};
 use imap_core::session::{Completion, Error, Session};
 use imap_core::types::{Data, Fetch, MailboxAttr, Response};
 use serde_json::json;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +55,8 @@ pub enum Purpose {
     Select,
     /// FLAGS of the messages already copied.
     Flags,
+    /// UIDs still on the server, of those backed up.
+    Present,
     /// UID and RFC822.SIZE of the new messages.
     Sizes,
     /// Bodies of these UIDs.
@@ -67,6 +74,8 @@ pub struct Report {
     pub bytes: u64,
     /// Messages whose flags changed.
     pub flag_updates: u64,
+    /// Messages expunged on the server, set aside or pruned.
+    pub expunged: u64,
     /// Mailboxes skipped, with why.
     pub skipped: Vec<(String, String)>,
 }
@@ -92,12 +101,15 @@ struct Current {
     condstore: bool,
     modseq: Option<u64>,
     uid_next: Option<u32>,
+    /// EXISTS as of EXAMINE.
+    exists: u32,
     chunks: VecDeque<Vec<u32>>,
     in_flight: usize,
     progress: Option<MailboxProgress>,
     messages: u64,
     bytes: u64,
     flag_updates: u64,
+    expunged: u64,
 }
 
 /// One account's backup; see the [module docs](self).
@@ -112,6 +124,8 @@ pub struct Engine {
     current: Option<Current>,
     outbox: Vec<(Command, Purpose)>,
     report: Report,
+    /// Remove the files of expunged messages instead of setting them aside.
+    prune: bool,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
@@ -132,7 +146,15 @@ impl Engine {
             current: None,
             outbox: Vec::new(),
             report: Report::default(),
+            prune: false,
         }
+    }
+
+    /// With `prune`, messages expunged on the server are removed from the
+    /// backup; without, their files move to the mailbox's `expunged/`.
+    pub fn prune(mut self, prune: bool) -> Engine {
+        self.prune = prune;
+        self
     }
 
     /// Whether everything is done (no command is wanted any more).
@@ -215,6 +237,7 @@ impl Engine {
             Purpose::List => self.listed(done.data),
             Purpose::Select => self.selected(session),
             Purpose::Flags => self.flags(done.data),
+            Purpose::Present => self.present(done.data),
             Purpose::Sizes => self.sizes(done.data),
             Purpose::Chunk(uids) => self.chunk(&uids, done.data),
         }
@@ -280,12 +303,14 @@ impl Engine {
             condstore,
             modseq: None,
             uid_next: None,
+            exists: 0,
             chunks: VecDeque::new(),
             in_flight: 0,
             progress: None,
             messages: 0,
             bytes: 0,
             flag_updates: 0,
+            expunged: 0,
         });
         self.send(Command::Examine { mailbox: name, condstore }, Purpose::Select);
         Ok(())
@@ -318,6 +343,7 @@ impl Engine {
         }
         current.index = current.maildir.index(uid_validity).map_err(io(&current.maildir.dir))?;
         current.uid_next = uid_next;
+        current.exists = exists;
         current.modseq = if current.condstore { modseq } else { None };
         if current.state.last_uid > 0 && exists > 0 {
             let changed_since = match (current.condstore, current.state.highest_modseq) {
@@ -325,7 +351,8 @@ impl Engine {
                 _ => None,
             };
             if changed_since.is_some() && changed_since == current.modseq {
-                // Nothing changed since the last run.
+                // Nothing changed since the last run (an expunge, too,
+                // raises HIGHESTMODSEQ: RFC 7162 3.1.1).
                 return self.ask_sizes(exists);
             }
             let command = Command::Fetch {
@@ -337,7 +364,78 @@ impl Engine {
             self.send(command, Purpose::Flags);
             return Ok(());
         }
+        if exists == 0 {
+            // An empty mailbox: whatever the backup holds was expunged.
+            self.expunge_missing(&HashSet::new())?;
+        }
         self.ask_sizes(exists)
+    }
+
+    /// Asks which of the backed-up UIDs the server still has.
+    fn check_present(&mut self) -> Result<(), Failure> {
+        let current = self.current.as_mut().expect("a mailbox is open");
+        let last = current.state.last_uid;
+        if last == 0 || current.state.messages.is_empty() {
+            let exists = current.exists;
+            return self.ask_sizes(exists);
+        }
+        let criteria = SearchKey::Uid((1..=last).into());
+        self.send(Command::Search { charset: None, criteria, uid: true }, Purpose::Present);
+        Ok(())
+    }
+
+    fn present(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
+        let exists = self.current.as_ref().expect("a mailbox is open").exists;
+        // No more UIDs than messages: a few bytes of `1:4294967295` in an
+        // ESEARCH must not become 16 GiB of numbers.
+        let most = u64::from(exists).max(1 << 20);
+        let mut answered = false;
+        let mut present = HashSet::new();
+        for response in &data {
+            match response {
+                Response::Data(Data::Search(search)) => {
+                    answered = true;
+                    present.extend(search.ids.iter().copied());
+                }
+                Response::Data(Data::ESearch(e)) => {
+                    answered = true;
+                    match &e.all {
+                        Some(all) if all.len() > most => {
+                            return Err(Failure::Imap(Error::Protocol(format!("ESEARCH ALL of {} UIDs", all.len()))))
+                        }
+                        Some(all) => present.extend(all.iter()),
+                        None => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !answered {
+            // Silence is not "every message is gone".
+            return Err(Failure::Imap(Error::Protocol("UID SEARCH completed without a SEARCH response".into())));
+        }
+        self.expunge_missing(&present)?;
+        self.ask_sizes(exists)
+    }
+
+    /// Takes the backed-up messages not in `present` out of the backup: set
+    /// aside in `expunged/`, or removed with `--prune`.
+    fn expunge_missing(&mut self, present: &HashSet<u32>) -> Result<(), Failure> {
+        let prune = self.prune;
+        let current = self.current.as_mut().expect("a mailbox is open");
+        let gone: Vec<u32> = current.state.messages.keys().copied().filter(|uid| !present.contains(uid)).collect();
+        for uid in &gone {
+            let Some(entry) = current.state.messages.remove(uid) else { continue };
+            let file = current.index.remove(uid).unwrap_or(entry.file);
+            let moved = if prune { current.maildir.remove(&file) } else { current.maildir.set_aside(&file) };
+            moved.map_err(io(&current.maildir.dir))?;
+        }
+        if !gone.is_empty() {
+            current.expunged += gone.len() as u64;
+            current.maildir.sync().map_err(io(&current.maildir.dir))?;
+            current.state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
+        }
+        Ok(())
     }
 
     fn ask_sizes(&mut self, exists: u32) -> Result<(), Failure> {
@@ -388,8 +486,7 @@ impl Engine {
             current.maildir.sync().map_err(io(&current.maildir.dir))?;
             current.state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
         }
-        let exists = u32::MAX; // known non-empty: the flags were asked for
-        self.ask_sizes(exists)
+        self.check_present()
     }
 
     fn sizes(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
@@ -489,11 +586,16 @@ impl Engine {
         state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
         let summary = json!({
             "new_messages": current.messages, "new_bytes": current.bytes,
-            "flag_updates": current.flag_updates, "total_messages": state.messages.len(),
-            "dir": current.maildir.dir,
+            "flag_updates": current.flag_updates, "expunged": current.expunged,
+            "total_messages": state.messages.len(), "dir": current.maildir.dir,
         });
+        let expunged = match (current.expunged, self.prune) {
+            (0, _) => String::new(),
+            (n, true) => format!(", {n} expunged on the server (removed)"),
+            (n, false) => format!(", {n} expunged on the server (moved to {EXPUNGED}/)"),
+        };
         let text = format!(
-            "{}{}: {} new ({} bytes), {} flag changes, {} in the backup",
+            "{}{}: {} new ({} bytes), {} flag changes{expunged}, {} in the backup",
             if self.account.is_empty() { String::new() } else { format!("{}: ", self.account) },
             current.name,
             current.messages,
@@ -512,6 +614,7 @@ impl Engine {
         self.report.messages += current.messages;
         self.report.bytes += current.bytes;
         self.report.flag_updates += current.flag_updates;
+        self.report.expunged += current.expunged;
         self.phase = Phase::Next;
         Ok(())
     }

@@ -52,7 +52,7 @@ impl Run {
 }
 
 /// Backs up every account of `file` into `root/<name>`.
-pub fn run(file: &Path, root: &Path, tuning: Tuning, progress: &Progress) -> Result<(), Failure> {
+pub fn run(file: &Path, root: &Path, tuning: Tuning, prune: bool, progress: &Progress) -> Result<(), Failure> {
     let config = config::load(file)?;
     let mut sessions = Sessions::new()?;
     let mut runs = Vec::new();
@@ -80,7 +80,7 @@ pub fn run(file: &Path, root: &Path, tuning: Tuning, progress: &Progress) -> Res
         };
         let id = sessions.connect(&account.host, account.port(), account.mode(), &options)?;
         let dir = root.join(&account.name);
-        let engine = Engine::new(&account.name, &dir, account.mailboxes.clone(), progress.clone(), tuning);
+        let engine = Engine::new(&account.name, &dir, account.mailboxes.clone(), progress.clone(), tuning).prune(prune);
         runs.push(Run {
             account,
             password,
@@ -118,6 +118,7 @@ pub fn run(file: &Path, root: &Path, tuning: Tuning, progress: &Progress) -> Res
             "event": "finished", "action": "backup", "account": run.account.name,
             "ok": error.is_none(), "error": error, "mailboxes": report.mailboxes,
             "new_messages": report.messages, "new_bytes": report.bytes, "flag_updates": report.flag_updates,
+            "expunged": report.expunged,
         }));
         if let Some(e) = run.error.take() {
             eprintln!("imap-cli: account {}: {e}", run.account.name);
