@@ -294,3 +294,28 @@ fn cat_prints_the_message_or_one_part_decoded() {
     let out = cli(&["cat", "cli-cat", &uid.to_string(), "--part", "1.x"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn cat_turns_a_text_part_into_utf8_unless_told() {
+    let mut c = fresh("cli-cat-charset");
+    let body = "--B\n\
+                Content-Type: text/plain; charset=koi8-r\n\
+                Content-Transfer-Encoding: quoted-printable\n\
+                \n\
+                =F0=D2=C9=D7=C5=D4, =CD=C9=D2\n\
+                --B\n\
+                Content-Type: text/plain; charset=x-unknown\n\
+                \n\
+                as is\n\
+                --B--\n";
+    let raw = message(&["Subject: koi8", "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=B"], body);
+    let uid = append(&mut c, "cli-cat-charset", &raw).to_string();
+    c.logout().unwrap();
+    let text = cli(&["cat", "cli-cat-charset", &uid, "--part", "1"]);
+    assert_eq!(ok(&text), "Привет, мир");
+    let bytes = cli(&["cat", "cli-cat-charset", &uid, "--part", "1", "--keep-charset"]);
+    assert_eq!(bytes.stdout, b"\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2");
+    let unknown = cli(&["cat", "cli-cat-charset", &uid, "--part", "2"]);
+    assert_eq!(ok(&unknown), "as is");
+    assert!(stderr(&unknown).contains("unknown charset \"x-unknown\""), "{}", stderr(&unknown));
+}

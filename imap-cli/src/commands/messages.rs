@@ -8,6 +8,7 @@ use crate::failure::Failure;
 use clap::Args;
 use imap_core::client::Client;
 use imap_core::command::{FetchAttr, Section, SeqSet};
+use imap_core::text::{decode_charset, Utf8Writer};
 use imap_core::types::{BodyStructure, Fetch, Flag, IntoStatic};
 use serde_json::json;
 use std::io::Write;
@@ -218,12 +219,51 @@ pub fn parts(client: &mut Client, mailbox: &str, uid: u32, out: &Out) -> Result<
     Ok(())
 }
 
+/// Where `cat` writes: stdout, or stdout through a charset's decoder.
+enum Sink<W: Write> {
+    Bytes(W),
+    Utf8(Utf8Writer<W>),
+}
+
+impl<W: Write> Sink<W> {
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Bytes(mut w) => w.flush(),
+            Sink::Utf8(w) => w.finish().map(drop),
+        }
+    }
+}
+
+impl<W: Write> Write for Sink<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Bytes(w) => w.write(bytes),
+            Sink::Utf8(w) => w.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Bytes(w) => w.flush(),
+            Sink::Utf8(w) => w.flush(),
+        }
+    }
+}
+
 /// `cat`: the message's raw bytes, or one part's content with its transfer
-/// encoding undone, streamed to stdout as it arrives.
-pub fn cat(client: &mut Client, mailbox: &str, uid: u32, part: Option<&[u32]>) -> Result<(), Failure> {
+/// encoding undone and, for a text part in another charset (unless
+/// `keep_charset`), turned into UTF-8; streamed to stdout as it arrives.
+pub fn cat(
+    client: &mut Client,
+    mailbox: &str,
+    uid: u32,
+    part: Option<&[u32]>,
+    keep_charset: bool,
+) -> Result<(), Failure> {
     client.select_folder(mailbox, true)?;
     let stdout = std::io::stdout();
-    let mut sink = std::io::BufWriter::with_capacity(64 << 10, stdout.lock());
+    let out = std::io::BufWriter::with_capacity(64 << 10, stdout.lock());
+    let mut charset = None;
     let (section, encoding) = match part {
         None => (Section::full(), Encoding::Identity),
         Some(number) => {
@@ -242,12 +282,27 @@ pub fn cat(client: &mut Client, mailbox: &str, uid: u32, part: Option<&[u32]>) -
             };
             let encoding =
                 fields.encoding.as_ref().map_or(Encoding::Identity, |e| Encoding::from_name(&e.to_str_lossy()));
+            if found.media_type().0 == "TEXT" && !keep_charset {
+                charset = fields.param_text("charset");
+            }
             (Section { part: number.to_vec(), text: None }, encoding)
         }
     };
-    let mut decoder = Decoder::new(encoding, &mut sink);
+    let charset = charset.filter(|c| !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("us-ascii"));
+    let known = charset.filter(|c| {
+        let known = decode_charset(c, b"").is_some();
+        if !known {
+            eprintln!("imap-cli: unknown charset {c:?}: the part's bytes as they are");
+        }
+        known
+    });
+    let sink = match known {
+        Some(charset) => Sink::Utf8(Utf8Writer::new(&charset, out).expect("a charset decode_charset knows")),
+        None => Sink::Bytes(out),
+    };
+    let mut decoder = Decoder::new(encoding, sink);
     let written = client.fetch_body_to(uid, section, &mut decoder);
-    let finished = decoder.finish().and_then(|sink| sink.flush());
+    let finished = decoder.finish().and_then(Sink::finish);
     // A closed stdout (`imap-cli cat ... | head`) ends the program as
     // `say` does: the error on stderr, exit status 2.
     let closed = |why: String| -> ! {

@@ -149,9 +149,9 @@ pub enum ServerCommand {
         target: String,
     },
     /// Write a message's raw bytes to stdout, or with --part one part's
-    /// content with its transfer encoding (base64, quoted-printable) undone;
-    /// streamed as it arrives, never held whole in memory. --parts lists
-    /// the parts instead.
+    /// content with its transfer encoding (base64, quoted-printable) undone
+    /// and a text part's charset turned into UTF-8; streamed as it arrives,
+    /// never held whole in memory. --parts lists the parts instead.
     Cat {
         /// The mailbox.
         mailbox: String,
@@ -163,6 +163,9 @@ pub enum ServerCommand {
         /// List the parts: number, type, size, encoding, file name (decoded).
         #[arg(long, conflicts_with = "part")]
         parts: bool,
+        /// A text part as its charset has it (by default it is turned into UTF-8).
+        #[arg(long, requires = "part")]
+        keep_charset: bool,
     },
     /// Create a mailbox.
     Mkdir {
@@ -318,7 +321,9 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool, quiet: bool) ->
             messages::copy(&mut client, mailbox, set.expect("parsed above"), target, &out)?
         }
         ServerCommand::Cat { mailbox, uid, parts: true, .. } => messages::parts(&mut client, mailbox, *uid, &out)?,
-        ServerCommand::Cat { mailbox, uid, .. } => messages::cat(&mut client, mailbox, *uid, part.as_deref())?,
+        ServerCommand::Cat { mailbox, uid, keep_charset, .. } => {
+            messages::cat(&mut client, mailbox, *uid, part.as_deref(), *keep_charset)?
+        }
         ServerCommand::Mkdir { mailbox } => {
             client.create_folder(mailbox)?;
             out.print(&serde_json::json!({ "created": mailbox }), || format!("created {mailbox}"));

@@ -1,4 +1,4 @@
-//! Header text for people: RFC 2047 encoded words (`=?KOI8-R?B?...?=` in a
+//! Text for people: RFC 2047 encoded words (`=?KOI8-R?B?...?=` in a
 //! Subject or a display name) and RFC 2231 parameter values (attachment file
 //! names split into `filename*0*`, `filename*1*`, ... with a charset).
 //!
@@ -6,7 +6,8 @@
 //! `*_text` accessors ([`Envelope::subject_text`](crate::types::Envelope::subject_text),
 //! [`Address::name_text`](crate::types::Address::name_text),
 //! [`BodyStructure::filename`](crate::types::BodyStructure::filename)) call.
-//! They take any bytes without panicking and decode what they can: a word in
+//! [`Utf8Writer`] turns a part's text into UTF-8 as it streams. They take any
+//! bytes without panicking and decode what they can: a word in
 //! a charset nobody knows, or whose base64 is broken, stays as it was written.
 //!
 //! ```
@@ -18,8 +19,10 @@
 
 mod charset;
 mod params;
+mod stream;
 mod words;
 
 pub use charset::decode_charset;
 pub use params::decode_param;
+pub use stream::Utf8Writer;
 pub use words::decode_words;
