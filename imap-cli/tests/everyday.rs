@@ -131,6 +131,10 @@ fn flag_adds_removes_and_sets_by_uid_or_search() {
     let json = json_lines(&cli(&["--json", "flag", "cli-flag", &one.to_string(), "--set", "\\Seen"]));
     assert_eq!(json[0]["flags"], serde_json::json!(["\\Seen"]));
     assert_eq!(flags_of(&mut c, "cli-flag", one), ["\\Seen"]);
+    // `--set ''` clears them.
+    ok(&cli(&["flag", "cli-flag", &one.to_string(), "--set", ""]));
+    assert_eq!(flags_of(&mut c, "cli-flag", one), Vec::<String>::new());
+    ok(&cli(&["flag", "cli-flag", &one.to_string(), "--set", "\\Seen"]));
 
     // By search: only the message whose subject matches.
     ok(&cli(&["flag", "cli-flag", "--subject", "flag-two", "--add", "\\Answered"]));
