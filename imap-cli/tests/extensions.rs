@@ -167,7 +167,7 @@ fn thread_prints_the_tree_with_subjects() {
     assert_eq!(json[0]["subject"], "Plans");
     assert_eq!(json[0]["children"][0]["uid"], 3);
     assert_eq!(json[0]["children"][0]["children"][0]["subject"], "Re: Re: Plans");
-    assert_eq!(json[1], serde_json::json!({"uid": 2, "subject": "Lunch", "children": []}));
+    assert_eq!(json[1], serde_json::json!({"uid": 2, "subject": "Lunch", "subject_raw": "Lunch", "children": []}));
 
     // ORDEREDSUBJECT: by base subject, each reply under the first message.
     let text = ok(&cli(&["thread", "cli-ext-thread", "--algorithm", "orderedsubject"]));

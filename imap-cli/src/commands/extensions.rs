@@ -367,7 +367,10 @@ fn esearch_line(e: &ESearch<'_>) -> String {
 #[derive(Serialize)]
 struct ThreadOut {
     uid: Option<u32>,
+    /// Decoded for people.
     subject: Option<String>,
+    /// As the server sent it.
+    subject_raw: Option<serde_json::Value>,
     children: Vec<ThreadOut>,
 }
 
@@ -391,9 +394,12 @@ pub fn thread(client: &mut Client, algorithm: Algorithm, out: &Out) -> Result<()
     if !uids.is_empty() {
         uids.sort_unstable();
         for message in client.fetch(SeqSet::from(&uids[..]), vec![FetchAttr::Uid, FetchAttr::Envelope])? {
-            let subject = message.envelope().and_then(|e| e.subject_text()).map(|s| s.into_owned());
-            if let (Some(uid), Some(subject)) = (message.uid(), subject) {
-                subjects.insert(uid, subject);
+            let Some(envelope) = message.envelope() else { continue };
+            if let (Some(uid), Some(subject), Some(raw)) =
+                (message.uid(), envelope.subject_text(), envelope.subject.as_ref())
+            {
+                let raw = serde_json::to_value(raw).expect("typed values serialize");
+                subjects.insert(uid, (subject.into_owned(), raw));
             }
         }
     }
@@ -408,10 +414,11 @@ pub fn thread(client: &mut Client, algorithm: Algorithm, out: &Out) -> Result<()
     Ok(())
 }
 
-fn tree(node: &ThreadNode, subjects: &HashMap<u32, String>) -> ThreadOut {
+fn tree(node: &ThreadNode, subjects: &HashMap<u32, (String, serde_json::Value)>) -> ThreadOut {
     ThreadOut {
         uid: (node.id != 0).then_some(node.id),
-        subject: subjects.get(&node.id).cloned(),
+        subject: subjects.get(&node.id).map(|s| s.0.clone()),
+        subject_raw: subjects.get(&node.id).map(|s| s.1.clone()),
         children: node.children.iter().map(|c| tree(c, subjects)).collect(),
     }
 }
