@@ -93,12 +93,14 @@ fn word(raw: &[u8], start: usize) -> Option<(&'static Encoding, Vec<u8>, usize)>
     let rest = &rest[charset_end + 1..];
     let (&kind, rest) = rest.split_first()?;
     let rest = rest.strip_prefix(b"?")?;
-    // The encoded text runs to the first `?=`; it holds no white space.
-    let text_end = find(rest, b"?=")?;
-    let text = &rest[..text_end];
-    if text.iter().any(|b| b.is_ascii_whitespace() || *b == b'?' || !b.is_ascii()) {
+    // The encoded text holds no `?` and no white space, and ends at `?=`.
+    // Stopping at the first `?` (or space) keeps a hostile run of `=?`s
+    // from rescanning the rest of the input for each one.
+    let text_end = rest.iter().position(|&b| b == b'?' || b.is_ascii_whitespace() || !b.is_ascii())?;
+    if rest.get(text_end..text_end + 2) != Some(b"?=") {
         return None;
     }
+    let text = &rest[..text_end];
     let bytes = match kind {
         b'B' | b'b' => LENIENT.decode(text).ok()?,
         b'Q' | b'q' => quoted_printable(text)?,
@@ -191,6 +193,18 @@ mod tests {
             ("=?UTF-8?B?w6TD?= =?UTF-8?B?tg==?=", "äö"),
         ] {
             assert_eq!(decode_words(raw.as_bytes()), text, "{raw}");
+        }
+    }
+
+    #[test]
+    fn hostile_runs_take_linear_time() {
+        // Each `=?` starts a word that never ends; a decoder that looks for
+        // `?=` afresh from each would take quadratic time on these.
+        for unit in ["=?utf-8?q?", "=?", "=?a?q?a", "=?utf-8?b?QUFB"] {
+            let raw = unit.repeat(200_000);
+            let started = std::time::Instant::now();
+            assert_eq!(decode_words(raw.as_bytes()), raw);
+            assert!(started.elapsed() < std::time::Duration::from_secs(5), "{unit}: {:?}", started.elapsed());
         }
     }
 
