@@ -423,7 +423,7 @@ fn demo(client: &mut Client, out: &Out) -> Result<(), Failure> {
     out.print(&caps, || format!("Capabilities: {}", caps.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")));
     out.text(|| "Listing mailboxes:".to_owned());
     for entry in client.list_folders("", "*")? {
-        out.print(&entry, || format!("  {}", list_line(&entry)));
+        out.print(&entry_json(&entry), || format!("  {}", list_line(&entry)));
     }
     status(client, "INBOX", out)?;
     client.select_folder("INBOX", true)?;
