@@ -11,16 +11,18 @@
 //! are in `cur/` and fsynced, and the state file is replaced: an interrupted
 //! run loses at most the chunks in flight, which the next run fetches again.
 //!
-//! Messages expunged on the server since the last run are noticed by UID
-//! comparison (`UID SEARCH UID 1:<last>`, unless CONDSTORE says nothing
-//! changed): their files move to the mailbox's `expunged/` directory, or with
-//! `--prune` are removed, and they leave the state file.
+//! Messages expunged on the server since the last run are noticed: with
+//! QRESYNC, EXAMINE names them (`VANISHED (EARLIER)`) together with the flag
+//! changes, and nothing else is asked; otherwise by UID comparison
+//! (`UID SEARCH UID 1:<last>`, unless CONDSTORE says nothing changed). Their
+//! files move to the mailbox's `expunged/` directory, or with `--prune` are
+//! removed, and they leave the state file.
 
 use super::maildir::{self, Entry, Maildir, State, EXPUNGED};
 use super::progress::{MailboxProgress, Progress};
 use crate::failure::Failure;
 use imap_core::command::Section;
-use imap_core::command::{Command, FetchAttr, SearchKey, SeqSet};
+use imap_core::command::{Command, FetchAttr, QResync, SearchKey, SeqSet};
 use imap_core::session::{Completion, Error, Session};
 use imap_core::types::{Data, Fetch, MailboxAttr, Response};
 use serde_json::json;
@@ -49,6 +51,8 @@ impl Default for Tuning {
 /// What a command in flight was for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
+    /// ENABLE QRESYNC.
+    Enable,
     /// LIST of every mailbox.
     List,
     /// EXAMINE of the current mailbox.
@@ -83,6 +87,8 @@ pub struct Report {
 #[derive(Debug, PartialEq, Eq)]
 enum Phase {
     Start,
+    /// LIST every mailbox.
+    List,
     /// A command is in flight whose end says what comes next.
     Waiting,
     /// Open the next mailbox of the queue.
@@ -99,6 +105,8 @@ struct Current {
     /// This tool's files in `cur/` for the state's UIDVALIDITY: UID -> name.
     index: HashMap<u32, String>,
     condstore: bool,
+    /// EXAMINE went with QRESYNC data: its answer holds the changes.
+    resync: bool,
     modseq: Option<u64>,
     uid_next: Option<u32>,
     /// EXISTS as of EXAMINE.
@@ -173,6 +181,14 @@ impl Engine {
             match self.phase {
                 Phase::Start => {
                     fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+                    if session.has_capability("QRESYNC") && !session.is_enabled("QRESYNC") {
+                        self.send(Command::Enable(vec!["QRESYNC".into()]), Purpose::Enable);
+                    } else {
+                        self.phase = Phase::List;
+                        continue;
+                    }
+                }
+                Phase::List => {
                     self.send(
                         Command::List {
                             reference: String::new(),
@@ -234,8 +250,12 @@ impl Engine {
     ) -> Result<(), Failure> {
         let done = result?;
         match purpose {
+            Purpose::Enable => {
+                self.phase = Phase::List;
+                Ok(())
+            }
             Purpose::List => self.listed(done.data),
-            Purpose::Select => self.selected(session),
+            Purpose::Select => self.selected(session, done.data),
             Purpose::Flags => self.flags(done.data),
             Purpose::Present => self.present(done.data),
             Purpose::Sizes => self.sizes(done.data),
@@ -295,12 +315,23 @@ impl Engine {
         let maildir = Maildir::open(dir.clone()).map_err(io(&dir))?;
         let state = State::load(&dir).map_err(io(&dir))?.unwrap_or_else(|| State::new(&name, delimiter, 0));
         let condstore = session.has_capability("CONDSTORE");
+        // QRESYNC needs what the last run saw: UIDVALIDITY and HIGHESTMODSEQ.
+        let resync = match (session.is_enabled("QRESYNC"), state.highest_modseq) {
+            (true, Some(modseq)) if state.uid_validity != 0 && state.last_uid > 0 => Some(QResync {
+                uid_validity: state.uid_validity,
+                modseq,
+                known_uids: Some((1..=state.last_uid).into()),
+                seq_match: None,
+            }),
+            _ => None,
+        };
         self.current = Some(Current {
             name: name.clone(),
             maildir,
             state,
             index: HashMap::new(),
             condstore,
+            resync: resync.is_some(),
             modseq: None,
             uid_next: None,
             exists: 0,
@@ -312,11 +343,15 @@ impl Engine {
             flag_updates: 0,
             expunged: 0,
         });
-        self.send(Command::Examine { mailbox: name, condstore }, Purpose::Select);
+        let command = match resync {
+            Some(qresync) => Command::SelectQResync { mailbox: name, read_only: true, qresync },
+            None => Command::Examine { mailbox: name, condstore },
+        };
+        self.send(command, Purpose::Select);
         Ok(())
     }
 
-    fn selected(&mut self, session: &Session) -> Result<(), Failure> {
+    fn selected(&mut self, session: &Session, data: Vec<Response<'static>>) -> Result<(), Failure> {
         let mailbox = session.mailbox().ok_or_else(|| Error::Protocol("EXAMINE completed without a mailbox".into()))?;
         let (exists, uid_next, modseq) = (mailbox.exists, mailbox.uid_next, mailbox.highest_modseq);
         let uid_validity =
@@ -340,11 +375,46 @@ impl Engine {
             }
             let delimiter = current.state.delimiter;
             current.state = State::new(&current.name, delimiter, uid_validity);
+            // Whatever QRESYNC said was about the old UIDs.
+            current.resync = false;
         }
         current.index = current.maildir.index(uid_validity).map_err(io(&current.maildir.dir))?;
         current.uid_next = uid_next;
         current.exists = exists;
-        current.modseq = if current.condstore { modseq } else { None };
+        current.modseq = if current.condstore || current.resync { modseq } else { None };
+        if current.resync {
+            // EXAMINE's answer held the flag changes and, as VANISHED
+            // (EARLIER), the expunges since the last run: nothing to ask.
+            self.apply_flags(&data)?;
+            let current = self.current.as_mut().expect("a mailbox is open");
+            // Ranges sorted for a binary search each: a server's VANISHED
+            // may list many ranges, the backup many messages.
+            let mut ranges: Vec<(u32, u32)> = data
+                .iter()
+                .filter_map(|r| match r {
+                    Response::Data(Data::Vanished { uids, .. }) => Some(uids.ranges()),
+                    _ => None,
+                })
+                .flatten()
+                .map(|r| r.bounds())
+                .collect();
+            ranges.sort_unstable();
+            // Merged, so that only the last range starting at or below a UID can hold it.
+            let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+            for (lo, hi) in ranges {
+                match merged.last_mut() {
+                    Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                    _ => merged.push((lo, hi)),
+                }
+            }
+            let vanished = |uid: u32| {
+                let after = merged.partition_point(|&(lo, _)| lo <= uid);
+                after > 0 && uid <= merged[after - 1].1
+            };
+            let vanished: Vec<u32> = current.state.messages.keys().copied().filter(|&uid| vanished(uid)).collect();
+            self.remove_gone(&vanished)?;
+            return self.ask_sizes(exists);
+        }
         if current.state.last_uid > 0 && exists > 0 {
             let changed_since = match (current.condstore, current.state.highest_modseq) {
                 (true, Some(m)) => Some(m),
@@ -418,13 +488,19 @@ impl Engine {
         self.ask_sizes(exists)
     }
 
-    /// Takes the backed-up messages not in `present` out of the backup: set
-    /// aside in `expunged/`, or removed with `--prune`.
+    /// Takes the backed-up messages not in `present` out of the backup.
     fn expunge_missing(&mut self, present: &HashSet<u32>) -> Result<(), Failure> {
-        let prune = self.prune;
         let current = self.current.as_mut().expect("a mailbox is open");
         let gone: Vec<u32> = current.state.messages.keys().copied().filter(|uid| !present.contains(uid)).collect();
-        for uid in &gone {
+        self.remove_gone(&gone)
+    }
+
+    /// Takes the messages `gone` out of the backup: set aside in
+    /// `expunged/`, or removed with `--prune`.
+    fn remove_gone(&mut self, gone: &[u32]) -> Result<(), Failure> {
+        let prune = self.prune;
+        let current = self.current.as_mut().expect("a mailbox is open");
+        for uid in gone {
             let Some(entry) = current.state.messages.remove(uid) else { continue };
             let file = current.index.remove(uid).unwrap_or(entry.file);
             let moved = if prune { current.maildir.remove(&file) } else { current.maildir.set_aside(&file) };
@@ -458,8 +534,14 @@ impl Engine {
     }
 
     fn flags(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
+        self.apply_flags(&data)?;
+        self.check_present()
+    }
+
+    /// Renames the files of messages whose flags `data`'s FETCHes changed.
+    fn apply_flags(&mut self, data: &[Response<'static>]) -> Result<(), Failure> {
         let current = self.current.as_mut().expect("a mailbox is open");
-        for fetch in fetches(&data) {
+        for fetch in fetches(data) {
             let (Some(uid), Some(flags)) = (fetch.uid(), fetch.flags()) else { continue };
             let Some(entry) = current.state.messages.get_mut(&uid) else { continue };
             let (letters, keywords) = maildir::split_flags(flags);
@@ -486,7 +568,7 @@ impl Engine {
             current.maildir.sync().map_err(io(&current.maildir.dir))?;
             current.state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
         }
-        self.check_present()
+        Ok(())
     }
 
     fn sizes(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
