@@ -668,7 +668,7 @@ impl Engine {
         state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
         let summary = json!({
             "new_messages": current.messages, "new_bytes": current.bytes,
-            "flag_updates": current.flag_updates, "expunged": current.expunged,
+            "flag_updates": current.flag_updates, "expunged": current.expunged, "qresync": current.resync,
             "total_messages": state.messages.len(), "dir": current.maildir.dir,
         });
         let expunged = match (current.expunged, self.prune) {
