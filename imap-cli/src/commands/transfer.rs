@@ -150,6 +150,44 @@ mod tests {
         }
     }
 
+    /// Quoted-printable as mailers write it: `=XX` for anything not
+    /// printable, soft line breaks every 20 characters.
+    fn quote(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            if i > 0 && i % 20 == 0 {
+                out.extend_from_slice(b"=\r\n");
+            }
+            if (b'!'..=b'~').contains(&b) && b != b'=' {
+                out.push(b);
+            } else {
+                out.extend_from_slice(format!("={b:02X}").as_bytes());
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn base64_of_any_bytes_in_any_pieces(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600), step in 1usize..100) {
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let wrapped: Vec<u8> = encoded.as_bytes().chunks(76).flat_map(|l| l.iter().chain(b"\r\n").copied()).collect();
+            proptest::prop_assert_eq!(decode(Encoding::Base64, &wrapped, step), bytes);
+        }
+
+        #[test]
+        fn quoted_printable_of_any_bytes_in_any_pieces(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300), step in 1usize..50) {
+            proptest::prop_assert_eq!(decode(Encoding::QuotedPrintable, &quote(&bytes), step), bytes);
+        }
+
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300), step in 1usize..50) {
+            let _ = decode(Encoding::Base64, &bytes, step);
+            let _ = decode(Encoding::QuotedPrintable, &bytes, step);
+        }
+    }
+
     #[test]
     fn names() {
         assert_eq!(Encoding::from_name("base64"), Encoding::Base64);
