@@ -688,3 +688,44 @@ fn two_backups_of_one_directory_do_not_run_at_once() {
     assert_eq!(cur(&dir.path().join("bk-lock")).len(), 1);
     assert!(!lock.exists());
 }
+
+/// `imap-cli ARGS > out` run by script(1), whose pseudo-terminal is then its
+/// stderr only; what reached the terminal and what reached stdout.
+fn on_a_terminal(env: &str, args: &[&str], dir: &TempDir) -> (String, String) {
+    let d = dovecot();
+    let out = dir.path().join("stdout.txt");
+    let tty = dir.path().join("tty.txt");
+    let command = format!(
+        "{env} IMAP_PASSWORD=alice-pass {} --host localhost --port {} --ca-file {} --user alice {} > {}",
+        env!("CARGO_BIN_EXE_imap-cli"),
+        d.tls_port,
+        d.ca().display(),
+        args.join(" "),
+        out.display()
+    );
+    let status = Command::new("script").args(["-q", "-e", "-c", &command]).arg(&tty).stdout(Stdio::null()).status();
+    assert!(status.expect("script(1) from util-linux runs").success());
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    (read(&tty), read(&out))
+}
+
+#[test]
+fn progress_goes_to_a_terminal_on_stderr_only() {
+    let _ = fill("bk-progress", 3);
+    let dir = TempDir::new("progress");
+    let to = dir.path().join("b");
+    let args = ["backup", "--to", to.to_str().unwrap(), "--mailbox", "bk-progress"];
+    let (tty, stdout) = on_a_terminal("", &args, &dir);
+    assert!(tty.contains("msgs") && tty.contains("\x1b[36m"), "bars in colour on the terminal: {tty:?}");
+    assert!(stdout.starts_with("bk-progress: 3 new") && !stdout.contains('\x1b'), "{stdout:?}");
+
+    let (tty, _) = on_a_terminal("NO_COLOR=1", &args, &dir);
+    assert!(tty.contains("msgs") && !tty.contains("\x1b[36m"), "bars without colour: {tty:?}");
+    for (env, extra) in [("TERM=dumb", None), ("", Some("--quiet"))] {
+        let mut quiet = args.to_vec();
+        quiet.extend(extra);
+        let (tty, stdout) = on_a_terminal(env, &quiet, &dir);
+        assert!(!tty.contains("msgs"), "{env} {extra:?}: {tty:?}");
+        assert!(stdout.starts_with("bk-progress: 0 new"), "{stdout:?}");
+    }
+}
