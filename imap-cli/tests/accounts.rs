@@ -135,15 +135,25 @@ fn environment_variables_and_password_command() {
 /// decoded initial response holds `auth=Bearer good-token`, answers LIST
 /// with INBOX; the mechanisms it was asked for come back.
 fn token_server(capabilities: &'static str) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+    scripted_server(capabilities, true)
+}
+
+/// [`token_server`], whose greeting leaves out its capabilities unless `in_greeting`.
+fn scripted_server(capabilities: &'static str, in_greeting: bool) -> (u16, std::thread::JoinHandle<Vec<String>>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
         let mut asked = Vec::new();
         let Ok((stream, _)) = listener.accept() else { return asked };
         let mut out = stream.try_clone().unwrap();
-        out.write_all(format!("* OK [CAPABILITY {capabilities}] scripted\r\n").as_bytes()).unwrap();
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
+        let greeting = if in_greeting {
+            format!("* OK [CAPABILITY {capabilities}] scripted\r\n")
+        } else {
+            "* OK scripted\r\n".into()
+        };
+        out.write_all(greeting.as_bytes()).unwrap();
+        let mut lines = BufReader::new(stream).lines();
+        while let Some(Ok(line)) = lines.next() {
             let words: Vec<&str> = line.split(' ').collect();
             let (tag, verb) = (words[0], words.get(1).map_or(String::new(), |v| v.to_ascii_uppercase()));
             let reply = match verb.as_str() {
@@ -151,7 +161,15 @@ fn token_server(capabilities: &'static str) -> (u16, std::thread::JoinHandle<Vec
                 "AUTHENTICATE" => {
                     asked.push(words.get(2).unwrap_or(&"").to_string());
                     use base64::Engine;
-                    let initial = words.get(3).and_then(|w| base64::engine::general_purpose::STANDARD.decode(w).ok());
+                    // Without SASL-IR the response follows a `+`.
+                    let response = match words.get(3) {
+                        Some(w) => w.to_string(),
+                        None => {
+                            out.write_all(b"+ \r\n").unwrap();
+                            lines.next().and_then(Result::ok).unwrap_or_default()
+                        }
+                    };
+                    let initial = base64::engine::general_purpose::STANDARD.decode(response.trim()).ok();
                     let text = String::from_utf8_lossy(&initial.unwrap_or_default()).into_owned();
                     if text.contains("auth=Bearer good-token\u{1}") && text.contains("me@example.com") {
                         format!("{tag} OK authenticated\r\n")
@@ -240,4 +258,42 @@ fn an_account_token_command_is_used() {
     );
     assert!(stdout(&run(&home, &["list"])).contains("INBOX"));
     assert_eq!(server.join().unwrap(), ["OAUTHBEARER"]);
+}
+
+/// `backup --config` with an account that has a token_command: each
+/// account's backup runs on one reactor, which logs in with AUTHENTICATE.
+fn token_backup(test: &str, port: u16) -> Output {
+    let dir = std::env::temp_dir().join(format!("imap-cli-token-backup-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("accounts.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[account]]\nname = \"oauth\"\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"plain\"\n\
+             allow_plaintext_login = true\nuser = \"me@example.com\"\ntoken_command = \"echo good-token\"\nmailboxes = []\n"
+        ),
+    )
+    .unwrap();
+    let out = bare()
+        .args(["backup", "--config", config.to_str().unwrap(), "--to", dir.join("out").to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    out
+}
+
+#[test]
+fn backup_config_logs_in_with_a_token_command() {
+    let (port, server) = token_server("IMAP4rev1 SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER");
+    let out = token_backup("greeting", port);
+    let finished = stdout(&out);
+    assert!(finished.contains("\"event\":\"finished\"") && finished.contains("\"ok\":true"), "{finished}");
+    assert_eq!(server.join().unwrap(), ["OAUTHBEARER"]);
+
+    // Capabilities not in the greeting: asked for first.
+    let (port, server) = scripted_server("IMAP4rev1 AUTH=XOAUTH2", false);
+    let out = token_backup("no-greeting-caps", port);
+    assert!(stdout(&out).contains("\"ok\":true"));
+    assert_eq!(server.join().unwrap(), ["XOAUTH2"]);
 }

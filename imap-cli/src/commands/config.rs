@@ -107,7 +107,10 @@ impl Account {
     /// Runs `password_command` and returns the first line of its output.
     pub fn password(&self) -> Result<String, Failure> {
         let command = self.password_command.as_deref().ok_or_else(|| {
-            Failure::Usage(format!("account {}: no password_command (backup --config needs one)", self.name))
+            Failure::Usage(format!(
+                "account {}: no password_command or token_command (backup --config needs one)",
+                self.name
+            ))
         })?;
         run_secret_command(&format!("account {}: password_command", self.name), command)
     }
