@@ -1,7 +1,7 @@
 //! RFC 5322 3.3 date-times (`Tue, 1 Jul 2003 10:52:37 +0200`), with the
 //! obsolete forms of its section 4.3 and what mailers write besides.
 
-use crate::types::{DateTime, DateTimeError};
+use crate::types::{DateTime, DateTimeError, Envelope};
 
 /// Longest input looked at; a Date: header is about 40 bytes.
 const MAX_LEN: usize = 512;
@@ -49,6 +49,39 @@ pub fn parse_rfc5322(s: &str) -> Result<DateTime, DateTimeError> {
     }
     let small = |n: u32| u8::try_from(n).map_err(|_| DateTimeError::new("out of range"));
     DateTime::new(year, month, small(day)?, small(hour)?, small(minute)?, small(second)?, offset_minutes)
+}
+
+// The methods live here, not in `types`: the typed model sits below this
+// module in the crate's layers and imports nothing above it.
+impl DateTime {
+    /// Decodes an RFC 5322 date-time, as an ENVELOPE's `date` holds it
+    /// (`Tue, 1 Jul 2003 10:52:37 +0200`): see [`parse_rfc5322`] for the
+    /// obsolete forms and zone names it accepts.
+    ///
+    /// ```
+    /// use imap_core::types::DateTime;
+    ///
+    /// let t = DateTime::parse_rfc5322("21 Nov 97 09:55:06 GMT").unwrap();
+    /// assert_eq!(t.to_string(), "1997-11-21T09:55:06+00:00");
+    /// ```
+    pub fn parse_rfc5322(s: &str) -> Result<DateTime, DateTimeError> {
+        parse_rfc5322(s)
+    }
+}
+
+impl Envelope<'_> {
+    /// The `Date:` header as a [`DateTime`], when it reads as an RFC 5322
+    /// date ([`parse_rfc5322`]); [`date`](Envelope::date) keeps the text.
+    ///
+    /// ```
+    /// use imap_core::types::{Envelope, IString};
+    ///
+    /// let envelope = Envelope { date: Some(IString::from("Mon, 7 Dec 2026 05:00:00 +0100")), ..Envelope::default() };
+    /// assert_eq!(envelope.date_time().unwrap().unix_timestamp(), 1_796_616_000);
+    /// ```
+    pub fn date_time(&self) -> Option<DateTime> {
+        parse_rfc5322(self.date.as_ref()?.as_str()?).ok()
+    }
 }
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

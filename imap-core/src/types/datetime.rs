@@ -122,21 +122,6 @@ impl DateTime {
         Ok(DateTime { year, month, day, hour, minute, second, offset_minutes })
     }
 
-    /// Decodes an RFC 5322 date-time, as an ENVELOPE's `date` holds it
-    /// (`Tue, 1 Jul 2003 10:52:37 +0200`): see
-    /// [`dates::parse_rfc5322`](crate::dates::parse_rfc5322) for the
-    /// obsolete forms and zone names it accepts.
-    ///
-    /// ```
-    /// use imap_core::types::DateTime;
-    ///
-    /// let t = DateTime::parse_rfc5322("21 Nov 97 09:55:06 GMT").unwrap();
-    /// assert_eq!(t.to_string(), "1997-11-21T09:55:06+00:00");
-    /// ```
-    pub fn parse_rfc5322(s: &str) -> Result<DateTime, DateTimeError> {
-        crate::dates::parse_rfc5322(s)
-    }
-
     /// Seconds since 1970-01-01T00:00:00Z.
     pub fn unix_timestamp(&self) -> i64 {
         days_from_civil(self.year as i64, self.month as i64, self.day as i64) * 86_400

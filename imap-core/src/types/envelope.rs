@@ -1,12 +1,13 @@
 //! ENVELOPE: a message's header fields, parsed by the server.
 
-use crate::types::{DateTime, IString};
+use crate::types::IString;
 use imap_derive::{FromPair, IntoStatic};
 use std::borrow::Cow;
 
 /// The ENVELOPE of a message (RFC 3501 7.4.2). Strings are as the server
 /// sent them: RFC 2047 encoded words are decoded on request by
-/// [`subject_text`](Envelope::subject_text) and [`Address::name_text`].
+/// [`subject_text`](Envelope::subject_text) and [`Address::name_text`], the
+/// date by `date_time` (in the `dates` module, above this layer).
 /// `Default` is the envelope of a message with none of these fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(grammar = crate::grammar::Rule, rule = "envelope")]
@@ -56,19 +57,6 @@ impl Envelope<'_> {
     /// ```
     pub fn subject_text(&self) -> Option<Cow<'_, str>> {
         self.subject.as_ref().map(|s| crate::text::decode_words(s.as_bytes()))
-    }
-
-    /// The `Date:` header as a [`DateTime`], when it reads as an RFC 5322
-    /// date ([`DateTime::parse_rfc5322`]); [`date`](Envelope::date) keeps the text.
-    ///
-    /// ```
-    /// use imap_core::types::{Envelope, IString};
-    ///
-    /// let envelope = Envelope { date: Some(IString::from("Mon, 7 Dec 2026 05:00:00 +0100")), ..Envelope::default() };
-    /// assert_eq!(envelope.date_time().unwrap().unix_timestamp(), 1_796_616_000);
-    /// ```
-    pub fn date_time(&self) -> Option<DateTime> {
-        DateTime::parse_rfc5322(self.date.as_ref()?.as_str()?).ok()
     }
 }
 
