@@ -22,6 +22,9 @@ if cargo tree -p imap-core --no-default-features -e normal --locked | grep -qE "
     echo "imap-core without the net feature still depends on mio, rustls or flate2" >&2
     exit 1
 fi
+echo "== features: chrono and jiff conversions of dates"
+cargo clippy -p imap-core --features chrono,jiff --all-targets --locked -- -D warnings
+cargo test -p imap-core --features chrono,jiff --lib --locked dates
 echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== tests"

@@ -3,6 +3,9 @@
 //! The layers, bottom up; each imports only those below it (a unit test
 //! checks), and each is usable alone:
 //! - [`utf7`]: mailbox names in modified UTF-7;
+//! - [`text`]: header text for people (RFC 2047 encoded words, RFC 2231
+//!   parameters, every charset of encoding_rs), which the typed model's
+//!   `*_text` accessors call;
 //! - [`wire`]: the framer, which cuts a byte stream into complete responses,
 //!   counting `{N}` literals and enforcing [`wire::Limits`];
 //! - [`grammar`]: `grammar/*.pest` (RFC 3501 section 9 and one file per
@@ -13,6 +16,8 @@
 //!   typed model from the grammar's pairs;
 //! - [`types`]: the typed model (responses, flags, envelopes, body
 //!   structures, dates, mailbox names);
+//! - [`dates`]: RFC 5322 dates (an ENVELOPE's `Date:`) as the model's
+//!   `DateTime`, and with the `chrono` and `jiff` features, conversions;
 //! - [`mod@parse`]: one framed response in, a typed [`Response`] out.
 //!
 //! ```
@@ -114,11 +119,13 @@ pub mod client;
 pub mod command;
 pub mod connection;
 pub mod convert;
+pub mod dates;
 pub mod grammar;
 pub mod parse;
 #[cfg(feature = "net")]
 pub mod reactor;
 pub mod session;
+pub mod text;
 pub mod types;
 pub mod utf7;
 pub mod wire;
@@ -159,10 +166,12 @@ mod layers {
     /// before it (and itself).
     const ORDER: &[&str] = &[
         "utf7",
+        "text",
         "wire",
         "grammar",
         "convert",
         "types",
+        "dates",
         "parse",
         "command",
         "connection",
