@@ -279,7 +279,7 @@ fn namespace_id_enable_quota_acl() {
     assert_eq!(roots, vec!["User quota".to_owned()]);
     assert_eq!(quotas.len(), 1, "{quotas:?}");
     assert_eq!(quotas[0].root, "User quota");
-    let limits: Vec<_> = quotas[0].resources.iter().map(|r| (r.name.as_str(), r.limit)).collect();
+    let limits: Vec<_> = quotas[0].resources.iter().map(|r| (r.name.as_ref(), r.limit)).collect();
     assert_eq!(limits, vec![("STORAGE", 1 << 20)], "1 GiB in KiB");
     let rights = c.my_rights("INBOX").unwrap();
     assert!(rights.contains('l') && rights.contains('r'), "{rights}");

@@ -30,9 +30,7 @@ mod sessions;
 mod stream;
 
 pub use extensions::IDLE_RENEW;
-pub use results::{
-    AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, Resync, ThreadNode, MAX_THREAD_DEPTH,
-};
+pub use results::{AppendUid, CopyUid, Quota, Resync, ThreadNode, MAX_THREAD_DEPTH};
 pub use sessions::{SessionId, Sessions};
 pub use stream::FetchPart;
 

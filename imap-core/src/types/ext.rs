@@ -52,6 +52,14 @@ pub struct NamespaceDescr<'a> {
     pub extensions: Vec<NamespaceExtension<'a>>,
 }
 
+impl NamespaceDescr<'_> {
+    /// The prefix decoded from modified UTF-7 (as mailbox names are):
+    /// `"Entw&APw-rfe/"` is `"Entwürfe/"`.
+    pub fn prefix_text(&self) -> String {
+        crate::utf7::decode_lossy(self.prefix.as_bytes()).into_owned()
+    }
+}
+
 /// A namespace's extension: a name and its values.
 #[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
 #[imap(grammar = crate::grammar::Rule, rule = "namespace_response_extension")]
