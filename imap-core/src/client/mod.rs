@@ -267,7 +267,7 @@ impl Client {
             Event::Completed { tag, result } => self.done.push((tag, result)),
             Event::Unsolicited(response) => {
                 // Bounded: a flood of 1,000,000 untagged responses during one
-                // NOOP took 821 MiB here (tests/faults.rs); drop the oldest.
+                // NOOP took 821 MiB here (tests/faults/faults.rs); drop the oldest.
                 self.unsolicited.push_back(response);
                 while self.unsolicited.len() > self.options.max_unsolicited {
                     self.unsolicited.pop_front();

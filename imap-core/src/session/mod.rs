@@ -351,7 +351,7 @@ impl Session {
 
     /// Queues an unsolicited response, within `max_unsolicited`: a flood of
     /// 1,000,000 small untagged responses, read 2 MiB per reactor turn, made
-    /// this queue alone take ~100 MiB between two drains (tests/faults.rs).
+    /// this queue alone take ~100 MiB between two drains (tests/faults/faults.rs).
     fn push_unsolicited(&mut self, response: Response<'static>) {
         self.events.push_back(Event::Unsolicited(response));
         self.pending_unsolicited += 1;
