@@ -59,6 +59,7 @@ pub enum TlsMode {
 
 /// Settings of a [`Client`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// Certificate verification (on by default, against the system roots).
     pub tls: TlsOptions,
@@ -558,3 +559,12 @@ impl std::error::Error for ConnectFailure {
         Some(&self.error)
     }
 }
+
+with_setters!(ClientOptions {
+    tls: TlsOptions => with_tls,
+    timeouts: Timeouts => with_timeouts,
+    command_timeout: Duration => with_command_timeout,
+    allow_plaintext_login: bool => with_allow_plaintext_login,
+    max_unsolicited: usize => with_max_unsolicited,
+    limits: Limits => with_limits,
+});

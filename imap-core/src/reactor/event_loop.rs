@@ -63,6 +63,7 @@ pub enum Security {
 
 /// Time limits of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Limit on the TCP connect, and separately on each TLS handshake (the one of
     /// implicit TLS, or the one after STARTTLS). Default 30 s.
@@ -149,7 +150,7 @@ impl Shared {
 ///     "127.0.0.1:993".parse().unwrap(),
 ///     Security::Tls { server_name: "localhost".into() },
 ///     Some(tls),
-///     Timeouts { read: Some(Duration::from_secs(60)), ..Timeouts::default() },
+///     Timeouts::default().with_read(Some(Duration::from_secs(60))),
 ///     Hello::default(),
 /// )?;
 /// let deadline = Instant::now() + Duration::from_secs(10);
@@ -610,3 +611,8 @@ fn close<C: Connection>(sh: &mut Shared, registry: &Registry, id: ConnId, e: &mu
     sh.mark_progress(e);
     e.conn.on_closed(error);
 }
+
+with_setters!(Timeouts {
+    connect: Duration => with_connect,
+    read: Option<Duration> => with_read,
+});
