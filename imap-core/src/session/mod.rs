@@ -54,6 +54,7 @@ mod route;
 mod sasl;
 mod state;
 mod submit;
+mod trace;
 mod transport;
 
 pub use error::{Error, IoError};
@@ -85,6 +86,8 @@ struct InFlight {
     collects: Collects,
     /// What its success changes.
     transition: Transition,
+    /// Its arguments are credentials: never traced.
+    secret: bool,
     /// Chunks not yet written: more than one means synchronizing literals.
     chunks: VecDeque<Vec<u8>>,
     /// Untagged data collected so far.
@@ -125,6 +128,8 @@ const IMAP4REV2_INCLUDES: &[&str] = &[
 
 /// A sans-IO IMAP client session; see the [module docs](self).
 pub struct Session {
+    /// This session's number in traces (feature `tracing`).
+    trace_id: u64,
     state: State,
     framer: Framer,
     /// Bytes for the server, not yet written; `out_pos` of them are.
@@ -202,6 +207,7 @@ impl Session {
     /// A session whose framer enforces `limits`.
     pub fn with_limits(limits: Limits) -> Session {
         Session {
+            trace_id: trace::next_session_id(),
             state: State::Greeting,
             framer: Framer::new(limits),
             out: Vec::new(),

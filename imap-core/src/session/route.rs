@@ -2,7 +2,7 @@
 //! unsolicited event), completions matched to their commands by tag, and
 //! the state a successful command leaves behind.
 
-use super::{Completion, Error, Event, InFlight, Session, Sink, State, Streamed};
+use super::{trace, Completion, Error, Event, InFlight, Session, Sink, State, Streamed};
 use crate::command::{Command, SeqSet, Transition};
 use crate::connection::TransportRequest;
 use crate::types::{Code, Condition, Data, Fetch, IntoStatic, Response, Status, Value};
@@ -106,6 +106,9 @@ impl Session {
         let ok = condition.status == Status::Ok;
         if ok {
             self.apply_success(&mut command, &condition);
+            if command.transition != Transition::None {
+                trace::state(self.trace_id, self.phase().name());
+            }
         } else if command.selecting.is_some() {
             // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
             if matches!(self.state, State::Selected(_)) {
@@ -124,6 +127,7 @@ impl Session {
         } else {
             Err(Error::from_status(command.name, condition.status, condition.code, &condition.text))
         };
+        trace::completed(self.trace_id, command.tag.as_str(), command.name, result.is_ok());
         self.events.push_back(Event::Completed { tag: command.tag, result });
         self.pump();
     }
