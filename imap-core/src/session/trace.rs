@@ -62,12 +62,21 @@ mod on {
         tracing::debug!(target: "imap_core::session", session, state, "state");
     }
 
-    /// `bytes` as text: CR and LF dropped at the end, control bytes escaped,
+    /// `bytes` as text: CR and LF dropped at the end, control characters escaped,
     /// cut at [`SHOWN`] characters.
     fn shown(bytes: &[u8]) -> String {
         let text = String::from_utf8_lossy(bytes);
         let text = text.trim_end_matches(['\r', '\n']);
-        let mut out: String = text.chars().take(SHOWN).flat_map(char::escape_debug).collect();
+        // Control characters escaped (a stray CR, a NUL), nothing else: a
+        // backslash or a quote reads as it was on the wire.
+        let mut out = String::new();
+        for c in text.chars().take(SHOWN) {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
         let rest = text.chars().count().saturating_sub(SHOWN);
         if rest > 0 {
             out.push_str(&format!("... <{rest} more characters>"));
@@ -194,7 +203,17 @@ mod tests {
             let tag = s.authenticate(sasl).unwrap();
             s.receive(b"+ \r\n");
             s.receive(format!("{tag} OK [CAPABILITY IMAP4rev1] done\r\n").as_bytes());
+            // With SASL-IR the token travels in the command itself.
+            let mut s = Session::new();
+            s.receive(b"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready\r\n");
+            let sasl = Sasl::XOAuth2 { user: "alice".into(), token: PASSWORD.into() };
+            let tag = s.authenticate(sasl).unwrap();
+            s.receive(format!("{tag} OK done\r\n").as_bytes());
         });
+        let xoauth2 =
+            crate::command::encode::base64(format!("user=alice\x01auth=Bearer {PASSWORD}\x01\x01").as_bytes());
+        assert!(!trace.contains(&xoauth2), "{trace}");
+        assert!(trace.contains("AUTHENTICATE XOAUTH2 <redacted>"), "{trace}");
         assert!(!trace.contains(PASSWORD), "{trace}");
         let plain = crate::command::encode::base64(format!("\0alice\0{PASSWORD}").as_bytes());
         assert!(!trace.contains(&plain), "{trace}");
