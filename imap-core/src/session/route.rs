@@ -7,6 +7,7 @@ use crate::command::{Command, SeqSet, Transition};
 use crate::connection::TransportRequest;
 use crate::types::{Code, Condition, Data, Fetch, IntoStatic, Response, Status, Value};
 use crate::wire::Frame;
+use std::time::Instant;
 
 impl Session {
     pub(super) fn untagged<'s>(&mut self, frame: &Frame<'_>, data: Data<'_>, sink: Option<Sink<'_, 's>>) {
@@ -93,6 +94,10 @@ impl Session {
         if self.idling.as_ref() == Some(&command.tag) {
             self.idling = None;
         }
+        if command.transition == Transition::Idles {
+            // The server answered the DONE: it is alive.
+            self.liveness_deadline = None;
+        }
         if self.renewing.as_ref() == Some(&command.tag) {
             // A renewal: start IDLE again; the caller still sees one IDLE.
             self.renewing = None;
@@ -100,6 +105,8 @@ impl Session {
                 let tag = self.new_tag();
                 let encoded = Command::Idle.encode(tag.as_str(), &self.encode_options()).expect("IDLE encodes");
                 self.enqueue(&Command::Idle, tag, encoded, None);
+                // Its `+` is due as soon as the DONE's answer was.
+                self.liveness_deadline = Instant::now().checked_add(self.idle_answer);
                 return;
             }
         }

@@ -54,6 +54,13 @@ impl Session {
         self.idle_renew = after;
     }
 
+    /// How long the server has to answer a renewal of IDLE before the
+    /// connection is closed with [`Error::Timeout`] (default
+    /// [`IDLE_ANSWER`](super::IDLE_ANSWER)).
+    pub fn set_idle_answer_timeout(&mut self, within: Duration) {
+        self.idle_answer = within;
+    }
+
     /// Renews a long IDLE: DONE now, IDLE again once it completes.
     pub(super) fn renew_idle(&mut self, now: Instant) {
         let due = self.idle_since.is_some_and(|since| now >= since + self.idle_renew);
@@ -61,6 +68,7 @@ impl Session {
             self.out.extend_from_slice(b"DONE\r\n");
             trace::wrote_done(self.trace_id);
             self.renewing = Some(tag);
+            self.liveness_deadline = now.checked_add(self.idle_answer);
         }
     }
 
@@ -268,6 +276,8 @@ impl Session {
         } else if command.transition == Transition::Idles {
             self.idling = Some(tag.clone());
             self.idle_since = Some(Instant::now());
+            // The server answered the renewal: it is alive.
+            self.liveness_deadline = None;
             self.events.push_back(Event::Idling(tag));
             return;
         } else if let Some((sasl, first_pending)) = &mut command.sasl {
