@@ -154,7 +154,7 @@ disable_plaintext_auth = no
 
 # XOAUTH2 / OAUTHBEARER would need an oauth2 passdb (a token introspection
 # endpoint or a local JWT key setup); left out, tests cover PLAIN and LOGIN.
-auth_mechanisms = plain login
+auth_mechanisms = plain login scram-sha-256
 # Tests try wrong passwords on purpose: don't sleep 2 s after each failure.
 # (A failed login still takes ~0.5 s: the auth process flushes its queue of
 # failures on a fixed 500 ms timer that no setting changes.)

@@ -36,7 +36,7 @@ pub use stream::FetchPart;
 
 use crate::command::Command;
 use crate::reactor::{ConnId, Reactor, Security, Timeouts, TlsOptions};
-use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Sasl, Session, Streamed, Tag};
+use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Mechanism, Sasl, Session, Streamed, Tag};
 use crate::types::{Capability, Response};
 use crate::wire::Limits;
 use std::collections::VecDeque;
@@ -479,18 +479,29 @@ impl Client {
         Ok(())
     }
 
-    /// AUTHENTICATE with a SASL mechanism (PLAIN, XOAUTH2, OAUTHBEARER).
-    pub fn authenticate(&mut self, sasl: Sasl) -> Result<(), Error> {
-        if matches!(sasl, Sasl::Plain { .. }) {
-            self.check_plaintext("AUTHENTICATE PLAIN")?;
+    /// AUTHENTICATE with a SASL mechanism: [`Sasl`] (PLAIN, XOAUTH2,
+    /// OAUTHBEARER), [`ScramSha256`](crate::session::ScramSha256), or one of
+    /// your own ([`Mechanism`]). One that reveals its secret (all but SCRAM)
+    /// is refused over a connection without TLS unless
+    /// [`ClientOptions::allow_plaintext_login`].
+    pub fn authenticate(&mut self, mechanism: impl Mechanism + 'static) -> Result<(), Error> {
+        if mechanism.reveals_secret() {
+            self.check_plaintext("AUTHENTICATE")?;
         }
-        let mechanism = format!("AUTH={}", sasl.mechanism());
-        if !self.has_capability(&mechanism)? {
-            return Err(Error::MissingCapability { command: "AUTHENTICATE", capability: sasl.mechanism() });
+        let capability = format!("AUTH={}", mechanism.name());
+        if !self.has_capability(&capability)? {
+            return Err(Error::MissingCapability { command: "AUTHENTICATE", capability: "AUTH=<the mechanism>" });
         }
-        let tag = self.session_mut().authenticate(sasl)?;
+        let tag = self.session_mut().authenticate(mechanism)?;
         self.wait(&tag)?;
         Ok(())
+    }
+
+    /// AUTHENTICATE SCRAM-SHA-256 (RFC 7677): the password does not travel,
+    /// and the server must prove it knows it (else [`Error::Sasl`] and the
+    /// connection is closed).
+    pub fn scram_login(&mut self, user: &str, password: &str) -> Result<(), Error> {
+        self.authenticate(crate::session::ScramSha256::new(user, password))
     }
 
     /// AUTHENTICATE XOAUTH2 with an OAuth 2 access token.

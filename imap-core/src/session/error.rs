@@ -58,6 +58,10 @@ pub enum Error {
         /// The capability it needs.
         capability: &'static str,
     },
+    /// The client gave up an AUTHENTICATE: the server's challenge was
+    /// malformed, or (SCRAM) the server could not prove it knows the
+    /// password. Says why.
+    Sasl(String),
     /// The command could not be encoded (nothing was sent).
     Encode(EncodeError),
     /// A response from the server did not frame or parse.
@@ -179,6 +183,7 @@ impl fmt::Display for Error {
             Error::MissingCapability { command, capability } => {
                 write!(f, "{command} needs the server capability {capability}, which it does not advertise")
             }
+            Error::Sasl(why) => write!(f, "AUTHENTICATE given up: {why}"),
             Error::Encode(e) => write!(f, "cannot encode the command: {e}"),
             Error::Protocol(e) => write!(f, "protocol error: {e}"),
             Error::StartTlsInjection => {

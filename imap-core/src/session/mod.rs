@@ -60,7 +60,9 @@ mod transport;
 pub use error::{Error, IoError};
 pub use event::{Completion, Event, Streamed, Tag};
 pub use extension::{Extension, ExtensionValue};
-pub use sasl::Sasl;
+#[cfg(feature = "scram")]
+pub use sasl::ScramSha256;
+pub use sasl::{Mechanism, Sasl};
 pub use state::{SelectedMailbox, State};
 
 use event::Sink;
@@ -108,11 +110,25 @@ struct InFlight {
     /// (STARTTLS, AUTHENTICATE) or until DONE (IDLE).
     exclusive: bool,
     /// For AUTHENTICATE: the mechanism, for its continuation answers.
-    sasl: Option<(Sasl, bool)>,
+    sasl: Option<SaslExchange>,
     /// For SELECT/EXAMINE: the mailbox being selected.
     selecting: Option<SelectedMailbox>,
     /// For FETCH/STORE: the set, and whether it holds UIDs.
     set: Option<(SeqSet, bool)>,
+}
+
+/// An AUTHENTICATE in flight: its mechanism, whether its first message is
+/// still to go (no SASL-IR), and why the client gave up, if it did.
+struct SaslExchange {
+    mechanism: Box<dyn Mechanism>,
+    first_pending: bool,
+    failed: Option<String>,
+}
+
+impl fmt::Debug for SaslExchange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SaslExchange").field("mechanism", &self.mechanism.name()).finish_non_exhaustive()
+    }
 }
 
 /// The extensions IMAP4rev2 includes (RFC 9051 appendix E).

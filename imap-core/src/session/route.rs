@@ -110,7 +110,14 @@ impl Session {
                 return;
             }
         }
-        let ok = condition.status == Status::Ok;
+        // A SASL exchange the client gave up, or whose end it cannot accept
+        // (SCRAM: the server never proved itself), fails whatever the
+        // server said.
+        let mut sasl_failure = command.sasl.as_mut().and_then(|exchange| exchange.failed.take());
+        if let (None, Some(exchange), Status::Ok) = (&sasl_failure, command.sasl.as_mut(), condition.status) {
+            sasl_failure = exchange.mechanism.finish().err();
+        }
+        let ok = condition.status == Status::Ok && sasl_failure.is_none();
         if ok {
             self.apply_success(&mut command, &condition);
             if command.transition != Transition::None {
@@ -122,7 +129,10 @@ impl Session {
                 self.state = State::Authenticated;
             }
         }
-        let result = if ok {
+        let impostor = sasl_failure.is_some() && condition.status == Status::Ok;
+        let result = if let Some(reason) = sasl_failure {
+            Err(Error::Sasl(reason))
+        } else if ok {
             Ok(Completion {
                 tag: command.tag.clone(),
                 command: command.name,
@@ -135,7 +145,13 @@ impl Session {
             Err(Error::from_status(command.name, condition.status, condition.code, &condition.text))
         };
         trace::completed(self.trace_id, command.tag.as_str(), command.name, result.is_ok());
+        let closing = impostor.then(|| result.clone().err()).flatten();
         self.events.push_back(Event::Completed { tag: command.tag, result });
+        if let Some(error) = closing {
+            // It says the login succeeded, but could not prove who it is:
+            // nothing more goes to it.
+            return self.close(Some(error));
+        }
         self.pump();
     }
 

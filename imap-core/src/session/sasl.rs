@@ -1,5 +1,49 @@
-//! SASL mechanisms for AUTHENTICATE: PLAIN (RFC 4616), XOAUTH2 (Google,
-//! Microsoft) and OAUTHBEARER (RFC 7628).
+//! SASL mechanisms for AUTHENTICATE (RFC 4422): the [`Mechanism`] trait,
+//! which a crate can implement for its own, and the built-in ones: PLAIN
+//! (RFC 4616), XOAUTH2 (Google, Microsoft) and OAUTHBEARER (RFC 7628) as
+//! [`Sasl`], and SCRAM-SHA-256 (RFC 7677) as [`ScramSha256`].
+
+#[cfg(feature = "scram")]
+mod scram;
+#[cfg(feature = "scram")]
+pub use scram::ScramSha256;
+
+/// One SASL exchange, from the client's side. The session sends
+/// [`initial_response`](Mechanism::initial_response) (in the command under
+/// SASL-IR, else after the server's first `+`), then answers each further
+/// challenge with [`respond`](Mechanism::respond); the messages travel in
+/// base64, which the session adds and removes.
+///
+/// Implementations hold credentials: their `Debug` must not print them.
+pub trait Mechanism: Send + std::fmt::Debug {
+    /// The mechanism's name as sent (`PLAIN`, `SCRAM-SHA-256`).
+    fn name(&self) -> &str;
+
+    /// The client's first message.
+    fn initial_response(&mut self) -> Vec<u8>;
+
+    /// The answer to a challenge of the server (decoded). An error ends the
+    /// exchange: the session cancels it (`*`) and the command fails with
+    /// [`Error::Sasl`](super::Error::Sasl) naming this reason (a server
+    /// whose proof does not verify, a malformed challenge).
+    fn respond(&mut self, challenge: &[u8]) -> Result<Vec<u8>, String>;
+
+    /// Called when the server says the exchange succeeded: an error refuses
+    /// that (SCRAM, when the server never sent its proof), failing the
+    /// command with [`Error::Sasl`](super::Error::Sasl) and closing the
+    /// connection. The default accepts.
+    fn finish(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Whether the exchange reveals the secret to whoever reads it (PLAIN's
+    /// password, a bearer token): then it is refused over a connection
+    /// without TLS unless plaintext logins are allowed. The default says
+    /// yes; SCRAM says no.
+    fn reveals_secret(&self) -> bool {
+        true
+    }
+}
 
 /// Credentials for one SASL mechanism.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,15 +113,25 @@ impl Sasl {
             }
         }
     }
+}
 
-    /// The answer to a challenge after the first message. For the OAuth
-    /// mechanisms a challenge there carries an error (JSON); the client
-    /// answers with an empty response (XOAUTH2) or `%x01` (OAUTHBEARER) and
-    /// the server then fails the command with its NO.
-    pub(crate) fn answer_error_challenge(&self) -> Vec<u8> {
-        match self {
+impl Mechanism for Sasl {
+    fn name(&self) -> &str {
+        self.mechanism()
+    }
+
+    fn initial_response(&mut self) -> Vec<u8> {
+        Sasl::initial_response(self)
+    }
+
+    /// For the OAuth mechanisms a challenge after the first message carries
+    /// an error (JSON); the client answers with an empty response (XOAUTH2)
+    /// or `%x01` (OAUTHBEARER) and the server then fails the command with
+    /// its NO. PLAIN expects none, and answers one with nothing.
+    fn respond(&mut self, _challenge: &[u8]) -> Result<Vec<u8>, String> {
+        Ok(match self {
             Sasl::OAuthBearer { .. } => vec![0x01],
             _ => Vec::new(),
-        }
+        })
     }
 }

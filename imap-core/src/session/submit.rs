@@ -2,7 +2,7 @@
 //! encoding it with a tag, and writing it out as pipelining and
 //! continuations allow.
 
-use super::{trace, Error, Event, InFlight, Sasl, SelectedMailbox, Session, Tag};
+use super::{trace, Error, Event, InFlight, Mechanism, SaslExchange, SelectedMailbox, Session, Tag};
 use crate::command::{encode::base64, Command, EncodeOptions, Encoded, Phase, Requires, Spec, Transition};
 use crate::types::IString;
 use std::time::{Duration, Instant};
@@ -18,18 +18,26 @@ impl Session {
         Ok(tag)
     }
 
-    /// Starts AUTHENTICATE with a SASL mechanism; the initial response goes
-    /// in the command when the server has SASL-IR, else after its `+`.
-    pub fn authenticate(&mut self, sasl: Sasl) -> Result<Tag, Error> {
+    /// Starts AUTHENTICATE with a SASL mechanism ([`Sasl`](super::Sasl), or any
+    /// [`Mechanism`]); the initial response goes in the command when the
+    /// server has SASL-IR, else after its `+`.
+    pub fn authenticate(&mut self, mechanism: impl Mechanism + 'static) -> Result<Tag, Error> {
+        self.authenticate_with(Box::new(mechanism))
+    }
+
+    /// [`authenticate`](Session::authenticate) with a boxed mechanism.
+    pub fn authenticate_with(&mut self, mut mechanism: Box<dyn Mechanism>) -> Result<Tag, Error> {
         let with_ir = self.has_capability("SASL-IR");
-        let command = Command::Authenticate {
-            mechanism: sasl.mechanism().to_owned(),
-            initial_response: with_ir.then(|| sasl.initial_response()),
-        };
+        let command = Command::Authenticate { mechanism: mechanism.name().to_owned(), initial_response: None };
         self.check_submit(&command.spec())?;
+        let command = Command::Authenticate {
+            mechanism: mechanism.name().to_owned(),
+            initial_response: with_ir.then(|| mechanism.initial_response()),
+        };
         let tag = self.new_tag();
         let encoded = command.encode(tag.as_str(), &self.encode_options())?;
-        self.enqueue(&command, tag.clone(), encoded, Some((sasl, !with_ir)));
+        let exchange = SaslExchange { mechanism, first_pending: !with_ir, failed: None };
+        self.enqueue(&command, tag.clone(), encoded, Some(exchange));
         Ok(tag)
     }
 
@@ -196,7 +204,7 @@ impl Session {
         Ok(())
     }
 
-    pub(super) fn enqueue(&mut self, command: &Command, tag: Tag, encoded: Encoded, sasl: Option<(Sasl, bool)>) {
+    pub(super) fn enqueue(&mut self, command: &Command, tag: Tag, encoded: Encoded, sasl: Option<SaslExchange>) {
         let spec = command.spec();
         let selecting = match command {
             Command::Select { mailbox, .. } | Command::SelectQResync { mailbox, read_only: false, .. } => {
@@ -280,17 +288,39 @@ impl Session {
             self.liveness_deadline = None;
             self.events.push_back(Event::Idling(tag));
             return;
-        } else if let Some((sasl, first_pending)) = &mut command.sasl {
-            let answer = if *first_pending { sasl.initial_response() } else { sasl.answer_error_challenge() };
-            *first_pending = false;
-            let answer = base64(&answer);
-            self.out.extend_from_slice(answer.as_bytes());
-            self.out.extend_from_slice(b"\r\n");
-            trace::wrote_sasl(self.trace_id, tag.as_str(), answer.len());
+        } else if let Some(exchange) = &mut command.sasl {
+            let answer = if exchange.first_pending {
+                exchange.first_pending = false;
+                Ok(exchange.mechanism.initial_response())
+            } else {
+                base64_decode(text.as_bytes())
+                    .ok_or_else(|| "the server's challenge is not base64".to_owned())
+                    .and_then(|challenge| exchange.mechanism.respond(&challenge))
+            };
+            match answer {
+                Ok(answer) => {
+                    let answer = base64(&answer);
+                    self.out.extend_from_slice(answer.as_bytes());
+                    self.out.extend_from_slice(b"\r\n");
+                    trace::wrote_sasl(self.trace_id, tag.as_str(), answer.len());
+                }
+                Err(reason) => {
+                    // Give up (RFC 3501 6.2.2): the server answers BAD, and
+                    // the command fails with this reason instead.
+                    exchange.failed = Some(reason);
+                    self.out.extend_from_slice(b"*\r\n");
+                    trace::wrote_sasl(self.trace_id, tag.as_str(), 1);
+                }
+            }
             // Further challenges may come until the tagged completion.
             self.awaiting_continuation = Some(tag);
             return;
         }
         self.pump();
     }
+}
+
+fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
 }

@@ -423,3 +423,42 @@ fn the_unsolicited_backlog_limit_at_the_edge_and_one_past() {
     assert_eq!(kept, vec![5, 6, 7]);
     assert_eq!(s.mailbox().unwrap().exists, 7, "the mailbox state saw every response");
 }
+
+/// A server that says OK to SCRAM without proving it knows the password is
+/// an impostor: the command fails and nothing more goes to it.
+#[cfg(feature = "scram")]
+#[test]
+fn scram_without_the_servers_proof_fails_and_closes() {
+    let mut s = greeted("AUTH=SCRAM-SHA-256 SASL-IR");
+    let mechanism = super::ScramSha256::with_nonce("user", "pencil", "rOprNGfwEbeRWgbNEkqO");
+    let tag = s.authenticate(mechanism).unwrap();
+    assert!(written(&mut s).starts_with(&format!("{tag} AUTHENTICATE SCRAM-SHA-256 ")));
+    let server_first = crate::command::encode::base64(
+        b"r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
+    );
+    s.receive(format!("+ {server_first}\r\n").as_bytes());
+    assert!(!written(&mut s).is_empty(), "the proof went out");
+    s.receive(format!("{tag} OK welcome\r\n").as_bytes());
+    let e = events(&mut s);
+    assert!(matches!(&e[0], Event::Completed { result: Err(Error::Sasl(_)), .. }), "{e:?}");
+    assert!(s.is_closed());
+    assert_ne!(s.phase(), Phase::Authenticated);
+}
+
+/// A wrong server signature: the client cancels with `*`.
+#[cfg(feature = "scram")]
+#[test]
+fn scram_with_a_wrong_server_signature_is_cancelled() {
+    let mut s = greeted("AUTH=SCRAM-SHA-256 SASL-IR");
+    let tag = s.authenticate(super::ScramSha256::with_nonce("user", "pencil", "rOprNGfwEbeRWgbNEkqO")).unwrap();
+    written(&mut s);
+    let server_first = crate::command::encode::base64(b"r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
+    s.receive(format!("+ {server_first}\r\n").as_bytes());
+    written(&mut s);
+    let forged = crate::command::encode::base64(b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+    s.receive(format!("+ {forged}\r\n").as_bytes());
+    assert_eq!(written(&mut s), "*\r\n");
+    s.receive(format!("{tag} BAD cancelled\r\n").as_bytes());
+    let e = events(&mut s);
+    assert!(matches!(&e[0], Event::Completed { result: Err(Error::Sasl(why)), .. } if why.contains("verify")), "{e:?}");
+}

@@ -39,6 +39,21 @@ fn fresh(c: &mut Client, name: &str) {
     c.select_folder(name, false).unwrap();
 }
 
+/// SCRAM-SHA-256: the password does not travel, the server proves it
+/// knows it, and even over a connection without TLS it is allowed.
+#[test]
+fn scram_sha_256_logs_in_and_refuses_a_wrong_password() {
+    let plain = ClientOptions::default();
+    let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::None, &plain).unwrap();
+    c.scram_login("alice", "alice-pass").expect("SCRAM login");
+    assert_eq!(c.session().phase(), imap_core::command::Phase::Authenticated);
+    c.select_folder("INBOX", true).unwrap();
+    let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::None, &plain).unwrap();
+    let wrong = c.scram_login("alice", "not-the-password").unwrap_err();
+    assert!(wrong.is_auth_failure() || matches!(wrong, Error::Sasl(_)), "{wrong:?}");
+    assert_ne!(c.session().phase(), imap_core::command::Phase::Authenticated);
+}
+
 #[test]
 fn connect_with_tls_login_and_capabilities() {
     let mut c = alice();

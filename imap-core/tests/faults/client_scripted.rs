@@ -58,10 +58,23 @@ fn decode_base64(s: &str) -> Vec<u8> {
     out
 }
 
+/// The scripted server has no TLS: a bearer token may then go only when
+/// plaintext logins are allowed.
+fn plaintext() -> ClientOptions {
+    ClientOptions::default().with_allow_plaintext_login(true)
+}
+
+#[test]
+fn a_token_is_not_sent_in_clear_unless_allowed() {
+    let (port, _server) = scripted(b"", None);
+    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &ClientOptions::default()).unwrap();
+    assert!(matches!(c.oauth2_login("a@example.com", "tok"), Err(Error::Insecure(_))));
+}
+
 #[test]
 fn xoauth2_sends_the_token_with_sasl_ir() {
     let (port, server) = scripted(b"user=a@example.com\x01auth=Bearer tok\x01\x01", None);
-    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &ClientOptions::default()).unwrap();
+    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &plaintext()).unwrap();
     c.oauth2_login("a@example.com", "tok").unwrap();
     assert!(server.join().unwrap()[0].starts_with("A0001 AUTHENTICATE XOAUTH2 "));
 }
@@ -91,7 +104,7 @@ fn oauthbearer_names_host_and_port() {
             .unwrap();
         ok
     });
-    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &ClientOptions::default()).unwrap();
+    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &plaintext()).unwrap();
     c.oauthbearer_login("a@example.com", "tok").unwrap();
     assert!(server.join().unwrap());
 }
@@ -99,7 +112,7 @@ fn oauthbearer_names_host_and_port() {
 #[test]
 fn an_oauth_error_challenge_is_answered_and_the_no_reported() {
     let (port, server) = scripted(b"", Some("eyJzdGF0dXMiOiI0MDEifQ=="));
-    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &ClientOptions::default()).unwrap();
+    let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &plaintext()).unwrap();
     let err = c.oauth2_login("a@example.com", "expired").unwrap_err();
     assert!(matches!(err, Error::No { command: "AUTHENTICATE", .. }), "{err}");
     assert_eq!(server.join().unwrap()[1], "", "an empty answer to the error challenge");
