@@ -42,11 +42,36 @@ pub struct TlsOptions {
     ca_files: Vec<PathBuf>,
     extra_roots: Vec<CertificateDer<'static>>,
     accept_any: bool,
+    custom: Option<CustomConfig>,
 }
 
 impl Default for TlsOptions {
     fn default() -> Self {
-        TlsOptions { system_roots: true, ca_files: Vec::new(), extra_roots: Vec::new(), accept_any: false }
+        TlsOptions {
+            system_roots: true,
+            ca_files: Vec::new(),
+            extra_roots: Vec::new(),
+            accept_any: false,
+            custom: None,
+        }
+    }
+}
+
+/// A rustls configuration given whole: equal when it is the same one.
+#[derive(Clone)]
+struct CustomConfig(Arc<ClientConfig>);
+
+impl PartialEq for CustomConfig {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for CustomConfig {}
+
+impl fmt::Debug for CustomConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CustomConfig(..)")
     }
 }
 
@@ -54,6 +79,25 @@ impl TlsOptions {
     /// Verification on, against the system roots, with the host name checked.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Uses this rustls configuration as it is, instead of one built from
+    /// the other options: for client certificates, a custom verifier
+    /// (rustls-platform-verifier, certificate pinning), other protocol
+    /// versions or providers. The server name is still checked by whatever
+    /// verifier it holds.
+    ///
+    /// ```
+    /// use imap_core::reactor::TlsOptions;
+    ///
+    /// let mine = TlsOptions::new().client_config()?; // or built with rustls directly
+    /// let options = TlsOptions::new().with_config(mine.clone());
+    /// assert!(std::sync::Arc::ptr_eq(&options.client_config()?, &mine));
+    /// # Ok::<(), imap_core::reactor::TlsError>(())
+    /// ```
+    pub fn with_config(mut self, config: Arc<ClientConfig>) -> Self {
+        self.custom = Some(CustomConfig(config));
+        self
     }
 
     /// Whether to trust the operating system's roots (default `true`).
@@ -106,11 +150,15 @@ impl TlsOptions {
     }
 
     /// Builds the rustls client configuration (TLS 1.2 and 1.3, the `ring`
-    /// provider, no client certificate).
+    /// provider, no client certificate), or gives the one of
+    /// [`with_config`](TlsOptions::with_config).
     ///
     /// Fails when a CA file cannot be read or holds no certificate, or when
     /// verification is on and no root at all could be loaded.
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, TlsError> {
+        if let Some(CustomConfig(config)) = &self.custom {
+            return Ok(config.clone());
+        }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()

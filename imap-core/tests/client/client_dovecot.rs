@@ -54,6 +54,25 @@ fn scram_sha_256_logs_in_and_refuses_a_wrong_password() {
     assert_ne!(c.session().phase(), imap_core::command::Phase::Authenticated);
 }
 
+/// A rustls configuration of the caller's own is used as given: one that
+/// trusts the test CA connects; one that trusts nothing is refused.
+#[test]
+fn a_caller_supplied_rustls_config_is_used() {
+    let trusting = TlsOptions::new().system_roots(false).add_ca_file(dovecot().ca()).client_config().unwrap();
+    let options = ClientOptions::default().with_tls(TlsOptions::new().with_config(trusting));
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let empty = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    let options = ClientOptions::default().with_tls(TlsOptions::new().with_config(std::sync::Arc::new(empty)));
+    let refused = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap_err();
+    assert!(matches!(refused, Error::Tls(_)), "{refused:?}");
+}
+
 #[test]
 fn connect_with_tls_login_and_capabilities() {
     let mut c = alice();
