@@ -209,6 +209,17 @@ pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// The bytes of standard base64 text (SASL challenges), `None` if it is not.
+///
+/// ```
+/// assert_eq!(imap_core::command::encode::base64_decode(b"AHVzZXIAcGFzcw==").unwrap(), b"\0user\0pass");
+/// assert!(imap_core::command::encode::base64_decode(b"not base64!").is_none());
+/// ```
+pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
 /// Builds one command's bytes, splitting at synchronizing literals.
 ///
 /// Used by [`Command::encode`](super::Command::encode); public so that

@@ -3,7 +3,8 @@
 //! continuations allow.
 
 use super::{trace, Error, Event, InFlight, Mechanism, SaslExchange, SelectedMailbox, Session, Tag};
-use crate::command::{encode::base64, Command, EncodeOptions, Encoded, Phase, Requires, Spec, Transition};
+use crate::command::encode::{base64, base64_decode};
+use crate::command::{Command, EncodeOptions, Encoded, Phase, Requires, Spec, Transition};
 use crate::types::IString;
 use std::time::{Duration, Instant};
 
@@ -318,9 +319,4 @@ impl Session {
         }
         self.pump();
     }
-}
-
-fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text).ok()
 }

@@ -157,8 +157,7 @@ impl Mechanism for ScramSha256 {
 }
 
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text).ok()
+    crate::command::encode::base64_decode(text.as_bytes())
 }
 
 #[cfg(test)]
