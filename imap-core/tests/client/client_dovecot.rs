@@ -1,13 +1,7 @@
 //! The blocking Client against a real Dovecot on 127.0.0.1.
 
-/// This file's own Dovecot: its tests assume mailboxes no other file touches.
-mod support {
-    pub use crate::support::dovecot::*;
-
-    pub fn dovecot() -> &'static Dovecot {
-        instance(module_path!())
-    }
-}
+// This file's own Dovecot: its tests assume mailboxes no other file touches.
+crate::support::own_dovecot!();
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, SearchKey, Section, SeqSet};
