@@ -33,13 +33,15 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mailbox = client.select_folder(&settings.mailbox, true)?;
     println!("{}: {} messages", settings.mailbox, mailbox.exists);
 
-    // UIDs (the Client speaks UIDs by default), oldest first: take the last few.
-    let uids = client.search(SearchKey::All)?;
+    // UIDs (the Client speaks UIDs by default); the newest are the highest.
+    let mut uids = client.search(SearchKey::All)?;
+    uids.sort_unstable();
     let latest = &uids[uids.len().saturating_sub(count)..];
     if !latest.is_empty() {
         for message in client.fetch(latest, vec![FetchAttr::Envelope, FetchAttr::Flags])? {
             let Some(envelope) = message.envelope() else { continue };
-            // Strings are bytes as the server sent them; Display is lossy UTF-8.
+            // Strings are bytes as the server sent them (RFC 2047 encoded
+            // words not decoded); Display shows them as lossy UTF-8.
             let subject = envelope.subject.as_ref().map(ToString::to_string).unwrap_or_default();
             let from = envelope.from.first().map(address).unwrap_or_default();
             let flags: Vec<String> = message.flags().unwrap_or_default().iter().map(ToString::to_string).collect();

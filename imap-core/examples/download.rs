@@ -33,7 +33,7 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     let uid = match common::optional("IMAP_UID") {
         Some(uid) => uid.parse()?,
-        None => *client.search(SearchKey::All)?.last().ok_or("the mailbox is empty")?,
+        None => client.search(SearchKey::All)?.into_iter().max().ok_or("the mailbox is empty")?,
     };
 
     // BODY.PEEK[] (the whole message, without setting \Seen), written to the

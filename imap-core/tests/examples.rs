@@ -157,7 +157,10 @@ fn idle_reports_a_message_appended_meanwhile() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    assert!(first.contains("ex-idle: 0 messages; idling"), "{first:?}");
+    if !first.contains("ex-idle: 0 messages; idling") {
+        let output = finish(child, "idle");
+        panic!("idle did not start: {first:?}\n{}", String::from_utf8_lossy(&output.stderr));
+    }
     let mut c = alice();
     c.append("ex-idle", &message("news", "x"), &[], None).unwrap();
     c.logout().unwrap();
