@@ -9,6 +9,7 @@
 #    package too, through [patch]: crates.io does not have them yet) and
 #    nothing else, builds, parses `* 3 EXISTS` and a FETCH ENVELOPE, and
 #    prints what it read; its output is compared with what it must print.
+#    The code of imap-core's README, as packaged, runs as its doctests.
 #
 # Everything is offline: the dependencies come from ~/.cargo/registry (the
 # versions of the workspace's Cargo.lock). The build reuses CARGO_TARGET_DIR
@@ -117,9 +118,16 @@ NIL NIL NIL \"<1@example.org>\"))\r\n";
     }
 }
 EOF
+# The README's code, as the package ships it, compiled against the package
+# (and the parser example run), as doctests of this crate's library.
+cat > "$user/src/lib.rs" <<EOF
+//! imap-core's README, whose code blocks run as doctests.
+#![doc = include_str!("../../imap-core-$core_version/README.md")]
+EOF
 # The workspace's lock file pins the versions the registry cache has.
 cp Cargo.lock "$user/Cargo.lock"
 output="$(cd "$user" && cargo run --offline --quiet)" || die "the crate outside the workspace did not build or run"
+(cd "$user" && cargo test --doc --offline --quiet) || die "the code of imap-core's README does not build against the package"
 expected="exists 3
 fetch 1 uid 7 subject Hello from alice@example.org"
 if [ "$output" != "$expected" ]; then
