@@ -1,19 +1,21 @@
 //! The programs of `examples/`, run as users run them (the binaries cargo
 //! built, settings in environment variables) against this binary's private
-//! Dovecot, and XOAUTH2/OAUTHBEARER against a small server in this file
-//! (the test Dovecot has no OAuth 2 token service).
+//! Dovecot, and XOAUTH2/OAUTHBEARER against a scripted server
+//! (`support/scripted.rs`: the test Dovecot has no OAuth 2 token service).
 //!
 //! `cargo test` builds the examples before it runs any test; a run of this
 //! file alone (`cargo test --test examples`) does not, and then says so
 //! instead of running an old build.
 
+#[path = "support/scripted.rs"]
+mod scripted;
 #[path = "support/dovecot.rs"]
 mod support;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::reactor::TlsOptions;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use scripted::{expect, send, Server, Step};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -241,64 +243,47 @@ fn sans_io_drives_a_session_over_a_std_socket() {
     assert!(err.contains("set IMAP_TLS=plain"), "{err}");
 }
 
-/// A server that greets with XOAUTH2 and OAUTHBEARER, accepts any
-/// AUTHENTICATE, answers EXAMINE with 2 messages and every other command
-/// with OK, and returns the decoded initial responses it got.
-fn oauth_server() -> (u16, std::thread::JoinHandle<Vec<String>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        stream.set_read_timeout(Some(LIMIT)).unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut out = stream;
-        let capabilities = "IMAP4rev1 SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER";
-        write!(out, "* OK [CAPABILITY {capabilities}] ready\r\n").unwrap();
-        let mut tokens = Vec::new();
-        let mut line = String::new();
-        while reader.read_line(&mut line).unwrap() > 0 {
-            let words: Vec<&str> = line.split_whitespace().collect();
-            let (tag, command) = (words[0], words.get(1).map(|c| c.to_ascii_uppercase()).unwrap_or_default());
-            match command.as_str() {
-                "AUTHENTICATE" => {
-                    let initial = words.get(3).expect("an initial response (SASL-IR)");
-                    tokens.push(String::from_utf8(decode_base64(initial)).unwrap());
-                    write!(out, "{tag} OK [CAPABILITY {capabilities}] authenticated\r\n").unwrap();
-                }
-                "CAPABILITY" => write!(out, "* CAPABILITY {capabilities}\r\n{tag} OK done\r\n").unwrap(),
-                "EXAMINE" => write!(out, "* 2 EXISTS\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-ONLY] done\r\n").unwrap(),
-                "LOGOUT" => {
-                    write!(out, "* BYE bye\r\n{tag} OK done\r\n").unwrap();
-                    break;
-                }
-                _ => write!(out, "{tag} OK done\r\n").unwrap(),
-            }
-            line.clear();
-        }
-        tokens
-    });
-    (port, server)
+/// The script of a server that offers XOAUTH2 and OAUTHBEARER with
+/// SASL-IR, accepts the AUTHENTICATE `mechanism`, has 2 messages in INBOX,
+/// and logs out: the example must send exactly these commands.
+fn oauth_script(mechanism: &'static str) -> Vec<Step> {
+    let capabilities = "IMAP4rev1 SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER";
+    vec![
+        send(format!("* OK [CAPABILITY {capabilities}] ready\r\n")),
+        expect(mechanism),
+        send(format!("{{tag}} OK [CAPABILITY {capabilities}] authenticated\r\n")),
+        expect("EXAMINE INBOX"),
+        send("* 2 EXISTS\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-ONLY] done\r\n"),
+        expect("LOGOUT"),
+        send("* BYE bye\r\n{tag} OK done\r\n"),
+        Step::Close,
+    ]
 }
 
-fn decode_base64(s: &str) -> Vec<u8> {
+/// The decoded initial response of the AUTHENTICATE the server got.
+fn initial_response(server: Server) -> String {
+    let transcript = server.join();
+    assert!(transcript.error.is_none(), "{transcript:?}");
+    let initial = transcript.received[0].split(' ').nth(3).expect("an initial response (SASL-IR)");
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s).expect("base64")
+    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(initial).unwrap()).unwrap()
 }
 
 #[test]
 fn oauth2_sends_the_token_of_a_command_or_the_environment() {
-    let (port, server) = oauth_server();
+    let server = Server::start(oauth_script("AUTHENTICATE XOAUTH2 "));
     let env = [
-        ("IMAP_PORT", port.to_string()),
+        ("IMAP_PORT", server.port.to_string()),
         ("IMAP_TLS", "plain".to_owned()),
         ("IMAP_USER", "a@example.com".to_owned()),
         ("IMAP_OAUTH_TOKEN_COMMAND", "echo tok-from-command".to_owned()),
     ];
     let out = run("oauth2", &env, &[]);
     assert_eq!(out, "authenticated as a@example.com\nINBOX: 2 messages\n");
-    assert_eq!(server.join().unwrap(), vec!["user=a@example.com\x01auth=Bearer tok-from-command\x01\x01"]);
+    assert_eq!(initial_response(server), "user=a@example.com\x01auth=Bearer tok-from-command\x01\x01");
 
-    let (port, server) = oauth_server();
+    let server = Server::start(oauth_script("AUTHENTICATE OAUTHBEARER "));
+    let port = server.port;
     let env = [
         ("IMAP_PORT", port.to_string()),
         ("IMAP_TLS", "plain".to_owned()),
@@ -309,7 +294,7 @@ fn oauth2_sends_the_token_of_a_command_or_the_environment() {
     let out = run("oauth2", &env, &[]);
     assert!(out.starts_with("authenticated as a@example.com\n"), "{out}");
     let expected = format!("n,a=a@example.com,\x01host=127.0.0.1\x01port={port}\x01auth=Bearer tok-from-env\x01\x01");
-    assert_eq!(server.join().unwrap(), vec![expected]);
+    assert_eq!(initial_response(server), expected);
 
     // A token command that fails stops before connecting.
     let env = [("IMAP_USER", "a@example.com".to_owned()), ("IMAP_OAUTH_TOKEN_COMMAND", "exit 3".to_owned())];
