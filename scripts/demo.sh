@@ -193,6 +193,8 @@ else
     [[ "$TLS" -eq 0 ]] || security=(--tls)
     ca=()
     [[ -z "$CAFILE" ]] || ca=(--ca-file "$CAFILE")
-    IMAP_PASSWORD="$DEMO_PASSWORD" "$REPO_DIR/target/debug/imap-cli" --host "$HOST" --port "$PORT" \
+    # imap-cli has no default server: the demo always names its own. The
+    # binary is where cargo put it (CARGO_TARGET_DIR, when set).
+    IMAP_PASSWORD="$DEMO_PASSWORD" "${CARGO_TARGET_DIR:-$REPO_DIR/target}/debug/imap-cli" --host "$HOST" --port "$PORT" \
         "${security[@]}" "${ca[@]}" --user "$DEMO_USER" demo
 fi

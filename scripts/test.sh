@@ -16,6 +16,15 @@ echo "== rustfmt"
 cargo fmt --all -- --check
 echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== features: the parser, model and session build without the net feature (no mio, rustls, flate2)"
+cargo clippy -p imap-core --no-default-features --features serde --lib --locked -- -D warnings
+if cargo tree -p imap-core --no-default-features -e normal --locked | grep -qE "^.*(mio|rustls|flate2) v"; then
+    echo "imap-core without the net feature still depends on mio, rustls or flate2" >&2
+    exit 1
+fi
+echo "== features: chrono and jiff conversions of dates"
+cargo clippy -p imap-core --features chrono,jiff --all-targets --locked -- -D warnings
+cargo test -p imap-core --features chrono,jiff --lib --locked dates
 echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== tests"

@@ -39,8 +39,8 @@ impl Failure {
             Error::Tls(_) | Error::StartTlsInjection => TLS,
             Error::Timeout => TIMEOUT,
             Error::Insecure(_) => LOGIN,
-            Error::No { command, .. } | Error::Bad { command, .. } if is_login(command) => LOGIN,
-            Error::MissingCapability { command, .. } if is_login(command) => LOGIN,
+            error if error.is_auth_failure() => LOGIN,
+            Error::Bad { command, .. } | Error::MissingCapability { command, .. } if is_login(command) => LOGIN,
             Error::No { .. } | Error::Bad { .. } => REFUSED,
             _ => OTHER,
         }
@@ -79,8 +79,9 @@ mod tests {
         assert_eq!(no("AUTHENTICATE").exit_code(), LOGIN);
         assert_eq!(no("SELECT").exit_code(), REFUSED);
         assert_eq!(Failure::Imap(Error::Insecure("LOGIN")).exit_code(), LOGIN);
-        assert_eq!(Failure::Imap(Error::Connect(String::new())).exit_code(), CONNECT);
-        assert_eq!(Failure::Imap(Error::Tls(String::new())).exit_code(), TLS);
+        let io = |kind| std::io::Error::new(kind, "test").into();
+        assert_eq!(Failure::Imap(Error::Connect(io(std::io::ErrorKind::ConnectionRefused))).exit_code(), CONNECT);
+        assert_eq!(Failure::Imap(Error::Tls(io(std::io::ErrorKind::InvalidData))).exit_code(), TLS);
         assert_eq!(Failure::Imap(Error::Timeout).exit_code(), TIMEOUT);
         assert_eq!(Failure::Imap(Error::Closed(String::new())).exit_code(), OTHER);
         assert_eq!(Failure::Usage(String::new()).exit_code(), USAGE);

@@ -7,18 +7,52 @@
 mod commands;
 mod failure;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// What `imap-cli --help` says after the one-line summary.
 const LONG_ABOUT: &str = "\
 An IMAP client on the command line.
 
+The server: --host, else $IMAP_HOST, else the account (--account NAME, or the
+default one) of the accounts file $XDG_CONFIG_HOME/imap-cli/config.toml
+(~/.config/imap-cli/config.toml). There is no built-in server. Likewise
+--port/$IMAP_PORT and --user/$IMAP_USER. For example:
+
+  default_account = \"work\"
+
+  [[account]]
+  name = \"work\"
+  host = \"imap.example.com\"
+  user = \"me@example.com\"
+  password_command = \"pass show mail/work\"   # first line of its output
+
+  [[account]]
+  name = \"gmail\"
+  host = \"imap.gmail.com\"
+  user = \"me@gmail.com\"
+  token_command = \"oauth2-token gmail\"       # an OAuth2 access token
+  # also: port, security = \"tls\" | \"starttls\" | \"plain\", ca_file
+
 Connects with implicit TLS to port 993 unless told otherwise (--starttls or
 --plain: port 143), verifying the server's certificate against the system roots
-and --ca-file. With --user it logs in; the password comes from the environment
-variable IMAP_PASSWORD or, when that is unset and stdin is a terminal, from a
-prompt that does not echo. --json prints one JSON object per line.
+and --ca-file. With a user it logs in: with an OAuth2 token from
+--token-command (AUTHENTICATE OAUTHBEARER or XOAUTH2, whichever the server
+offers), or a password from --password-command, $IMAP_PASSWORD, the account's
+token_command or password_command, or, when stdin is a terminal, a prompt that
+does not echo. --json prints one JSON object per line.
+
+A day's use:
+  imap-cli list
+  imap-cli fetch INBOX                      # the latest 20 messages
+  imap-cli cat INBOX 4182 | less            # one message, raw
+  imap-cli cat INBOX 4182 --parts           # its parts; then --part 2 > file.pdf
+  imap-cli flag INBOX 4182 --add '\\Seen'
+  imap-cli delete INBOX --from newsletter@example.com
+
+Progress goes to stderr, only when it is a terminal (not with --quiet or
+TERM=dumb; no colours with NO_COLOR). `imap-cli completions bash` prints shell
+completions, `imap-cli man` a man page.
 
 Exit status:
   0  success
@@ -39,6 +73,9 @@ struct Cli {
     /// Print results as JSON lines.
     #[arg(long, global = true)]
     json: bool,
+    /// No progress bars or notes on stderr (errors still go there).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(flatten)]
     server: commands::connect::Server,
     #[command(subcommand)]
@@ -71,6 +108,13 @@ enum Command {
     Restore(commands::backup::RestoreArgs),
     #[command(flatten)]
     Server(commands::server::ServerCommand),
+    /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `imap-cli man > imap-cli.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -83,9 +127,31 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Command::Parse { file } => commands::parse::run(file.as_deref()),
-        Command::Server(command) => finish(commands::server::run(&cli.server, command, cli.json)),
-        Command::Backup(args) => finish(commands::backup::backup(&cli.server, args, cli.json)),
-        Command::Restore(args) => finish(commands::backup::restore(&cli.server, args, cli.json)),
+        Command::Server(command) => finish(commands::server::run(&cli.server, command, cli.json, cli.quiet)),
+        Command::Backup(args) => finish(commands::backup::backup(&cli.server, args, cli.json, cli.quiet)),
+        Command::Restore(args) => finish(commands::backup::restore(&cli.server, args, cli.json, cli.quiet)),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "imap-cli", &mut out);
+            write_out(&out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => write_out(&out),
+                Err(e) => finish(Err(failure::Failure::Usage(format!("cannot render the man page: {e}")))),
+            }
+        }
+    }
+}
+
+/// Writes generated text to stdout (status 2 if that fails, as for any output).
+fn write_out(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => finish(Err(failure::Failure::Usage(format!("cannot write the output: {e}")))),
     }
 }
 

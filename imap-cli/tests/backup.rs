@@ -593,3 +593,139 @@ mailboxes = ["bk-multi-bob"]
     assert_eq!(out.status.code(), Some(5), "{out:?}");
     assert_eq!(cur(&dir.path().join("out2").join("alice").join("bk-multi")).len(), 12);
 }
+
+/// The file names in `dir`'s `expunged/`.
+fn expunged(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("expunged")) else { return Vec::new() };
+    let mut names: Vec<String> = entries.map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn messages_expunged_on_the_server_move_aside_or_are_pruned() {
+    let mut c = fill("bk-expunge", 4);
+    let dir = TempDir::new("expunge");
+    let mbox = dir.path().join("bk-expunge");
+    let backup = |extra: &[&str]| {
+        let mut args = vec!["backup", "--to", dir.str(), "--mailbox", "bk-expunge", "--json"];
+        args.extend_from_slice(extra);
+        events(&cli("alice", &args))
+    };
+    assert_eq!(done(&backup(&[]), "bk-expunge")["new_messages"], 4);
+    c.select_folder("bk-expunge", false).unwrap();
+    let uids = c.search(imap_core::command::SearchKey::All).unwrap();
+    let expunge = |c: &mut Client, uid: u32| {
+        c.add_flags(uid, &[Flag::Deleted]).unwrap();
+        c.uid_expunge(uid).unwrap();
+    };
+
+    // One gone: its file moves to expunged/, the others stay.
+    expunge(&mut c, uids[0]);
+    let ev = backup(&[]);
+    assert_eq!(done(&ev, "bk-expunge")["expunged"], 1, "{ev:?}");
+    // Dovecot offers QRESYNC: EXAMINE itself named the expunged UID.
+    assert_eq!(done(&ev, "bk-expunge")["qresync"], true, "{ev:?}");
+    assert_eq!(done(&ev, "bk-expunge")["total_messages"], 3, "{ev:?}");
+    let aside = expunged(&mbox);
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(aside[0].contains(&format!("_{}.imapcli", uids[0])), "{aside:?}");
+    assert_eq!(cur(&mbox).len(), 3);
+    assert!(state(&mbox)["messages"].get(uids[0].to_string()).is_none());
+    // Nothing more gone: nothing more moves.
+    assert_eq!(done(&backup(&[]), "bk-expunge")["expunged"], 0);
+
+    // With --prune the file goes for good.
+    expunge(&mut c, uids[1]);
+    let ev = backup(&["--prune"]);
+    assert_eq!(done(&ev, "bk-expunge")["expunged"], 1, "{ev:?}");
+    assert_eq!(expunged(&mbox).len(), 1);
+    assert_eq!(cur(&mbox).len(), 2);
+
+    // Without HIGHESTMODSEQ in the state: no QRESYNC and no CONDSTORE
+    // shortcut, the UID comparison (UID SEARCH) finds it.
+    let mut s = state(&mbox);
+    s["highest_modseq"] = Value::Null;
+    write_state(&mbox, &s);
+    expunge(&mut c, uids[2]);
+    let ev = backup(&[]);
+    assert_eq!(done(&ev, "bk-expunge")["expunged"], 1, "{ev:?}");
+    assert_eq!(done(&ev, "bk-expunge")["qresync"], false, "{ev:?}");
+    assert_eq!(expunged(&mbox).len(), 2);
+    assert_eq!(cur(&mbox).len(), 1);
+
+    // The mailbox emptied: the last copy is set aside too.
+    expunge(&mut c, uids[3]);
+    let ev = backup(&[]);
+    assert_eq!(done(&ev, "bk-expunge")["expunged"], 1, "{ev:?}");
+    assert_eq!(expunged(&mbox).len(), 3);
+    assert!(cur(&mbox).is_empty());
+    let text = ok(&cli("alice", &["backup", "--to", dir.str(), "--mailbox", "bk-expunge"]));
+    assert!(text.contains("0 in the backup"), "{text}");
+}
+
+#[test]
+fn two_backups_of_one_directory_do_not_run_at_once() {
+    let _ = fill("bk-lock", 1);
+    let dir = TempDir::new("lock");
+    let lock = dir.path().join(".imap-cli-backup.lock");
+    // A live process holds it: this test's own.
+    std::fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
+    let out = cli("alice", &["backup", "--to", dir.str(), "--mailbox", "bk-lock"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(why.contains(&format!("another backup is running there (process {}", std::process::id())), "{why}");
+    assert!(!dir.path().join("bk-lock").exists());
+
+    // A lock whose process is gone is taken over, and removed at the end.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    std::fs::write(&lock, format!("{pid}\n")).unwrap();
+    let out = cli("alice", &["backup", "--to", dir.str(), "--mailbox", "bk-lock"]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("taking over a lock"), "{out:?}");
+    assert_eq!(cur(&dir.path().join("bk-lock")).len(), 1);
+    assert!(!lock.exists());
+}
+
+/// `imap-cli ARGS > out` run by script(1), whose pseudo-terminal is then its
+/// stderr only; what reached the terminal and what reached stdout.
+fn on_a_terminal(env: &str, args: &[&str], dir: &TempDir) -> (String, String) {
+    let d = dovecot();
+    let out = dir.path().join("stdout.txt");
+    let tty = dir.path().join("tty.txt");
+    let command = format!(
+        "{env} IMAP_PASSWORD=alice-pass {} --host localhost --port {} --ca-file {} --user alice {} > {}",
+        env!("CARGO_BIN_EXE_imap-cli"),
+        d.tls_port,
+        d.ca().display(),
+        args.join(" "),
+        out.display()
+    );
+    let status = Command::new("script").args(["-q", "-e", "-c", &command]).arg(&tty).stdout(Stdio::null()).status();
+    assert!(status.expect("script(1) from util-linux runs").success());
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    (read(&tty), read(&out))
+}
+
+#[test]
+fn progress_goes_to_a_terminal_on_stderr_only() {
+    let _ = fill("bk-progress", 3);
+    let dir = TempDir::new("progress");
+    let to = dir.path().join("b");
+    let args = ["backup", "--to", to.to_str().unwrap(), "--mailbox", "bk-progress"];
+    let (tty, stdout) = on_a_terminal("", &args, &dir);
+    assert!(tty.contains("msgs") && tty.contains("\x1b[36m"), "bars in colour on the terminal: {tty:?}");
+    assert!(stdout.starts_with("bk-progress: 3 new") && !stdout.contains('\x1b'), "{stdout:?}");
+
+    let (tty, _) = on_a_terminal("NO_COLOR=1", &args, &dir);
+    assert!(tty.contains("msgs") && !tty.contains("\x1b[36m"), "bars without colour: {tty:?}");
+    for (env, extra) in [("TERM=dumb", None), ("", Some("--quiet"))] {
+        let mut quiet = args.to_vec();
+        quiet.extend(extra);
+        let (tty, stdout) = on_a_terminal(env, &quiet, &dir);
+        assert!(!tty.contains("msgs"), "{env} {extra:?}: {tty:?}");
+        assert!(stdout.starts_with("bk-progress: 0 new"), "{stdout:?}");
+    }
+}

@@ -113,7 +113,7 @@ fn list_with_special_use_and_status() {
     assert!(text.lines().any(|l| l == format!("{:<30}/ Sent", "\\Sent")), "{text}");
     assert!(text.lines().any(|l| l == format!("{:<30}/ Trash", "\\Trash")), "{text}");
     let json = json_lines(&cli(&["--json", "list", "--special-use", "--status", "Drafts"]));
-    assert_eq!(json[0]["attributes"], serde_json::json!(["drafts"]), "{json:?}");
+    assert_eq!(json[0]["attributes"], serde_json::json!(["\\Drafts"]), "{json:?}");
     assert!(json[0]["status"].is_array(), "{json:?}");
     let text = ok(&cli(&["list", "--special-use", "--status", "Junk"]));
     assert_eq!(text.trim_end(), format!("{:<30}/ Junk  messages=0 unseen=0", "\\Junk"));
@@ -167,7 +167,7 @@ fn thread_prints_the_tree_with_subjects() {
     assert_eq!(json[0]["subject"], "Plans");
     assert_eq!(json[0]["children"][0]["uid"], 3);
     assert_eq!(json[0]["children"][0]["children"][0]["subject"], "Re: Re: Plans");
-    assert_eq!(json[1], serde_json::json!({"uid": 2, "subject": "Lunch", "children": []}));
+    assert_eq!(json[1], serde_json::json!({"uid": 2, "subject": "Lunch", "subject_raw": "Lunch", "children": []}));
 
     // ORDEREDSUBJECT: by base subject, each reply under the first message.
     let text = ok(&cli(&["thread", "cli-ext-thread", "--algorithm", "orderedsubject"]));

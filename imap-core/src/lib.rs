@@ -1,17 +1,24 @@
 //! An IMAP client library: every server response as a typed value.
 //!
-//! The layers, bottom up (each usable alone):
+//! The layers, bottom up; each imports only those below it (a unit test
+//! checks), and each is usable alone:
+//! - [`utf7`]: mailbox names in modified UTF-7;
+//! - [`text`]: header text for people (RFC 2047 encoded words, RFC 2231
+//!   parameters, every charset of encoding_rs), which the typed model's
+//!   `*_text` accessors call;
 //! - [`wire`]: the framer, which cuts a byte stream into complete responses,
 //!   counting `{N}` literals and enforcing [`wire::Limits`];
 //! - [`grammar`]: `grammar/*.pest` (RFC 3501 section 9 and one file per
 //!   extension) compiled by imap-derive into a recognizer that writes the
 //!   parse as a flat tree, with pest's parser of the same text as the
 //!   reference;
-//! - [`mod@parse`]: one framed response in, a typed [`Response`] out;
-//! - [`types`]: the typed model (responses, flags, envelopes, body
-//!   structures, dates, mailbox names decoded from modified UTF-7 by [`utf7`]);
 //! - [`convert`]: the runtime behind `#[derive(FromPair)]`, which builds the
-//!   typed model from the grammar's pairs.
+//!   typed model from the grammar's pairs;
+//! - [`types`]: the typed model (responses, flags, envelopes, body
+//!   structures, dates, mailbox names);
+//! - [`dates`]: RFC 5322 dates (an ENVELOPE's `Date:`) as the model's
+//!   `DateTime`, and with the `chrono` and `jiff` features, conversions;
+//! - [`mod@parse`]: one framed response in, a typed [`Response`] out.
 //!
 //! ```
 //! use imap_core::types::{Data, FetchItem, Response};
@@ -28,8 +35,18 @@
 //! ```
 //!
 //! On top of these: [`command`] (typed commands, one string encoder),
-//! [`session`] (the sans-IO state machine), [`reactor`] (mio + rustls, many
-//! connections on one thread) and [`client`] (the blocking `Client`).
+//! [`connection`] (the contract between a sans-IO endpoint and what drives
+//! it), [`session`] (the sans-IO state machine: no socket, no clock of its
+//! own), [`reactor`] (mio + rustls, many connections on one thread) and
+//! [`client`] (the blocking `Client`).
+//!
+//! # Features
+//!
+//! - `net` (default): [`reactor`] and [`client`], with mio, rustls and
+//!   flate2. Without it the crate is the parser, the typed model, the
+//!   commands and the sans-IO [`session::Session`], with no I/O dependency:
+//!   drive a session over any transport through [`connection::Connection`].
+//! - `serde`: `Serialize` for the typed model (off by default).
 //!
 //! # Extending the grammar
 //!
@@ -97,18 +114,28 @@
 // The derive writes `::imap_core::...` paths; this makes them resolve here too.
 extern crate self as imap_core;
 
+#[cfg(feature = "net")]
 pub mod client;
 pub mod command;
+pub mod connection;
 pub mod convert;
+pub mod dates;
 pub mod grammar;
 pub mod parse;
+#[cfg(feature = "net")]
 pub mod reactor;
 pub mod session;
+pub mod text;
 pub mod types;
 pub mod utf7;
 pub mod wire;
 
+// The curated root: what most programs name.
+#[cfg(feature = "net")]
+pub use client::{Client, ClientOptions, TlsMode};
+pub use command::Command;
 pub use parse::{parse, ParseError};
+pub use session::{Error, Session};
 
 /// Declares a parser for the core IMAP grammar plus extension rules: the
 /// generated recognizer ([`grammar::Grammar`]) and pest's reference parser
@@ -132,3 +159,68 @@ pub mod __private {
     pub use imap_derive::parser;
 }
 pub use types::Response;
+
+#[cfg(test)]
+mod layers {
+    /// The modules from the bottom layer up: each may import only those
+    /// before it (and itself).
+    const ORDER: &[&str] = &[
+        "utf7",
+        "text",
+        "wire",
+        "grammar",
+        "convert",
+        "types",
+        "dates",
+        "parse",
+        "command",
+        "connection",
+        "session",
+        "reactor",
+        "client",
+    ];
+
+    /// Every `crate::x` a module's code names (comments aside) is below it,
+    /// so each layer builds and makes sense without those above.
+    #[test]
+    fn imports_run_down_the_layers_only() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut upward = Vec::new();
+        for (level, module) in ORDER.iter().enumerate() {
+            let mut files = vec![src.join(format!("{module}.rs"))];
+            let dir = src.join(module);
+            let mut dirs = vec![dir];
+            while let Some(dir) = dirs.pop() {
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                    } else if path.extension().is_some_and(|e| e == "rs") {
+                        files.push(path);
+                    }
+                }
+            }
+            for file in files.iter().filter(|f| f.exists()) {
+                let text = std::fs::read_to_string(file).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    for (i, _) in code.match_indices("crate::") {
+                        let name: String =
+                            code[i + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                        let Some(target) = ORDER.iter().position(|m| *m == name) else { continue };
+                        if target > level {
+                            upward.push(format!("{}:{}: {module} imports {name}", file.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(upward.is_empty(), "imports up the layers:\n{}", upward.join("\n"));
+        let listed: std::collections::BTreeSet<&str> = ORDER.iter().copied().collect();
+        for entry in std::fs::read_dir(&src).unwrap().flatten() {
+            let name = entry.file_name().into_string().unwrap();
+            let module = name.trim_end_matches(".rs");
+            assert!(module == "lib" || listed.contains(module), "module `{module}` has no place in ORDER");
+        }
+    }
+}

@@ -304,7 +304,10 @@ fn commands_in_the_wrong_state_or_without_capability_say_so() {
     let mut c = alice();
     c.unselect_folder().ok();
     let err = c.fetch(1, FetchAttr::Flags).unwrap_err();
-    assert!(matches!(err, Error::WrongState { command: "UID FETCH", needs: "selected", .. }), "{err}");
+    assert!(
+        matches!(err, Error::WrongState { command: "UID FETCH", needs: imap_core::command::Requires::Selected, .. }),
+        "{err}"
+    );
 }
 
 #[test]

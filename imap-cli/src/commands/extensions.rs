@@ -2,13 +2,13 @@
 //! thread, and the extended forms of list (SPECIAL-USE, LIST-STATUS) and
 //! search (ESEARCH).
 
-use super::output::{decode_words, list_line, status_line, Out};
+use super::output::{entry_json, list_line, status_line, Out};
 use crate::failure::Failure;
 use clap::ValueEnum;
 use imap_core::client::{Client, ThreadNode};
 use imap_core::command::{Arg, Command, FetchAttr, ListReturn, SearchKey, SeqSet, ThreadAlgorithm};
 use imap_core::session::Error;
-use imap_core::types::{Data, ESearch, ListEntry, Response, StatusAtt, StatusItem, Value};
+use imap_core::types::{Data, ESearch, Response, StatusAtt, StatusItem, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -203,15 +203,6 @@ fn wire(value: &Value<'_>) -> String {
     }
 }
 
-/// A LIST entry with its LIST-STATUS counters, as printed with `--json`.
-#[derive(Serialize)]
-struct ListedWithStatus<'e> {
-    #[serde(flatten)]
-    entry: &'e ListEntry<'static>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'e [StatusItem<'static>]>,
-}
-
 /// LIST with RETURN (SPECIAL-USE) and/or RETURN (STATUS (MESSAGES UNSEEN)):
 /// the entries, each with the STATUS the server sent for it.
 pub fn list_extended(
@@ -246,7 +237,11 @@ pub fn list_extended(
     }
     for entry in &entries {
         let items = counters.get(entry.mailbox.name()).map(Vec::as_slice);
-        let value = ListedWithStatus { entry, status: items };
+        // With --json: the entry, and its LIST-STATUS counters as `status`.
+        let mut value = entry_json(entry);
+        if let Some(items) = items {
+            value["status"] = serde_json::to_value(items).expect("typed values serialize");
+        }
         out.print(&value, || match items {
             Some(items) => {
                 let counts = status_line("", items);
@@ -372,7 +367,10 @@ fn esearch_line(e: &ESearch<'_>) -> String {
 #[derive(Serialize)]
 struct ThreadOut {
     uid: Option<u32>,
+    /// Decoded for people.
     subject: Option<String>,
+    /// As the server sent it.
+    subject_raw: Option<serde_json::Value>,
     children: Vec<ThreadOut>,
 }
 
@@ -396,9 +394,12 @@ pub fn thread(client: &mut Client, algorithm: Algorithm, out: &Out) -> Result<()
     if !uids.is_empty() {
         uids.sort_unstable();
         for message in client.fetch(SeqSet::from(&uids[..]), vec![FetchAttr::Uid, FetchAttr::Envelope])? {
-            let subject = message.envelope().and_then(|e| e.subject.as_ref()).map(|s| decode_words(&s.to_str_lossy()));
-            if let (Some(uid), Some(subject)) = (message.uid(), subject) {
-                subjects.insert(uid, subject);
+            let Some(envelope) = message.envelope() else { continue };
+            if let (Some(uid), Some(subject), Some(raw)) =
+                (message.uid(), envelope.subject_text(), envelope.subject.as_ref())
+            {
+                let raw = serde_json::to_value(raw).expect("typed values serialize");
+                subjects.insert(uid, (subject.into_owned(), raw));
             }
         }
     }
@@ -413,10 +414,11 @@ pub fn thread(client: &mut Client, algorithm: Algorithm, out: &Out) -> Result<()
     Ok(())
 }
 
-fn tree(node: &ThreadNode, subjects: &HashMap<u32, String>) -> ThreadOut {
+fn tree(node: &ThreadNode, subjects: &HashMap<u32, (String, serde_json::Value)>) -> ThreadOut {
     ThreadOut {
         uid: (node.id != 0).then_some(node.id),
-        subject: subjects.get(&node.id).cloned(),
+        subject: subjects.get(&node.id).map(|s| s.0.clone()),
+        subject_raw: subjects.get(&node.id).map(|s| s.1.clone()),
         children: node.children.iter().map(|c| tree(c, subjects)).collect(),
     }
 }

@@ -1,7 +1,8 @@
 //! How results are printed: JSON lines, or text lines and tables.
 
-use imap_core::types::{Address, Data, Fetch, ListEntry, Response, Status, StatusItem, StatusValue};
+use imap_core::types::{Address, Data, Fetch, Flag, IString, ListEntry, Response, Status, StatusItem, StatusValue};
 use serde::Serialize;
+use serde_json::{json, Value};
 use std::fmt::Display;
 use std::io::Write;
 
@@ -19,6 +20,8 @@ pub fn say(line: impl Display) {
 pub struct Out {
     /// JSON lines instead of text.
     pub json: bool,
+    /// No notes on stderr (`--quiet`).
+    pub quiet: bool,
 }
 
 impl Out {
@@ -31,12 +34,82 @@ impl Out {
         }
     }
 
+    /// A note for the person watching, on stderr (`imap-cli: ...`), unless `--quiet`.
+    pub fn note(&self, text: impl Display) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "imap-cli: {text}");
+        }
+    }
+
     /// Prints a line that only the text output has (a heading).
     pub fn text(&self, text: impl FnOnce() -> String) {
         if !self.json {
             say(text());
         }
     }
+}
+
+/// Flags as IMAP spells them (`\\Seen`, `$Label1`), for JSON.
+pub fn flags_json(flags: &[Flag<'_>]) -> Vec<String> {
+    flags.iter().map(Flag::to_string).collect()
+}
+
+/// A LIST entry for `--json`: attributes as IMAP spells them (`\\Noselect`),
+/// the mailbox's decoded name and raw form, the delimiter.
+pub fn entry_json(entry: &ListEntry<'_>) -> Value {
+    let mut value = serde_json::to_value(entry).expect("typed values serialize");
+    value["attributes"] = json!(entry.attributes.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+    value
+}
+
+/// A message for `--json`: UID, flags as IMAP spells them, dates, size, and
+/// the envelope's subject and names both decoded (`subject`, `name`) and as
+/// the server sent them (`subject_raw`, `name_raw`).
+pub fn message_json(message: &Fetch<'_>) -> Value {
+    let raw = |s: Option<&IString<'_>>| serde_json::to_value(s).expect("typed values serialize");
+    let addresses = |list: &[Address<'_>]| {
+        list.iter()
+            .map(|a| {
+                json!({
+                    "name": a.name_text(), "name_raw": raw(a.name.as_ref()), "email": a.email(),
+                    "mailbox": raw(a.mailbox.as_ref()), "host": raw(a.host.as_ref()),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut value = json!({
+        "seq": message.seq,
+        "uid": message.uid(),
+        "flags": message.flags().map(flags_json),
+        "internal_date": message.internal_date().map(|d| d.to_string()),
+        "size": message.size(),
+    });
+    if let Some(e) = message.envelope() {
+        let fields = json!({
+            "date": raw(e.date.as_ref()),
+            "date_parsed": e.date_time().map(|d| d.to_string()),
+            "subject": e.subject_text(),
+            "subject_raw": raw(e.subject.as_ref()),
+            "from": addresses(&e.from),
+            "sender": addresses(&e.sender),
+            "reply_to": addresses(&e.reply_to),
+            "to": addresses(&e.to),
+            "cc": addresses(&e.cc),
+            "bcc": addresses(&e.bcc),
+            "in_reply_to": raw(e.in_reply_to.as_ref()),
+            "message_id": raw(e.message_id.as_ref()),
+        });
+        if let (Value::Object(all), Value::Object(more)) = (&mut value, fields) {
+            all.extend(more);
+        }
+    }
+    value
+}
+
+/// Text for one table cell: line breaks and tabs that decoding let through
+/// become spaces, so a subject cannot break the table or the terminal's lines.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// A LIST entry as Python's IMAPClient example prints it:
@@ -59,11 +132,31 @@ pub fn status_line(mailbox: &str, items: &[StatusItem<'_>]) -> String {
                 StatusValue::ObjectId(id) => id.to_string(),
                 StatusValue::Other(v) => format!("{v:?}"),
                 StatusValue::Malformed(m) => format!("(unreadable: {})", m.raw),
+                other => format!("{other:?}"),
             };
             format!("{name}={value}")
         })
         .collect();
     format!("{mailbox}: {}", items.join(" "))
+}
+
+/// A response met while idling, for `--json`: what a client acts on in a
+/// shape of its own with flags as IMAP spells them; anything else as the
+/// library serializes it.
+pub fn response_json(response: &Response<'_>) -> Value {
+    match response {
+        Response::Data(Data::Exists(n)) => json!({ "exists": n }),
+        Response::Data(Data::Expunge(n)) => json!({ "expunge": n }),
+        Response::Data(Data::Recent(n)) => json!({ "recent": n }),
+        Response::Data(Data::Flags(flags)) => json!({ "flags": flags_json(flags) }),
+        Response::Data(Data::Fetch(fetch)) => json!({
+            "fetch": { "seq": fetch.seq, "uid": fetch.uid(), "flags": fetch.flags().map(flags_json) },
+        }),
+        Response::Data(Data::Vanished { earlier, uids }) => {
+            json!({ "vanished": uids.to_string(), "earlier": earlier })
+        }
+        other => serde_json::to_value(other).expect("typed values serialize"),
+    }
 }
 
 /// A response met while idling, in a line a person reads.
@@ -114,7 +207,7 @@ pub fn table(messages: &[Fetch<'_>]) -> String {
     rows.extend(messages.iter().map(|message| {
         let envelope = message.envelope();
         let from = envelope.and_then(|e| e.from.first()).map(sender).unwrap_or_default();
-        let subject = envelope.and_then(|e| e.subject.as_ref()).map(|s| decode_words(&s.to_str_lossy()));
+        let subject = envelope.and_then(|e| e.subject_text()).map(|s| one_line(&s));
         let flags: Vec<String> = message.flags().unwrap_or_default().iter().map(|f| f.to_string()).collect();
         let date = message.internal_date().map(|d| {
             let sign = if d.offset_minutes < 0 { '-' } else { '+' };
@@ -166,7 +259,7 @@ pub fn table(messages: &[Fetch<'_>]) -> String {
 
 /// The From column: the display name, else the address; at most 30 characters.
 fn sender(address: &Address<'_>) -> String {
-    let name = address.name.as_ref().map(|n| decode_words(&n.to_str_lossy())).filter(|n| !n.is_empty());
+    let name = address.name_text().map(|n| one_line(&n)).filter(|n| !n.is_empty());
     let text = name.or_else(|| address.email()).unwrap_or_default();
     if text.chars().count() > 30 {
         text.chars().take(29).chain(['…']).collect()
@@ -175,81 +268,9 @@ fn sender(address: &Address<'_>) -> String {
     }
 }
 
-/// Decodes RFC 2047 encoded words (`=?utf-8?q?...?=`) in UTF-8, US-ASCII
-/// and ISO-8859-1; words in other charsets, or malformed, stay as they are.
-/// White space between two encoded words is dropped, as the RFC says.
-pub fn decode_words(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    let mut after_word = false;
-    while let Some(start) = rest.find("=?") {
-        let decoded = rest[start..].split_once("?=").and_then(|(word, _)| {
-            let word_end = start + word.len() + 2;
-            decode_word(&word[2..]).map(|d| (d, word_end))
-        });
-        match decoded {
-            Some((word, end)) => {
-                let gap = &rest[..start];
-                if !(after_word && gap.chars().all(char::is_whitespace)) {
-                    out.push_str(gap);
-                }
-                out.push_str(&word);
-                rest = &rest[end..];
-                after_word = true;
-            }
-            None => {
-                out.push_str(&rest[..start + 2]);
-                rest = &rest[start + 2..];
-                after_word = false;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `charset?encoding?text` (without `=?` and `?=`) decoded.
-fn decode_word(word: &str) -> Option<String> {
-    let mut parts = word.splitn(3, '?');
-    let (charset, encoding, text) = (parts.next()?, parts.next()?, parts.next()?);
-    let charset = charset.split('*').next()?.to_ascii_lowercase(); // RFC 2231 language suffix
-    let bytes = match encoding {
-        "q" | "Q" => quoted_printable(text)?,
-        "b" | "B" => base64(text)?,
-        _ => return None,
-    };
-    match charset.as_str() {
-        "utf-8" | "us-ascii" => String::from_utf8(bytes).ok(),
-        "iso-8859-1" | "latin1" => Some(bytes.iter().map(|&b| char::from(b)).collect()),
-        _ => None,
-    }
-}
-
-fn quoted_printable(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'_' => out.push(b' '),
-            b'=' => {
-                let hex = [bytes.next()?, bytes.next()?];
-                out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
-            }
-            _ => out.push(b),
-        }
-    }
-    Some(out)
-}
-
-fn base64(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    // Encoded words may drop the padding.
-    base64::engine::general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('=')).ok()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{decode_words, describe};
+    use super::{describe, entry_json, message_json, response_json};
 
     /// What IDLE prints for the responses Cyrus sent when another client
     /// changed flags: no Rust debug dumps, and the response code kept.
@@ -263,16 +284,49 @@ mod tests {
         assert_eq!(line(b"* OK [PERMANENTFLAGS ()] Ok\r\n"), "* OK [PERMANENTFLAGS ()] Ok");
         assert_eq!(line(b"* VANISHED 3:5\r\n"), "* VANISHED 3:5");
         assert_eq!(line(b"* 2 FETCH (UID 9 FLAGS (\\Seen))\r\n"), "* 2 FETCH UID 9 FLAGS (\\Seen)");
+        let json = |wire: &[u8]| {
+            let frame = imap_core::wire::frames(wire, Default::default()).next().unwrap().unwrap();
+            response_json(&imap_core::parse(&frame).unwrap())
+        };
+        assert_eq!(
+            json(b"* 2 FETCH (UID 9 FLAGS (\\Seen $Label1))\r\n"),
+            serde_json::json!({ "fetch": { "seq": 2, "uid": 9, "flags": ["\\Seen", "$Label1"] } })
+        );
+        assert_eq!(
+            json(b"* FLAGS (\\Answered \\Deleted)\r\n"),
+            serde_json::json!({ "flags": ["\\Answered", "\\Deleted"] })
+        );
+        assert_eq!(json(b"* 4 EXISTS\r\n"), serde_json::json!({ "exists": 4 }));
         let other = line(b"* CAPABILITY IMAP4rev1 IDLE\r\n");
         assert!(other.starts_with('{') && other.contains("IDLE") && !other.contains("Data("), "{other}");
     }
 
     #[test]
-    fn encoded_words_decode() {
-        assert_eq!(decode_words("=?utf-8?q?Zo=C3=AB_=C3=9Cn=C3=AFcode?="), "Zoë Ünïcode");
-        assert_eq!(decode_words("=?UTF-8?B?R3LDvMOfZQ==?= =?utf-8?b?IGF1cw==?= x"), "Grüße aus x");
-        assert_eq!(decode_words("=?iso-8859-1?q?K=F6ln?="), "Köln");
-        assert_eq!(decode_words("plain =? text"), "plain =? text");
-        assert_eq!(decode_words("=?koi8-r?q?x?= y"), "=?koi8-r?q?x?= y");
+    fn json_spells_flags_and_attributes_as_imap_does() {
+        let frame = |wire: &'static [u8]| imap_core::wire::frames(wire, Default::default()).next().unwrap().unwrap();
+        let list = frame(b"* LIST (\\Noselect \\HasChildren) \"/\" \"Entw&APw-rfe\"\r\n");
+        let Ok(imap_core::Response::Data(imap_core::types::Data::List(entry))) = imap_core::parse(&list) else {
+            panic!()
+        };
+        let json = entry_json(&entry);
+        assert_eq!(json["attributes"], serde_json::json!(["\\Noselect", "\\HasChildren"]));
+        assert_eq!(json["mailbox"]["name"], "Entwürfe");
+
+        let fetch = frame(
+            b"* 1 FETCH (UID 7 FLAGS (\\Seen $Label1) ENVELOPE (\"Mon, 7 Dec 2026 05:00:00 +0100\" \
+              \"=?KOI8-R?B?8NLJ18XU?=\" ((\"=?GBK?B?xOO6ww==?=\" NIL \"li\" \"example.cn\")) NIL NIL NIL NIL NIL NIL NIL))\r\n",
+        );
+        let Ok(imap_core::Response::Data(imap_core::types::Data::Fetch(message))) = imap_core::parse(&fetch) else {
+            panic!()
+        };
+        let json = message_json(&message);
+        assert_eq!(json["uid"], 7);
+        assert_eq!(json["flags"], serde_json::json!(["\\Seen", "$Label1"]));
+        assert_eq!(json["subject"], "Привет");
+        assert_eq!(json["subject_raw"], "=?KOI8-R?B?8NLJ18XU?=");
+        assert_eq!(json["date_parsed"], "2026-12-07T05:00:00+01:00");
+        assert_eq!(json["from"][0]["name"], "你好");
+        assert_eq!(json["from"][0]["name_raw"], "=?GBK?B?xOO6ww==?=");
+        assert_eq!(json["from"][0]["email"], "li@example.cn");
     }
 }

@@ -4,7 +4,10 @@
 
 use super::connect::Server;
 use super::extensions;
-use super::output::{describe, list_line, status_line, table, Out};
+use super::messages;
+use super::output::{
+    describe, entry_json, flags_json, list_line, message_json, response_json, status_line, table, Out,
+};
 use crate::failure::Failure;
 use clap::Subcommand;
 use imap_core::client::{Client, IDLE_RENEW};
@@ -100,13 +103,86 @@ pub enum ServerCommand {
         #[arg(long, value_enum, default_value_t)]
         algorithm: extensions::Algorithm,
     },
-    /// Print messages as a table: UID, date, size, flags, from, subject.
+    /// Print messages as a table: UID, date, size, flags, from, subject
+    /// (decoded); the latest 20 unless told otherwise. With --json, one
+    /// object per message: flags as IMAP spells them, subject and names
+    /// decoded and raw (`subject_raw`, `name_raw`).
     Fetch {
         /// The mailbox.
         mailbox: String,
-        /// UIDs: `1:*`, `4,7:9`, ...
-        #[arg(default_value = "1:*")]
+        /// UIDs: `1:*`, `4,7:9`, ... (default: the latest --last messages).
+        uids: Option<String>,
+        /// Every message (`1:*`).
+        #[arg(long, conflicts_with = "uids")]
+        all: bool,
+        /// How many of the latest messages, without UIDs or --all.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        last: u32,
+    },
+    /// Add, remove or set flags of messages picked by UIDs or a search;
+    /// prints each message's flags afterwards.
+    Flag {
+        /// The mailbox.
+        mailbox: String,
+        #[command(flatten)]
+        which: messages::Selection,
+        #[command(flatten)]
+        change: messages::FlagChange,
+    },
+    /// Delete messages picked by UIDs or a search: flag them \Deleted and
+    /// expunge them (UID EXPUNGE when the server has UIDPLUS, so that no
+    /// other message goes).
+    Delete {
+        /// The mailbox.
+        mailbox: String,
+        #[command(flatten)]
+        which: messages::Selection,
+    },
+    /// Copy messages by UID to another mailbox; prints their new UIDs when
+    /// the server reports COPYUID.
+    Copy {
+        /// The mailbox the messages are in.
+        mailbox: String,
+        /// UIDs: `4`, `4,7:9`, ...
         uids: String,
+        /// The mailbox to copy them to.
+        target: String,
+    },
+    /// Write a message's raw bytes to stdout, or with --part one part's
+    /// content with its transfer encoding (base64, quoted-printable) undone
+    /// and a text part's charset turned into UTF-8; streamed as it arrives,
+    /// never held whole in memory. --parts lists the parts instead.
+    Cat {
+        /// The mailbox.
+        mailbox: String,
+        /// The message's UID.
+        uid: u32,
+        /// A part number, as --parts lists them: `1`, `2.1`.
+        #[arg(long, value_name = "N[.N...]")]
+        part: Option<String>,
+        /// List the parts: number, type, size, encoding, file name (decoded).
+        #[arg(long, conflicts_with = "part")]
+        parts: bool,
+        /// A text part as its charset has it (by default it is turned into UTF-8).
+        #[arg(long, requires = "part")]
+        keep_charset: bool,
+    },
+    /// Create a mailbox.
+    Mkdir {
+        /// Its name (UTF-8; the hierarchy with the server's delimiter).
+        mailbox: String,
+    },
+    /// Rename a mailbox.
+    Rename {
+        /// Its name now.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// Delete a mailbox (the server refuses one that has children, on some servers).
+    Rmdir {
+        /// The mailbox.
+        mailbox: String,
     },
     /// Wait in IDLE and print what the server reports (new messages,
     /// expunges, flag changes) for --seconds or until Ctrl-C, which ends
@@ -147,10 +223,24 @@ pub enum ServerCommand {
 const DEMO_MESSAGES: usize = 10;
 
 /// Runs `command` on a connection made from `server`.
-pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), Failure> {
+pub fn run(server: &Server, command: &ServerCommand, json: bool, quiet: bool) -> Result<(), Failure> {
     // Check what needs no server before connecting.
     let set = match command {
-        ServerCommand::Fetch { uids, .. } | ServerCommand::Move { uids, .. } => Some(parse_set(uids)?),
+        ServerCommand::Fetch { uids: Some(uids), .. }
+        | ServerCommand::Move { uids, .. }
+        | ServerCommand::Copy { uids, .. } => Some(parse_set(uids)?),
+        ServerCommand::Fetch { all: true, .. } => Some(SeqSet::all()),
+        ServerCommand::Flag { which, .. } | ServerCommand::Delete { which, .. } => {
+            which.check()?;
+            None
+        }
+        _ => None,
+    };
+    let part = match command {
+        ServerCommand::Cat { part: Some(part), .. } => Some(messages::parse_part(part)?),
+        ServerCommand::Cat { parts: false, .. } if json => {
+            return Err(Failure::Usage("cat writes the message's bytes: --json goes with --parts".into()))
+        }
         _ => None,
     };
     let message = match command {
@@ -158,7 +248,7 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
         _ => None,
     };
     let mut client = server.connect()?;
-    let out = Out { json };
+    let out = Out { json, quiet };
     match command {
         ServerCommand::Demo => demo(&mut client, &out)?,
         ServerCommand::Capabilities => {
@@ -170,13 +260,16 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
         }
         ServerCommand::List { pattern, .. } => {
             for entry in client.list_folders("", pattern)? {
-                out.print(&entry, || list_line(&entry));
+                out.print(&entry_json(&entry), || list_line(&entry));
             }
         }
         ServerCommand::Status { mailbox } => status(&mut client, mailbox, &out)?,
         ServerCommand::Select { mailbox, read_only } => {
             let state = client.select_folder(mailbox, *read_only)?;
-            out.print(&state, || {
+            let mut value = serde_json::to_value(&state).expect("typed values serialize");
+            value["flags"] = serde_json::json!(flags_json(&state.flags));
+            value["permanent_flags"] = serde_json::json!(flags_json(&state.permanent_flags));
+            out.print(&value, || {
                 let flags = |flags: &[Flag<'_>]| flags.iter().map(Flag::to_string).collect::<Vec<_>>().join(" ");
                 let number = |n: Option<u32>| n.map_or("-".to_owned(), |n| n.to_string());
                 [
@@ -206,9 +299,42 @@ pub fn run(server: &Server, command: &ServerCommand, json: bool) -> Result<(), F
             client.select_folder(mailbox, true)?;
             extensions::thread(&mut client, *algorithm, &out)?;
         }
-        ServerCommand::Fetch { mailbox, .. } => {
-            client.select_folder(mailbox, true)?;
-            fetch(&mut client, set.expect("parsed above"), &out)?;
+        ServerCommand::Fetch { mailbox, last, .. } => {
+            let exists = client.select_folder(mailbox, true)?.exists;
+            match set {
+                Some(set) => fetch(&mut client, set, &out)?,
+                // The latest by sequence number: no SEARCH of every UID first.
+                None if exists > 0 && *last > 0 => {
+                    let first = exists.saturating_sub(*last - 1).max(1);
+                    client.set_use_uid(false);
+                    let latest: SeqSet = format!("{first}:{exists}").parse().expect("a valid range");
+                    let result = fetch(&mut client, latest, &out);
+                    client.set_use_uid(true);
+                    result?;
+                }
+                None => {}
+            }
+        }
+        ServerCommand::Flag { mailbox, which, change } => messages::flag(&mut client, mailbox, which, change, &out)?,
+        ServerCommand::Delete { mailbox, which } => messages::delete(&mut client, mailbox, which, &out)?,
+        ServerCommand::Copy { mailbox, target, .. } => {
+            messages::copy(&mut client, mailbox, set.expect("parsed above"), target, &out)?
+        }
+        ServerCommand::Cat { mailbox, uid, parts: true, .. } => messages::parts(&mut client, mailbox, *uid, &out)?,
+        ServerCommand::Cat { mailbox, uid, keep_charset, .. } => {
+            messages::cat(&mut client, mailbox, *uid, part.as_deref(), *keep_charset)?
+        }
+        ServerCommand::Mkdir { mailbox } => {
+            client.create_folder(mailbox)?;
+            out.print(&serde_json::json!({ "created": mailbox }), || format!("created {mailbox}"));
+        }
+        ServerCommand::Rename { from, to } => {
+            client.rename_folder(from, to)?;
+            out.print(&serde_json::json!({ "renamed": from, "to": to }), || format!("renamed {from} to {to}"));
+        }
+        ServerCommand::Rmdir { mailbox } => {
+            client.delete_folder(mailbox)?;
+            out.print(&serde_json::json!({ "deleted": mailbox }), || format!("deleted mailbox {mailbox}"));
         }
         ServerCommand::Idle { mailbox, seconds } => {
             client.select_folder(mailbox, true)?;
@@ -262,7 +388,7 @@ struct MovedUids {
     target: String,
 }
 
-fn parse_set(uids: &str) -> Result<SeqSet, Failure> {
+pub fn parse_set(uids: &str) -> Result<SeqSet, Failure> {
     uids.parse().map_err(|e| Failure::Usage(format!("bad UID set {uids:?}: {e}")))
 }
 
@@ -297,7 +423,7 @@ fn demo(client: &mut Client, out: &Out) -> Result<(), Failure> {
     out.print(&caps, || format!("Capabilities: {}", caps.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")));
     out.text(|| "Listing mailboxes:".to_owned());
     for entry in client.list_folders("", "*")? {
-        out.print(&entry, || format!("  {}", list_line(&entry)));
+        out.print(&entry_json(&entry), || format!("  {}", list_line(&entry)));
     }
     status(client, "INBOX", out)?;
     client.select_folder("INBOX", true)?;
@@ -322,7 +448,7 @@ fn fetch(client: &mut Client, set: SeqSet, out: &Out) -> Result<(), Failure> {
         vec![FetchAttr::Uid, FetchAttr::Flags, FetchAttr::InternalDate, FetchAttr::Rfc822Size, FetchAttr::Envelope];
     let messages = client.fetch(set, items)?;
     if out.json {
-        messages.iter().for_each(|m| out.print(m, String::new));
+        messages.iter().for_each(|m| out.print(&message_json(m), String::new));
     } else if !messages.is_empty() {
         super::output::say(table(&messages));
     }
@@ -344,7 +470,7 @@ fn idle(client: &mut Client, mailbox: &str, limit: Option<Duration>, out: &Out) 
         client.idle()?;
         if !announced {
             let until = limit.map_or("until interrupted".to_owned(), |l| format!("for {} s", l.as_secs()));
-            eprintln!("imap-cli: idling in {mailbox} {until}");
+            out.note(format_args!("idling in {mailbox} {until}"));
             announced = true;
         }
         let renew = Instant::now() + IDLE_RENEW;
@@ -355,11 +481,11 @@ fn idle(client: &mut Client, mailbox: &str, limit: Option<Duration>, out: &Out) 
             }
             // Short waits: the flag is looked at between them.
             for response in client.idle_wait(left.min(CTRL_C_CHECK))? {
-                out.print(&response, || describe(&response));
+                out.print(&response_json(&response), || describe(&response));
             }
         }
         for response in client.idle_done()? {
-            out.print(&response, || describe(&response));
+            out.print(&response_json(&response), || describe(&response));
         }
         if interrupted.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(());

@@ -10,10 +10,27 @@ use imap_core::reactor::TlsOptions;
 use std::process::{Command, Output, Stdio};
 use support::dovecot;
 
+/// imap-cli with an environment of its own: no accounts file (an
+/// XDG_CONFIG_HOME with nothing in it) and none of the IMAP_* variables of
+/// whoever runs the tests.
+pub fn bare() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_imap-cli"));
+    command
+        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("imap-cli-tests-no-config"))
+        .env("HOME", std::env::temp_dir().join("imap-cli-tests-no-home"))
+        .env_remove("IMAP_HOST")
+        .env_remove("IMAP_PORT")
+        .env_remove("IMAP_USER")
+        .env_remove("IMAP_PASSWORD")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    command
+}
+
 /// imap-cli with the connection options for bob over verified TLS.
 pub fn command(args: &[&str]) -> Command {
     let d = dovecot();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_imap-cli"));
+    let mut command = bare();
     command
         .args(["--host", "localhost", "--port", &d.tls_port.to_string(), "--tls"])
         .args(["--ca-file", d.ca().to_str().unwrap(), "--user", "bob"])

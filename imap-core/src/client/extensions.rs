@@ -2,7 +2,7 @@
 //! Gmail's labels.
 
 use super::{Client, Namespace, Quota};
-use crate::command::{Command, MetadataDepth, SeqSet, StoreMode};
+use crate::command::{Command, MetadataDepth, Requires, SeqSet, StoreMode};
 use crate::session::{Error, Event};
 use crate::types::{Code, Data, Fetch, IString, MetadataCode, Response};
 use std::time::{Duration, Instant};
@@ -15,7 +15,6 @@ impl Client {
     /// Needs the server capability `IDLE`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn idle(&mut self) -> Result<(), Error> {
-        self.ensure_capability("IDLE", "IDLE")?;
         let tag = self.send(Command::Idle)?;
         let deadline = super::deadline_after(self.options.command_timeout);
         loop {
@@ -45,7 +44,7 @@ impl Client {
     /// IDLE every [`IDLE_RENEW`] by itself, so any timeout is fine.
     pub fn idle_wait(&mut self, timeout: Duration) -> Result<Vec<Response<'static>>, Error> {
         if self.idle_tag.is_none() {
-            return Err(Error::WrongState { command: "idle_wait", needs: "idling", state: "not idling" });
+            return Err(self.not_idling("idle_wait"));
         }
         let deadline = super::deadline_after(timeout);
         loop {
@@ -60,17 +59,17 @@ impl Client {
             if now >= deadline {
                 return Ok(Vec::new());
             }
-            self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+            self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Io(e.into()))?;
         }
+    }
+
+    fn not_idling(&self, command: &'static str) -> Error {
+        Error::WrongState { command, needs: Requires::Idling, state: self.session().phase() }
     }
 
     /// Ends IDLE (DONE) and returns what the server said until it completed.
     pub fn idle_done(&mut self) -> Result<Vec<Response<'static>>, Error> {
-        let tag = self.idle_tag.take().ok_or(Error::WrongState {
-            command: "idle_done",
-            needs: "idling",
-            state: "not idling",
-        })?;
+        let Some(tag) = self.idle_tag.take() else { return Err(self.not_idling("idle_done")) };
         self.session_mut().idle_done()?;
         self.wait(&tag)?;
         Ok(self.unsolicited.drain(..).collect())
@@ -81,7 +80,6 @@ impl Client {
     /// Needs the server capability `NAMESPACE`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn namespace(&mut self) -> Result<Namespace, Error> {
-        self.ensure_capability("NAMESPACE", "NAMESPACE")?;
         let done = self.run(Command::Namespace)?;
         typed(&done.data, |d| match d {
             Data::Namespace(ns) => Some(Namespace::from_data(ns)),
@@ -100,7 +98,6 @@ impl Client {
         &mut self,
         fields: Option<Vec<(String, Option<String>)>>,
     ) -> Result<Vec<(String, Option<String>)>, Error> {
-        self.ensure_capability("ID", "ID")?;
         let done = self.run(Command::Id(fields))?;
         // `* ID NIL` or `* ID ("name" "value" ...)`.
         Ok(typed(&done.data, |d| match d {
@@ -118,7 +115,6 @@ impl Client {
     /// Needs the server capability `ENABLE`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn enable(&mut self, capabilities: &[&str]) -> Result<Vec<String>, Error> {
-        self.ensure_capability("ENABLE", "ENABLE")?;
         let done = self.run(Command::Enable(capabilities.iter().map(|c| c.to_string()).collect()))?;
         Ok(typed(&done.data, |d| match d {
             Data::Enabled(caps) => Some(caps.iter().map(|c| c.to_string())),
@@ -189,7 +185,6 @@ impl Client {
         max_size: Option<u64>,
         depth: MetadataDepth,
     ) -> Result<(Vec<(String, Option<Vec<u8>>)>, Option<u64>), Error> {
-        self.check_metadata(mailbox, "GETMETADATA")?;
         let done = self.run(Command::GetMetadata {
             mailbox: mailbox.into(),
             entries: entries.iter().map(|e| e.to_string()).collect(),
@@ -217,18 +212,8 @@ impl Client {
     /// [`Error::No`] with `Code::Metadata` (`MAXSIZE`, `TOOMANY`,
     /// `NOPRIVATE`) when the server says why.
     pub fn set_metadata(&mut self, mailbox: &str, entries: &[(&str, Option<&[u8]>)]) -> Result<(), Error> {
-        self.check_metadata(mailbox, "SETMETADATA")?;
         let entries = entries.iter().map(|(name, value)| (name.to_string(), value.map(<[u8]>::to_vec))).collect();
         self.run(Command::SetMetadata { mailbox: mailbox.into(), entries }).map(drop)
-    }
-
-    /// Mailbox entries need METADATA; server entries METADATA or METADATA-SERVER.
-    fn check_metadata(&mut self, mailbox: &str, command: &'static str) -> Result<(), Error> {
-        if self.has_capability("METADATA")? || (mailbox.is_empty() && self.has_capability("METADATA-SERVER")?) {
-            return Ok(());
-        }
-        let capability = if mailbox.is_empty() { "METADATA or METADATA-SERVER" } else { "METADATA" };
-        Err(Error::MissingCapability { command, capability })
     }
 
     /// UID STORE +X-GM-LABELS (Gmail's X-GM-EXT-1): adds labels; returns
@@ -268,7 +253,6 @@ impl Client {
     }
 
     fn store_gm_labels(&mut self, set: SeqSet, mode: StoreMode, labels: &[&str]) -> Result<Vec<Fetch<'static>>, Error> {
-        self.ensure_capability("X-GM-EXT-1", "STORE X-GM-LABELS")?;
         let labels = labels.iter().map(|l| l.to_string()).collect();
         let done = self.run(Command::StoreGmLabels { set, mode, silent: false, labels, uid: self.use_uid })?;
         Ok(done
@@ -286,7 +270,6 @@ impl Client {
     /// Needs the server capability `QUOTA`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<(Vec<String>, Vec<Quota>), Error> {
-        self.ensure_capability("QUOTA", "GETQUOTAROOT")?;
         let done = self.run(Command::GetQuotaRoot { mailbox: mailbox.into() })?;
         let roots = typed(&done.data, |d| match d {
             Data::QuotaRoot { roots, .. } => Some(roots.iter().map(text).collect()),
@@ -303,7 +286,6 @@ impl Client {
     /// Needs the server capability `QUOTA`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn get_quota(&mut self, root: &str) -> Result<Vec<Quota>, Error> {
-        self.ensure_capability("QUOTA", "GETQUOTA")?;
         let done = self.run(Command::GetQuota { root: root.into() })?;
         Ok(quotas(&done.data))
     }
@@ -313,7 +295,6 @@ impl Client {
     /// Needs the server capability `ACL`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn get_acl(&mut self, mailbox: &str) -> Result<Vec<(String, String)>, Error> {
-        self.ensure_capability("ACL", "GETACL")?;
         let done = self.run(Command::GetAcl { mailbox: mailbox.into() })?;
         Ok(typed(&done.data, |d| match d {
             Data::Acl { entries, .. } => Some(entries.iter().map(|e| (text(&e.identifier), text(&e.rights)))),
@@ -330,7 +311,6 @@ impl Client {
     /// Needs the server capability `ACL`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn set_acl(&mut self, mailbox: &str, identifier: &str, rights: &str) -> Result<(), Error> {
-        self.ensure_capability("ACL", "SETACL")?;
         self.run(Command::SetAcl { mailbox: mailbox.into(), identifier: identifier.into(), rights: rights.into() })
             .map(drop)
     }
@@ -340,7 +320,6 @@ impl Client {
     /// Needs the server capability `ACL`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn delete_acl(&mut self, mailbox: &str, identifier: &str) -> Result<(), Error> {
-        self.ensure_capability("ACL", "DELETEACL")?;
         self.run(Command::DeleteAcl { mailbox: mailbox.into(), identifier: identifier.into() }).map(drop)
     }
 
@@ -349,7 +328,6 @@ impl Client {
     /// Needs the server capability `ACL`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn my_rights(&mut self, mailbox: &str) -> Result<String, Error> {
-        self.ensure_capability("ACL", "MYRIGHTS")?;
         let done = self.run(Command::MyRights { mailbox: mailbox.into() })?;
         typed(&done.data, |d| match d {
             Data::MyRights { rights, .. } => Some(text(rights)),
@@ -365,7 +343,6 @@ impl Client {
     /// Needs the server capability `ACL`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn list_rights(&mut self, mailbox: &str, identifier: &str) -> Result<Vec<String>, Error> {
-        self.ensure_capability("ACL", "LISTRIGHTS")?;
         let done = self.run(Command::ListRights { mailbox: mailbox.into(), identifier: identifier.into() })?;
         Ok(typed(&done.data, |d| match d {
             Data::ListRights { required, optional, .. } => {

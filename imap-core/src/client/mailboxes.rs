@@ -140,7 +140,6 @@ impl Client {
     /// Needs the server capability `UNSELECT`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn unselect_folder(&mut self) -> Result<(), Error> {
-        self.ensure_capability("UNSELECT", "UNSELECT")?;
         self.run(Command::Unselect).map(drop)
     }
 

@@ -56,7 +56,6 @@ impl Client {
     /// Needs the server capability `SORT`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
-        self.ensure_capability("SORT", "SORT")?;
         let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid })?;
         Ok(done
             .data
@@ -77,14 +76,6 @@ impl Client {
     /// Needs the server capability `THREAD=<algorithm>`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn thread(&mut self, algorithm: ThreadAlgorithm, search: SearchKey) -> Result<Vec<ThreadNode>, Error> {
-        let (name, capability) = match &algorithm {
-            ThreadAlgorithm::OrderedSubject => ("ORDEREDSUBJECT", "THREAD=ORDEREDSUBJECT"),
-            ThreadAlgorithm::References => ("REFERENCES", "THREAD=REFERENCES"),
-            ThreadAlgorithm::Other(name) => (name.as_str(), "THREAD=<the algorithm>"),
-        };
-        if !self.has_capability(&format!("THREAD={name}"))? {
-            return Err(Error::MissingCapability { command: "THREAD", capability });
-        }
         let ordered_subject = algorithm == ThreadAlgorithm::OrderedSubject;
         let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid })?;
         let mut threads = Vec::new();
@@ -123,9 +114,6 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn fetch_binary(&mut self, uid: u32, part: &[u32]) -> Result<Option<Vec<u8>>, Error> {
-        if !self.has_capability("BINARY")? {
-            return Err(Error::MissingCapability { command: "FETCH BINARY", capability: "BINARY" });
-        }
         let attr = FetchAttr::Binary { part: part.to_vec(), partial: None, peek: true };
         let fetched = self.fetch(uid, vec![attr])?;
         Ok(fetched.iter().find_map(|f| f.binary(part).map(<[u8]>::to_vec)))
@@ -142,6 +130,7 @@ impl Client {
         mut each: impl FnMut(&Fetch<'_>),
     ) -> Result<usize, Error> {
         let command = Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid };
+        self.learn_capabilities_for(&command)?;
         let tag = self.session_mut().submit_streaming(command)?;
         let mut count = 0;
         let result = self.wait_streaming(&tag, &mut |streamed| {
@@ -236,7 +225,6 @@ impl Client {
     /// Needs the server capability `UIDPLUS`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
     pub fn uid_expunge(&mut self, uids: impl Into<SeqSet>) -> Result<Vec<u32>, Error> {
-        self.ensure_capability("UIDPLUS", "UID EXPUNGE")?;
         let done = self.run(Command::UidExpunge(uids.into()))?;
         Ok(expunged(&done.data))
     }

@@ -47,6 +47,7 @@ use std::time::{Duration, Instant};
 
 /// How the connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TlsMode {
     /// TLS from the first byte (port 993).
     Implicit,
@@ -138,11 +139,11 @@ impl Client {
     /// Connects, waits for the greeting and, for [`TlsMode::StartTls`],
     /// upgrades to TLS (refusing a server that does not offer it).
     pub fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Client, Error> {
-        let mut reactor = Reactor::new().map_err(|e| Error::Closed(format!("cannot start the reactor: {e}")))?;
+        let mut reactor = Reactor::new().map_err(|e| Error::Io(e.into()))?;
         let Transport { addr, security, tls: config, session } = transport(host, port, mode, options)?;
         let id = reactor
             .connect(addr, security, config, options.timeouts, session)
-            .map_err(|e| Error::Connect(format!("{host}:{port}: {e}")))?;
+            .map_err(|e| connect_error(host, port, e))?;
         let mut client = Client {
             reactor,
             id,
@@ -158,7 +159,11 @@ impl Client {
             extension_values: VecDeque::new(),
             extension_values_dropped: 0,
         };
-        client.wait_greeting()?;
+        client.wait_greeting().map_err(|e| match e {
+            // The connect failed after the reactor started it: say where to.
+            Error::Connect(io) => connect_error(host, port, std::io::Error::new(io.kind(), io)),
+            e => e,
+        })?;
         if mode == TlsMode::StartTls {
             client.starttls()?;
         }
@@ -255,7 +260,7 @@ impl Client {
         if now >= deadline {
             return Err(Error::Timeout);
         }
-        self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        self.reactor.turn(Some(deadline - now)).map_err(|e| Error::Io(e.into()))?;
         Ok(())
     }
 
@@ -294,7 +299,18 @@ impl Client {
     /// Submits a command without waiting: the way to pipeline. Collect the
     /// result with [`Client::wait`].
     pub fn send(&mut self, command: Command) -> Result<Tag, Error> {
+        self.learn_capabilities_for(&command)?;
         self.session_mut().submit(command)
+    }
+
+    /// The session judges a command's capability ([`Command::spec`]) only
+    /// once the server's capabilities are known: ask for them first, so
+    /// that a command the server lacks is refused before it goes out.
+    pub(crate) fn learn_capabilities_for(&mut self, command: &Command) -> Result<(), Error> {
+        if command.spec().needs.is_some() && self.session().capabilities().is_none() {
+            self.capabilities()?;
+        }
+        Ok(())
     }
 
     /// Waits for the command tagged `tag` to complete.
@@ -347,7 +363,6 @@ impl Client {
     }
 
     fn starttls(&mut self) -> Result<(), Error> {
-        self.ensure_capability("STARTTLS", "STARTTLS")?;
         self.run(Command::StartTls)?;
         self.tls = true;
         // The handshake happens on the next turns; CAPABILITY goes over TLS.
@@ -361,7 +376,6 @@ impl Client {
     /// else [`Error::MissingCapability`]. Compressing twice is refused by the
     /// server (`[COMPRESSIONACTIVE]`).
     pub fn compress(&mut self) -> Result<(), Error> {
-        self.ensure_capability("COMPRESS=DEFLATE", "COMPRESS")?;
         self.run(Command::Compress)?;
         Ok(())
     }
@@ -384,9 +398,10 @@ impl Client {
     }
 
     /// `Ok` when the server advertises `name`; otherwise
-    /// [`Error::MissingCapability`] for `command`. The calls of this type
-    /// check their own capabilities; this is for commands sent with
-    /// [`run`](Client::run), so that they are refused before they go out.
+    /// [`Error::MissingCapability`] for `command`. Every command is checked
+    /// against the capability its [`Command::spec`] names before it is sent;
+    /// this is for what the table does not know (a `SEARCH RETURN` option,
+    /// a command of an extension sent as `Command::Other`).
     ///
     /// ```no_run
     /// # use imap_core::client::{Client, ClientOptions, TlsMode};
@@ -484,7 +499,7 @@ fn transport(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> R
 
 /// The rustls configuration `tls` asks for.
 fn tls_config(tls: &TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error> {
-    tls.client_config().map_err(|e| Error::Tls(format!("configuration: {e}")))
+    tls.client_config().map_err(|e| Error::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e).into()))
 }
 
 /// [`transport`], with the TLS configuration from `config` (which may share one).
@@ -515,7 +530,33 @@ fn transport_with(
 fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
     (host, port)
         .to_socket_addrs()
-        .map_err(|e| Error::Connect(format!("cannot resolve {host}: {e}")))?
+        .map_err(|e| connect_error(host, port, e))?
         .next()
-        .ok_or_else(|| Error::Connect(format!("{host} has no address")))
+        .ok_or_else(|| connect_error(host, port, std::io::Error::new(std::io::ErrorKind::NotFound, "no address")))
+}
+
+/// A failure to reach `host:port`: the I/O error, its kind kept, with the
+/// address in its message (an I/O error alone does not say where).
+pub(crate) fn connect_error(host: &str, port: u16, e: std::io::Error) -> Error {
+    Error::Connect(std::io::Error::new(e.kind(), ConnectFailure { to: format!("{host}:{port}"), error: e }).into())
+}
+
+/// The I/O error of [`connect_error`] with its address; its source is the
+/// original error.
+#[derive(Debug)]
+struct ConnectFailure {
+    to: String,
+    error: std::io::Error,
+}
+
+impl std::fmt::Display for ConnectFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.to, self.error)
+    }
+}
+
+impl std::error::Error for ConnectFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }

@@ -49,7 +49,7 @@ pub struct Sessions {
 impl Sessions {
     /// An empty set of sessions with its reactor.
     pub fn new() -> Result<Sessions, Error> {
-        let reactor = Reactor::new().map_err(|e| Error::Closed(format!("cannot start the reactor: {e}")))?;
+        let reactor = Reactor::new().map_err(|e| Error::Io(e.into()))?;
         Ok(Sessions { reactor, ids: Vec::new(), tls: Vec::new() })
     }
 
@@ -80,7 +80,7 @@ impl Sessions {
         let id = self
             .reactor
             .connect(addr, security, config, options.timeouts, session)
-            .map_err(|e| Error::Connect(format!("{host}:{port}: {e}")))?;
+            .map_err(|e| super::connect_error(host, port, e))?;
         self.ids.push(id);
         Ok(id)
     }
@@ -115,7 +115,7 @@ impl Sessions {
     /// A session running a streaming command only buffers what it receives:
     /// drive such sessions with [`poll_streaming`](Sessions::poll_streaming).
     pub fn poll(&mut self, timeout: Option<Duration>) -> Result<Vec<(SessionId, Event)>, Error> {
-        self.reactor.turn(timeout).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        self.reactor.turn(timeout).map_err(|e| Error::Io(e.into()))?;
         Ok(self.events())
     }
 
@@ -146,7 +146,7 @@ impl Sessions {
         timeout: Option<Duration>,
         sink: &mut dyn FnMut(SessionId, Streamed<'_>),
     ) -> Result<Vec<(SessionId, Event)>, Error> {
-        self.reactor.turn(timeout).map_err(|e| Error::Closed(format!("poll failed: {e}")))?;
+        self.reactor.turn(timeout).map_err(|e| Error::Io(e.into()))?;
         for &id in &self.ids {
             if let Some(session) = self.reactor.get_mut(id) {
                 session.process_streaming(&mut |streamed| sink(id, streamed));

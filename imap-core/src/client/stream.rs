@@ -61,6 +61,7 @@ impl Client {
         mut each: impl FnMut(FetchPart<'_>),
     ) -> Result<usize, Error> {
         let command = Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid };
+        self.learn_capabilities_for(&command)?;
         let tag = self.session_mut().submit_streaming_literals(command, threshold)?;
         let mut count = 0;
         let result = self.wait_streaming(&tag, &mut |streamed| match streamed {

@@ -153,6 +153,7 @@ pub struct Partial {
 
 /// One FETCH data item (RFC 3501 `fetch-att` and extensions).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FetchAttr {
     /// `UID`.
     Uid,

@@ -109,6 +109,7 @@ pub(crate) fn write_date_time(e: &mut Encoder<'_>, t: &DateTime) -> Result<(), E
 /// assert_eq!(bytes, b"A1 UID SEARCH OR SEEN (DELETED LARGER 1000)\r\n");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SearchKey {
     /// `ALL`.
     All,

@@ -2,6 +2,7 @@
 //! sequence numbers and UIDs alike.
 
 use super::encode::{EncodeError, Encoder};
+use crate::types::UidSet;
 use std::fmt;
 use std::ops::{Range, RangeFrom, RangeInclusive};
 use std::str::FromStr;
@@ -329,6 +330,13 @@ impl std::error::Error for ParseSeqSetError {}
 
 /// Parses the wire form strictly: `nz-number` (no leading zero, at most
 /// 4294967295) or `*`, ranges with `:`, elements separated by `,`.
+/// The same numbers as a command's sequence set (to send them back).
+impl From<&UidSet> for SeqSet {
+    fn from(set: &UidSet) -> Self {
+        set.0.iter().map(|r| SeqRange { start: SeqNumber::Value(r.start), end: SeqNumber::Value(r.end) }).collect()
+    }
+}
+
 impl FromStr for SeqSet {
     type Err = ParseSeqSetError;
 

@@ -13,25 +13,13 @@
 
 pub use crate::grammar::{Pair, Pairs, Tree};
 
-use crate::types::IString;
 use crate::wire::Frame;
 use pest::RuleType;
 use std::borrow::Cow;
 use std::fmt;
 
-/// Runs `f`, on a new stack segment when this thread's stack is low if
-/// `recursive`: the derive wraps every conversion in it, `recursive` being a
-/// constant that says whether the rule nests in itself, so nesting as deep
-/// as the framer allows converts on any thread (2 MiB spawned stacks too)
-/// and the other rules pay nothing.
-#[inline(always)]
-pub fn deep<T>(recursive: bool, f: impl FnOnce() -> T) -> T {
-    if recursive {
-        stacker::maybe_grow(128 << 10, 2 << 20, f)
-    } else {
-        f()
-    }
-}
+#[doc(hidden)]
+pub use crate::grammar::deep;
 
 /// A type built from a pair of the grammar (`R` is the grammar's rule type).
 ///
@@ -56,6 +44,7 @@ pub trait Refused<'a, R: RuleType>: Sized {
 /// The kind of token a grammar rule stands for, as far as the leaf
 /// conversions care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)]
 pub enum Token {
     /// `NIL`.
     Nil,
@@ -79,6 +68,7 @@ pub enum Token {
 }
 
 /// Tells the leaf conversions which rules of a grammar are which token.
+#[doc(hidden)]
 pub trait ImapRule: RuleType {
     /// The token kind of `self`.
     fn token(self) -> Token;
@@ -159,6 +149,7 @@ impl<'a> Cx<'a> {
 }
 
 /// A pair's children, taken in order by the fields of the type built from it.
+#[doc(hidden)]
 pub struct Children<'t, 'a, 'c, R: RuleType> {
     pairs: Pairs<'t, 'a, R>,
     /// Where the parent pair ends: the position reported for a missing child.
@@ -310,42 +301,6 @@ macro_rules! number_leaf {
     )*};
 }
 number_leaf!(u32, u64);
-
-impl<'a, R: ImapRule> FromPair<'a, R> for IString<'a> {
-    #[inline]
-    fn accepts(rule: R) -> bool {
-        matches!(rule.token(), Token::Quoted | Token::Literal | Token::AstringAtom | Token::Text)
-    }
-
-    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
-        let bytes = match pair.as_rule().token() {
-            Token::Literal => Cow::Borrowed(cx.literal(&pair)?),
-            Token::Quoted => unquote(pair.as_str(), cx),
-            Token::AstringAtom | Token::Text => cx.bytes(pair.as_str()),
-            _ => return Err(ConvError::unexpected(&pair, "a string")),
-        };
-        Ok(IString::from(bytes))
-    }
-}
-
-/// The content of a quoted token: quotes dropped, `\"` and `\\` undone.
-fn unquote<'a>(token: &'a str, cx: &Cx<'a>) -> Cow<'a, [u8]> {
-    let inner = &token[1..token.len() - 1];
-    if !inner.contains('\\') {
-        return cx.bytes(inner);
-    }
-    let mut out = Vec::with_capacity(inner.len());
-    let mut escaped = false;
-    for &b in cx.bytes(inner).iter() {
-        if escaped || b != b'\\' {
-            out.push(b);
-            escaped = false;
-        } else {
-            escaped = true;
-        }
-    }
-    Cow::Owned(out)
-}
 
 impl<'a, R: ImapRule> FromPair<'a, R> for Cow<'a, str> {
     #[inline]

@@ -22,11 +22,14 @@ mod compare;
 #[doc(hidden)]
 pub mod runtime;
 mod shape;
+mod stack;
 mod tree;
 
 pub use compare::{agree, Agreement, Disagreement};
 #[doc(hidden)]
 pub use shape::{Message, RuleShape};
+#[doc(hidden)]
+pub use stack::deep;
 pub use tree::{Node, Pair, Pairs, Tree};
 
 use std::fmt;

@@ -156,7 +156,7 @@ impl<'i, 'n, R: Copy> State<'i, 'n, R> {
     #[inline(always)]
     pub fn deep<T>(&mut self, body: impl FnOnce(&mut Self) -> T) -> T {
         if self.depth % 16 == 0 {
-            crate::convert::deep(true, || body(self))
+            super::deep(true, || body(self))
         } else {
             body(self)
         }

@@ -81,8 +81,8 @@
 //! closed since the last call) or [`Reactor::is_closed`], and take the `C`
 //! with [`Reactor::remove`], which frees the id.
 
-mod connection;
 mod deflate;
+mod entry;
 mod event_loop;
 mod timer;
 mod tls;
@@ -90,6 +90,6 @@ mod tls;
 #[cfg(test)]
 mod tests;
 
-pub use connection::{Connection, TransportRequest};
+pub use crate::connection::{Connection, TransportRequest};
 pub use event_loop::{ConnId, Reactor, Security, Timeouts};
 pub use tls::{TlsError, TlsOptions};

@@ -1,8 +1,9 @@
 //! The session fed bytes by hand: every rule of the module docs.
 
 use super::*;
-use crate::command::{FetchAttr, SearchKey, SeqSet};
-use crate::types::{Flag, Search};
+use crate::command::{Command, FetchAttr, Phase, Requires, SearchKey, SeqSet};
+use crate::connection::Connection;
+use crate::types::{Code, Data, Flag, Search};
 
 /// A greeted session with these capabilities.
 fn greeted(capabilities: &str) -> Session {
@@ -89,7 +90,7 @@ fn bye_greeting_closes() {
 fn commands_in_the_wrong_state_are_refused_with_a_clear_error() {
     let mut s = greeted("");
     let err = s.submit(fetch_flags("1")).unwrap_err();
-    assert_eq!(err, Error::WrongState { command: "FETCH", needs: "selected", state: "not authenticated" });
+    assert_eq!(err, Error::WrongState { command: "FETCH", needs: Requires::Selected, state: Phase::NotAuthenticated });
     assert!(err.to_string().contains("FETCH needs the selected state"));
     let mut s = logged_in("");
     assert!(matches!(

@@ -56,6 +56,34 @@ impl<'a> BodyStructure<'a> {
         }
     }
 
+    /// The part's Content-Disposition (BODYSTRUCTURE only; `None` in BODY).
+    pub fn disposition(&self) -> Option<&Disposition<'a>> {
+        match self {
+            BodyStructure::Multipart(m) => m.ext.as_ref()?.disposition.as_ref(),
+            BodyStructure::Single(s) => s.ext.as_ref()?.disposition.as_ref(),
+        }
+    }
+
+    /// The part's file name for a person to read: the disposition's
+    /// `filename` parameter, else the Content-Type's `name`, each decoded by
+    /// [`text::decode_param`](crate::text::decode_param) (RFC 2231
+    /// continuations and charsets, or RFC 2047 words).
+    ///
+    /// ```
+    /// use imap_core::types::{Data, Response};
+    ///
+    /// let input = b"* 1 FETCH (BODYSTRUCTURE (\"APPLICATION\" \"PDF\" (\"NAME\" \"r.pdf\") NIL NIL \"BASE64\" 10 NIL \
+    /// (\"ATTACHMENT\" (\"FILENAME*0*\" \"utf-8''%E6%97%A5\" \"FILENAME*1\" \".pdf\")) NIL NIL))\r\n";
+    /// let frame = imap_core::wire::frames(input, Default::default()).next().unwrap().unwrap();
+    /// let Ok(Response::Data(Data::Fetch(fetch))) = imap_core::parse(&frame) else { panic!() };
+    /// assert_eq!(fetch.body_structure().unwrap().filename().unwrap(), "日.pdf");
+    /// ```
+    pub fn filename(&self) -> Option<String> {
+        self.disposition()
+            .and_then(|d| d.param_text("filename"))
+            .or_else(|| self.fields().and_then(|f| f.param_text("name")))
+    }
+
     /// Every node of the tree with its part number as used in `BODY[1.2]`,
     /// depth first; the root comes first with an empty number. The parts of
     /// an attached message (message/rfc822) are numbered below it.
@@ -191,6 +219,19 @@ impl BodyFields<'_> {
             .find(|p| p.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
             .and_then(|p| p.value.as_ref())
     }
+
+    /// The value of parameter `name` decoded for a person (RFC 2231
+    /// continuations and charsets, RFC 2047 words): see
+    /// [`text::decode_param`](crate::text::decode_param).
+    pub fn param_text(&self, name: &str) -> Option<String> {
+        decode(&self.params, name)
+    }
+}
+
+/// [`text::decode_param`](crate::text::decode_param) over typed parameters.
+fn decode(params: &[Param<'_>], name: &str) -> Option<String> {
+    let pairs = params.iter().map(|p| (p.name.as_bytes(), p.value.as_ref().map_or(&b""[..], |v| v.as_bytes())));
+    crate::text::decode_param(pairs, name)
 }
 
 /// One `name value` parameter.
@@ -214,6 +255,15 @@ pub struct Disposition<'a> {
     /// Its parameters.
     #[imap(list)]
     pub params: Vec<Param<'a>>,
+}
+
+impl Disposition<'_> {
+    /// The value of parameter `name` (`filename`, ...) decoded for a person
+    /// (RFC 2231 continuations and charsets, RFC 2047 words): see
+    /// [`text::decode_param`](crate::text::decode_param).
+    pub fn param_text(&self, name: &str) -> Option<String> {
+        decode(&self.params, name)
+    }
 }
 
 /// Extension data of a single part.

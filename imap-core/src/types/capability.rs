@@ -17,6 +17,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Capability<'a> {
     /// `IMAP4rev1` (RFC 3501).
     Imap4Rev1,

@@ -44,6 +44,13 @@ impl fmt::Display for DateTimeError {
 
 impl std::error::Error for DateTimeError {}
 
+impl DateTimeError {
+    /// An error saying why.
+    pub(crate) fn new(why: &'static str) -> Self {
+        DateTimeError(why)
+    }
+}
+
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 impl DateTime {
@@ -81,6 +88,38 @@ impl DateTime {
             second: second as u8,
             offset_minutes,
         })
+    }
+
+    /// A date-time from its fields, checked: a day that exists in that
+    /// month, hour 0-23, minute 0-59, second 0-60, year 0-9999 (IMAP writes
+    /// four digits) and an offset of less than a day.
+    ///
+    /// ```
+    /// use imap_core::types::DateTime;
+    ///
+    /// let t = DateTime::new(2024, 2, 29, 12, 0, 0, 60).unwrap();
+    /// assert_eq!(t.to_string(), "2024-02-29T12:00:00+01:00");
+    /// assert!(DateTime::new(2023, 2, 29, 12, 0, 0, 0).is_err());
+    /// ```
+    pub fn new(
+        year: u16,
+        month: u8,
+        day: u8,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        offset_minutes: i16,
+    ) -> Result<DateTime, DateTimeError> {
+        if year > 9999 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(DateTimeError("no such day"));
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(DateTimeError("no such time"));
+        }
+        if offset_minutes.unsigned_abs() >= 24 * 60 {
+            return Err(DateTimeError("offset of a day or more"));
+        }
+        Ok(DateTime { year, month, day, hour, minute, second, offset_minutes })
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.

@@ -26,6 +26,7 @@ use imap_derive::IntoStatic;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `ALREADYEXISTS`: the mailbox to create or rename to exists.
     AlreadyExists,

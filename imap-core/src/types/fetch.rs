@@ -224,6 +224,7 @@ fn same_part(part: &Option<SectionPart>, wanted: &[u32]) -> bool {
 #[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum FetchItem<'a> {
     /// `UID`.
     #[imap(rule = "msg_att_uid")]

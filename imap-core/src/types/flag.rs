@@ -18,6 +18,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Flag<'a> {
     /// `\Seen`.
     Seen,

@@ -123,6 +123,7 @@ pub struct ListEntry<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[allow(missing_docs)] // each variant is the attribute of its name
+#[non_exhaustive]
 pub enum MailboxAttr<'a> {
     NoInferiors,
     NoSelect,
@@ -262,6 +263,7 @@ impl StatusItem<'_> {
 #[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
+#[non_exhaustive]
 pub enum StatusValue<'a> {
     /// A number (64-bit: RFC 9051's number64, RFC 7162's mod-sequence).
     Number(u64),
@@ -283,6 +285,7 @@ pub enum StatusValue<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, IntoStatic)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum StatusAtt<'a> {
     /// `MESSAGES`: number of messages.
     Messages,

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 #[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Response<'a> {
     /// `A1 OK ...`: the completion of the command tagged `A1`.
     Tagged(Tagged<'a>),
@@ -112,6 +113,7 @@ token_leaf!(
 #[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Code<'a> {
     /// `ALERT`: the text must be shown to the user.
     #[imap(rule = "resp_text_code_alert")]
@@ -222,6 +224,7 @@ pub struct Continue<'a> {
 #[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", content = "data", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Data<'a> {
     /// `* n FETCH (...)`.
     Fetch(Fetch<'a>),

@@ -1,5 +1,6 @@
 //! IMAP strings: bytes, usually but not always UTF-8.
 
+use crate::convert::{ConvError, Cx, FromPair, ImapRule, Pair, Token};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -132,4 +133,42 @@ impl serde::Serialize for IString<'_> {
             }
         }
     }
+}
+
+// A string token of any grammar built on the core one: quoted, literal or
+// atom-like, its bytes borrowed from the input where no escape is undone.
+impl<'a, R: ImapRule> FromPair<'a, R> for IString<'a> {
+    #[inline]
+    fn accepts(rule: R) -> bool {
+        matches!(rule.token(), Token::Quoted | Token::Literal | Token::AstringAtom | Token::Text)
+    }
+
+    fn from_pair(pair: Pair<'_, 'a, R>, cx: &Cx<'a>) -> Result<Self, ConvError> {
+        let bytes = match pair.as_rule().token() {
+            Token::Literal => Cow::Borrowed(cx.literal(&pair)?),
+            Token::Quoted => unquote(pair.as_str(), cx),
+            Token::AstringAtom | Token::Text => cx.bytes(pair.as_str()),
+            _ => return Err(ConvError::unexpected(&pair, "a string")),
+        };
+        Ok(IString::from(bytes))
+    }
+}
+
+/// The content of a quoted token: quotes dropped, `\"` and `\\` undone.
+fn unquote<'a>(token: &'a str, cx: &Cx<'a>) -> Cow<'a, [u8]> {
+    let inner = &token[1..token.len() - 1];
+    if !inner.contains('\\') {
+        return cx.bytes(inner);
+    }
+    let mut out = Vec::with_capacity(inner.len());
+    let mut escaped = false;
+    for &b in cx.bytes(inner).iter() {
+        if escaped || b != b'\\' {
+            out.push(b);
+            escaped = false;
+        } else {
+            escaped = true;
+        }
+    }
+    Cow::Owned(out)
 }

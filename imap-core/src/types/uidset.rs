@@ -121,12 +121,4 @@ impl fmt::Display for UidSet {
     }
 }
 
-/// The same numbers as a command's sequence set (to send them back).
-impl From<&UidSet> for crate::command::SeqSet {
-    fn from(set: &UidSet) -> Self {
-        use crate::command::{SeqNumber, SeqRange};
-        set.0.iter().map(|r| SeqRange { start: SeqNumber::Value(r.start), end: SeqNumber::Value(r.end) }).collect()
-    }
-}
-
 token_leaf!(UidSet, "a set of UIDs", uid_set, |s| UidSet::parse(s));

@@ -10,16 +10,23 @@
 //! new messages in chunks, a few chunks pipelined. After each chunk the files
 //! are in `cur/` and fsynced, and the state file is replaced: an interrupted
 //! run loses at most the chunks in flight, which the next run fetches again.
+//!
+//! Messages expunged on the server since the last run are noticed: with
+//! QRESYNC, EXAMINE names them (`VANISHED (EARLIER)`) together with the flag
+//! changes, and nothing else is asked; otherwise by UID comparison
+//! (`UID SEARCH UID 1:<last>`, unless CONDSTORE says nothing changed). Their
+//! files move to the mailbox's `expunged/` directory, or with `--prune` are
+//! removed, and they leave the state file.
 
-use super::maildir::{self, Entry, Maildir, State};
+use super::maildir::{self, Entry, Maildir, State, EXPUNGED};
 use super::progress::{MailboxProgress, Progress};
 use crate::failure::Failure;
 use imap_core::command::Section;
-use imap_core::command::{Command, FetchAttr, SeqSet};
+use imap_core::command::{Command, FetchAttr, QResync, SearchKey, SeqSet};
 use imap_core::session::{Completion, Error, Session};
 use imap_core::types::{Data, Fetch, MailboxAttr, Response};
 use serde_json::json;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -44,12 +51,16 @@ impl Default for Tuning {
 /// What a command in flight was for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
+    /// ENABLE QRESYNC.
+    Enable,
     /// LIST of every mailbox.
     List,
     /// EXAMINE of the current mailbox.
     Select,
     /// FLAGS of the messages already copied.
     Flags,
+    /// UIDs still on the server, of those backed up.
+    Present,
     /// UID and RFC822.SIZE of the new messages.
     Sizes,
     /// Bodies of these UIDs.
@@ -67,6 +78,8 @@ pub struct Report {
     pub bytes: u64,
     /// Messages whose flags changed.
     pub flag_updates: u64,
+    /// Messages expunged on the server, set aside or pruned.
+    pub expunged: u64,
     /// Mailboxes skipped, with why.
     pub skipped: Vec<(String, String)>,
 }
@@ -74,6 +87,8 @@ pub struct Report {
 #[derive(Debug, PartialEq, Eq)]
 enum Phase {
     Start,
+    /// LIST every mailbox.
+    List,
     /// A command is in flight whose end says what comes next.
     Waiting,
     /// Open the next mailbox of the queue.
@@ -90,14 +105,19 @@ struct Current {
     /// This tool's files in `cur/` for the state's UIDVALIDITY: UID -> name.
     index: HashMap<u32, String>,
     condstore: bool,
+    /// EXAMINE went with QRESYNC data: its answer holds the changes.
+    resync: bool,
     modseq: Option<u64>,
     uid_next: Option<u32>,
+    /// EXISTS as of EXAMINE.
+    exists: u32,
     chunks: VecDeque<Vec<u32>>,
     in_flight: usize,
     progress: Option<MailboxProgress>,
     messages: u64,
     bytes: u64,
     flag_updates: u64,
+    expunged: u64,
 }
 
 /// One account's backup; see the [module docs](self).
@@ -112,6 +132,8 @@ pub struct Engine {
     current: Option<Current>,
     outbox: Vec<(Command, Purpose)>,
     report: Report,
+    /// Remove the files of expunged messages instead of setting them aside.
+    prune: bool,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
@@ -132,7 +154,15 @@ impl Engine {
             current: None,
             outbox: Vec::new(),
             report: Report::default(),
+            prune: false,
         }
+    }
+
+    /// With `prune`, messages expunged on the server are removed from the
+    /// backup; without, their files move to the mailbox's `expunged/`.
+    pub fn prune(mut self, prune: bool) -> Engine {
+        self.prune = prune;
+        self
     }
 
     /// Whether everything is done (no command is wanted any more).
@@ -151,6 +181,14 @@ impl Engine {
             match self.phase {
                 Phase::Start => {
                     fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+                    if session.has_capability("QRESYNC") && !session.is_enabled("QRESYNC") {
+                        self.send(Command::Enable(vec!["QRESYNC".into()]), Purpose::Enable);
+                    } else {
+                        self.phase = Phase::List;
+                        continue;
+                    }
+                }
+                Phase::List => {
                     self.send(
                         Command::List {
                             reference: String::new(),
@@ -212,9 +250,14 @@ impl Engine {
     ) -> Result<(), Failure> {
         let done = result?;
         match purpose {
+            Purpose::Enable => {
+                self.phase = Phase::List;
+                Ok(())
+            }
             Purpose::List => self.listed(done.data),
-            Purpose::Select => self.selected(session),
+            Purpose::Select => self.selected(session, done.data),
             Purpose::Flags => self.flags(done.data),
+            Purpose::Present => self.present(done.data),
             Purpose::Sizes => self.sizes(done.data),
             Purpose::Chunk(uids) => self.chunk(&uids, done.data),
         }
@@ -272,26 +315,43 @@ impl Engine {
         let maildir = Maildir::open(dir.clone()).map_err(io(&dir))?;
         let state = State::load(&dir).map_err(io(&dir))?.unwrap_or_else(|| State::new(&name, delimiter, 0));
         let condstore = session.has_capability("CONDSTORE");
+        // QRESYNC needs what the last run saw: UIDVALIDITY and HIGHESTMODSEQ.
+        let resync = match (session.is_enabled("QRESYNC"), state.highest_modseq) {
+            (true, Some(modseq)) if state.uid_validity != 0 && state.last_uid > 0 => Some(QResync {
+                uid_validity: state.uid_validity,
+                modseq,
+                known_uids: Some((1..=state.last_uid).into()),
+                seq_match: None,
+            }),
+            _ => None,
+        };
         self.current = Some(Current {
             name: name.clone(),
             maildir,
             state,
             index: HashMap::new(),
             condstore,
+            resync: resync.is_some(),
             modseq: None,
             uid_next: None,
+            exists: 0,
             chunks: VecDeque::new(),
             in_flight: 0,
             progress: None,
             messages: 0,
             bytes: 0,
             flag_updates: 0,
+            expunged: 0,
         });
-        self.send(Command::Examine { mailbox: name, condstore }, Purpose::Select);
+        let command = match resync {
+            Some(qresync) => Command::SelectQResync { mailbox: name, read_only: true, qresync },
+            None => Command::Examine { mailbox: name, condstore },
+        };
+        self.send(command, Purpose::Select);
         Ok(())
     }
 
-    fn selected(&mut self, session: &Session) -> Result<(), Failure> {
+    fn selected(&mut self, session: &Session, data: Vec<Response<'static>>) -> Result<(), Failure> {
         let mailbox = session.mailbox().ok_or_else(|| Error::Protocol("EXAMINE completed without a mailbox".into()))?;
         let (exists, uid_next, modseq) = (mailbox.exists, mailbox.uid_next, mailbox.highest_modseq);
         let uid_validity =
@@ -315,17 +375,54 @@ impl Engine {
             }
             let delimiter = current.state.delimiter;
             current.state = State::new(&current.name, delimiter, uid_validity);
+            // Whatever QRESYNC said was about the old UIDs.
+            current.resync = false;
         }
         current.index = current.maildir.index(uid_validity).map_err(io(&current.maildir.dir))?;
         current.uid_next = uid_next;
-        current.modseq = if current.condstore { modseq } else { None };
+        current.exists = exists;
+        current.modseq = if current.condstore || current.resync { modseq } else { None };
+        if current.resync {
+            // EXAMINE's answer held the flag changes and, as VANISHED
+            // (EARLIER), the expunges since the last run: nothing to ask.
+            self.apply_flags(&data)?;
+            let current = self.current.as_mut().expect("a mailbox is open");
+            // Ranges sorted for a binary search each: a server's VANISHED
+            // may list many ranges, the backup many messages.
+            let mut ranges: Vec<(u32, u32)> = data
+                .iter()
+                .filter_map(|r| match r {
+                    Response::Data(Data::Vanished { uids, .. }) => Some(uids.ranges()),
+                    _ => None,
+                })
+                .flatten()
+                .map(|r| r.bounds())
+                .collect();
+            ranges.sort_unstable();
+            // Merged, so that only the last range starting at or below a UID can hold it.
+            let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+            for (lo, hi) in ranges {
+                match merged.last_mut() {
+                    Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                    _ => merged.push((lo, hi)),
+                }
+            }
+            let vanished = |uid: u32| {
+                let after = merged.partition_point(|&(lo, _)| lo <= uid);
+                after > 0 && uid <= merged[after - 1].1
+            };
+            let vanished: Vec<u32> = current.state.messages.keys().copied().filter(|&uid| vanished(uid)).collect();
+            self.remove_gone(&vanished)?;
+            return self.ask_sizes(exists);
+        }
         if current.state.last_uid > 0 && exists > 0 {
             let changed_since = match (current.condstore, current.state.highest_modseq) {
                 (true, Some(m)) => Some(m),
                 _ => None,
             };
             if changed_since.is_some() && changed_since == current.modseq {
-                // Nothing changed since the last run.
+                // Nothing changed since the last run (an expunge, too,
+                // raises HIGHESTMODSEQ: RFC 7162 3.1.1).
                 return self.ask_sizes(exists);
             }
             let command = Command::Fetch {
@@ -337,7 +434,84 @@ impl Engine {
             self.send(command, Purpose::Flags);
             return Ok(());
         }
+        if exists == 0 {
+            // An empty mailbox: whatever the backup holds was expunged.
+            self.expunge_missing(&HashSet::new())?;
+        }
         self.ask_sizes(exists)
+    }
+
+    /// Asks which of the backed-up UIDs the server still has.
+    fn check_present(&mut self) -> Result<(), Failure> {
+        let current = self.current.as_mut().expect("a mailbox is open");
+        let last = current.state.last_uid;
+        if last == 0 || current.state.messages.is_empty() {
+            let exists = current.exists;
+            return self.ask_sizes(exists);
+        }
+        let criteria = SearchKey::Uid((1..=last).into());
+        self.send(Command::Search { charset: None, criteria, uid: true }, Purpose::Present);
+        Ok(())
+    }
+
+    fn present(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
+        let exists = self.current.as_ref().expect("a mailbox is open").exists;
+        // No more UIDs than messages: a few bytes of `1:4294967295` in an
+        // ESEARCH must not become 16 GiB of numbers.
+        let most = u64::from(exists).max(1 << 20);
+        let mut answered = false;
+        let mut present = HashSet::new();
+        for response in &data {
+            match response {
+                Response::Data(Data::Search(search)) => {
+                    answered = true;
+                    present.extend(search.ids.iter().copied());
+                }
+                Response::Data(Data::ESearch(e)) => {
+                    answered = true;
+                    match &e.all {
+                        Some(all) if all.len() > most => {
+                            return Err(Failure::Imap(Error::Protocol(format!("ESEARCH ALL of {} UIDs", all.len()))))
+                        }
+                        Some(all) => present.extend(all.iter()),
+                        None => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !answered {
+            // Silence is not "every message is gone".
+            return Err(Failure::Imap(Error::Protocol("UID SEARCH completed without a SEARCH response".into())));
+        }
+        self.expunge_missing(&present)?;
+        self.ask_sizes(exists)
+    }
+
+    /// Takes the backed-up messages not in `present` out of the backup.
+    fn expunge_missing(&mut self, present: &HashSet<u32>) -> Result<(), Failure> {
+        let current = self.current.as_mut().expect("a mailbox is open");
+        let gone: Vec<u32> = current.state.messages.keys().copied().filter(|uid| !present.contains(uid)).collect();
+        self.remove_gone(&gone)
+    }
+
+    /// Takes the messages `gone` out of the backup: set aside in
+    /// `expunged/`, or removed with `--prune`.
+    fn remove_gone(&mut self, gone: &[u32]) -> Result<(), Failure> {
+        let prune = self.prune;
+        let current = self.current.as_mut().expect("a mailbox is open");
+        for uid in gone {
+            let Some(entry) = current.state.messages.remove(uid) else { continue };
+            let file = current.index.remove(uid).unwrap_or(entry.file);
+            let moved = if prune { current.maildir.remove(&file) } else { current.maildir.set_aside(&file) };
+            moved.map_err(io(&current.maildir.dir))?;
+        }
+        if !gone.is_empty() {
+            current.expunged += gone.len() as u64;
+            current.maildir.sync().map_err(io(&current.maildir.dir))?;
+            current.state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
+        }
+        Ok(())
     }
 
     fn ask_sizes(&mut self, exists: u32) -> Result<(), Failure> {
@@ -360,8 +534,14 @@ impl Engine {
     }
 
     fn flags(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
+        self.apply_flags(&data)?;
+        self.check_present()
+    }
+
+    /// Renames the files of messages whose flags `data`'s FETCHes changed.
+    fn apply_flags(&mut self, data: &[Response<'static>]) -> Result<(), Failure> {
         let current = self.current.as_mut().expect("a mailbox is open");
-        for fetch in fetches(&data) {
+        for fetch in fetches(data) {
             let (Some(uid), Some(flags)) = (fetch.uid(), fetch.flags()) else { continue };
             let Some(entry) = current.state.messages.get_mut(&uid) else { continue };
             let (letters, keywords) = maildir::split_flags(flags);
@@ -388,8 +568,7 @@ impl Engine {
             current.maildir.sync().map_err(io(&current.maildir.dir))?;
             current.state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
         }
-        let exists = u32::MAX; // known non-empty: the flags were asked for
-        self.ask_sizes(exists)
+        Ok(())
     }
 
     fn sizes(&mut self, data: Vec<Response<'static>>) -> Result<(), Failure> {
@@ -489,11 +668,16 @@ impl Engine {
         state.save(&current.maildir).map_err(io(&current.maildir.dir))?;
         let summary = json!({
             "new_messages": current.messages, "new_bytes": current.bytes,
-            "flag_updates": current.flag_updates, "total_messages": state.messages.len(),
-            "dir": current.maildir.dir,
+            "flag_updates": current.flag_updates, "expunged": current.expunged, "qresync": current.resync,
+            "total_messages": state.messages.len(), "dir": current.maildir.dir,
         });
+        let expunged = match (current.expunged, self.prune) {
+            (0, _) => String::new(),
+            (n, true) => format!(", {n} expunged on the server (removed)"),
+            (n, false) => format!(", {n} expunged on the server (moved to {EXPUNGED}/)"),
+        };
         let text = format!(
-            "{}{}: {} new ({} bytes), {} flag changes, {} in the backup",
+            "{}{}: {} new ({} bytes), {} flag changes{expunged}, {} in the backup",
             if self.account.is_empty() { String::new() } else { format!("{}: ", self.account) },
             current.name,
             current.messages,
@@ -512,6 +696,7 @@ impl Engine {
         self.report.messages += current.messages;
         self.report.bytes += current.bytes;
         self.report.flag_updates += current.flag_updates;
+        self.report.expunged += current.expunged;
         self.phase = Phase::Next;
         Ok(())
     }

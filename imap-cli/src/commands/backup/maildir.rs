@@ -28,7 +28,12 @@ const SYNC_THREADS: usize = 16;
 /// What every message file name of this tool has before `:2,`.
 const NAME_TAG: &str = ".imapcli";
 
-/// Why a server-supplied mailbox name gets no directory.
+/// Where a mailbox's Maildir keeps the messages expunged on the server since
+/// they were backed up (not a Maildir of its own: restore leaves them alone).
+pub const EXPUNGED: &str = "expunged";
+
+/// The directory of mailbox `name` below `root`, or why a server-supplied
+/// mailbox name gets no directory.
 pub fn mailbox_path(root: &Path, name: &str, delimiter: Option<char>) -> Result<PathBuf, String> {
     if name.contains('\0') {
         return Err("the name holds a NUL byte".into());
@@ -52,8 +57,8 @@ pub fn mailbox_path(root: &Path, name: &str, delimiter: Option<char>) -> Result<
 /// One level of a mailbox name as one directory name. `..`, `.` and empty
 /// levels (a leading delimiter: an absolute name) are refused; `%` and `/`
 /// (possible when the delimiter is not `/`) are percent-encoded, and so is the
-/// first letter of a level named `cur`, `new` or `tmp`, which would collide
-/// with the Maildir's own directories.
+/// first letter of a level named `cur`, `new`, `tmp` or `expunged`, which
+/// would collide with the Maildir's own directories.
 fn encode_component(part: &str) -> Result<String, String> {
     if part.is_empty() {
         return Err("an empty level (absolute name or doubled delimiter)".into());
@@ -68,7 +73,9 @@ fn encode_component(part: &str) -> Result<String, String> {
             '/' => out.push_str("%2F"),
             '\\' => out.push_str("%5C"),
             c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32)),
-            c if i == 0 && matches!(part, "cur" | "new" | "tmp") => out.push_str(&format!("%{:02X}", c as u32)),
+            c if i == 0 && matches!(part, "cur" | "new" | "tmp" | EXPUNGED) => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -334,6 +341,17 @@ impl Maildir {
         fs::rename(self.dir.join("cur").join(from), self.dir.join("cur").join(to))
     }
 
+    /// Moves a file of `cur/` to `expunged/` (the message is gone from the
+    /// server; the backup keeps it aside), if there.
+    pub fn set_aside(&self, file: &str) -> io::Result<()> {
+        let aside = self.dir.join(EXPUNGED);
+        fs::create_dir_all(&aside)?;
+        match fs::rename(self.dir.join("cur").join(file), aside.join(file)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// Removes a file of `cur/`, if there.
     pub fn remove(&self, file: &str) -> io::Result<()> {
         match fs::remove_file(self.dir.join("cur").join(file)) {
@@ -363,7 +381,7 @@ pub fn discover(root: &Path) -> io::Result<Vec<(PathBuf, State)>> {
         for entry in fs::read_dir(&dir)? {
             let entry = entry?;
             let name = entry.file_name();
-            if entry.file_type()?.is_dir() && !matches!(name.to_str(), Some("cur" | "new" | "tmp")) {
+            if entry.file_type()?.is_dir() && !matches!(name.to_str(), Some("cur" | "new" | "tmp" | EXPUNGED)) {
                 stack.push(entry.path());
             }
         }
@@ -381,6 +399,8 @@ mod tests {
         let root = Path::new("/backup");
         assert_eq!(mailbox_path(root, "INBOX", Some('/')).unwrap(), Path::new("/backup/INBOX"));
         assert_eq!(mailbox_path(root, "Projekte/Köln", Some('/')).unwrap(), Path::new("/backup/Projekte/Köln"));
+        // A mailbox named like the directory of expunged messages.
+        assert_eq!(mailbox_path(root, "a/expunged", Some('/')).unwrap(), Path::new("/backup/a/%65xpunged"));
         for bad in ["../evil", "a/../../evil", "/etc", "a//b", "..", ".", "a/.", "x\0y", ""] {
             assert!(mailbox_path(root, bad, Some('/')).is_err(), "{bad:?}");
         }

@@ -3,8 +3,8 @@
 //! sans-IO state machine driven by a `Client`, or with `--config` by one
 //! reactor for every account: [`multi`]), the restore in [`mod@restore`].
 
-pub mod config;
 pub mod engine;
+pub mod lock;
 pub mod maildir;
 pub mod multi;
 pub mod progress;
@@ -44,6 +44,10 @@ pub struct BackupArgs {
     /// Most FETCHes of bodies in flight at once (pipelined).
     #[arg(long, default_value_t = Tuning::default().in_flight, value_name = "N")]
     pub in_flight: usize,
+    /// Remove messages expunged on the server from the backup (by default
+    /// they move to the mailbox's `expunged/` directory).
+    #[arg(long)]
+    pub prune: bool,
 }
 
 /// `imap-cli restore`.
@@ -58,21 +62,23 @@ pub struct RestoreArgs {
 }
 
 /// Runs `backup`.
-pub fn backup(server: &Server, args: &BackupArgs, json: bool) -> Result<(), Failure> {
-    let progress = Progress::new(json);
+pub fn backup(server: &Server, args: &BackupArgs, json: bool, quiet: bool) -> Result<(), Failure> {
+    let progress = Progress::new(json, quiet);
     let tuning = Tuning { chunk: args.chunk.max(1), in_flight: args.in_flight.max(1) };
+    // Two backups of one directory would write the same state files.
+    let _lock = lock::Lock::take(&args.to)?;
     if let Some(file) = &args.config {
-        return multi::run(file, &args.to, tuning, &progress);
+        return multi::run(file, &args.to, tuning, args.prune, &progress);
     }
     let mut client = server.connect()?;
     let wanted = if args.mailboxes.is_empty() { None } else { Some(args.mailboxes.clone()) };
-    let mut engine = Engine::new("", &args.to, wanted, progress.clone(), tuning);
+    let mut engine = Engine::new("", &args.to, wanted, progress.clone(), tuning).prune(args.prune);
     drive(&mut client, &mut engine)?;
     client.logout()?;
     let report = engine.report();
     progress.event(json!({
         "event": "finished", "action": "backup", "mailboxes": report.mailboxes, "new_messages": report.messages,
-        "new_bytes": report.bytes, "flag_updates": report.flag_updates,
+        "new_bytes": report.bytes, "flag_updates": report.flag_updates, "expunged": report.expunged,
         "skipped": report.skipped.iter().map(|(m, _)| m).collect::<Vec<_>>(),
     }));
     Ok(())
@@ -99,8 +105,8 @@ pub fn drive(client: &mut Client, engine: &mut Engine) -> Result<(), Failure> {
 }
 
 /// Runs `restore`.
-pub fn restore(server: &Server, args: &RestoreArgs, json: bool) -> Result<(), Failure> {
-    let progress = Progress::new(json);
+pub fn restore(server: &Server, args: &RestoreArgs, json: bool, quiet: bool) -> Result<(), Failure> {
+    let progress = Progress::new(json, quiet);
     if !args.from.is_dir() {
         return Err(Failure::Usage(format!("{}: not a directory", args.from.display())));
     }

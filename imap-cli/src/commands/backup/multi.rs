@@ -7,14 +7,14 @@
 //! is reported and the others go on; the exit status is that of the first
 //! failure.
 
-use super::config::{self, Account};
 use super::engine::{Engine, Purpose, Tuning};
 use super::progress::Progress;
+use crate::commands::config::{self, Account};
 use crate::failure::Failure;
 use imap_core::client::{ClientOptions, SessionId, Sessions, TlsMode};
 use imap_core::command::Command;
 use imap_core::reactor::{Timeouts, TlsOptions};
-use imap_core::session::{Error, Event, Tag};
+use imap_core::session::{Error, Event, Sasl, Tag};
 use serde_json::json;
 use std::collections::VecDeque;
 use std::path::Path;
@@ -27,6 +27,8 @@ const STALL: Duration = Duration::from_secs(120);
 enum Stage {
     Greeting,
     StartTls(Tag),
+    /// CAPABILITY, to learn the AUTH= mechanisms before a token login.
+    Capability(Tag),
     Login(Tag),
     Running,
     Logout(Tag),
@@ -34,9 +36,17 @@ enum Stage {
     Failed,
 }
 
+/// How an account logs in.
+enum Secret {
+    /// LOGIN.
+    Password(String),
+    /// AUTHENTICATE OAUTHBEARER or XOAUTH2.
+    Token(String),
+}
+
 struct Run {
     account: Account,
-    password: String,
+    secret: Secret,
     id: SessionId,
     engine: Engine,
     stage: Stage,
@@ -52,13 +62,19 @@ impl Run {
 }
 
 /// Backs up every account of `file` into `root/<name>`.
-pub fn run(file: &Path, root: &Path, tuning: Tuning, progress: &Progress) -> Result<(), Failure> {
+pub fn run(file: &Path, root: &Path, tuning: Tuning, prune: bool, progress: &Progress) -> Result<(), Failure> {
     let config = config::load(file)?;
     let mut sessions = Sessions::new()?;
     let mut runs = Vec::new();
     for account in config.accounts {
-        // Every password first: no connection waits on a password command.
-        let password = account.password()?;
+        // Every secret first: no connection waits on a password or token command.
+        let secret = match &account.token_command {
+            Some(command) => {
+                let what = format!("account {}: token_command", account.name);
+                Secret::Token(config::run_secret_command(&what, command)?)
+            }
+            None => Secret::Password(account.password()?),
+        };
         let mut tls = TlsOptions::new();
         if let Some(ca) = &account.ca_file {
             if !ca.is_file() {
@@ -80,10 +96,10 @@ pub fn run(file: &Path, root: &Path, tuning: Tuning, progress: &Progress) -> Res
         };
         let id = sessions.connect(&account.host, account.port(), account.mode(), &options)?;
         let dir = root.join(&account.name);
-        let engine = Engine::new(&account.name, &dir, account.mailboxes.clone(), progress.clone(), tuning);
+        let engine = Engine::new(&account.name, &dir, account.mailboxes.clone(), progress.clone(), tuning).prune(prune);
         runs.push(Run {
             account,
-            password,
+            secret,
             id,
             engine,
             stage: Stage::Greeting,
@@ -118,6 +134,7 @@ pub fn run(file: &Path, root: &Path, tuning: Tuning, progress: &Progress) -> Res
             "event": "finished", "action": "backup", "account": run.account.name,
             "ok": error.is_none(), "error": error, "mailboxes": report.mailboxes,
             "new_messages": report.messages, "new_bytes": report.bytes, "flag_updates": report.flag_updates,
+            "expunged": report.expunged,
         }));
         if let Some(e) = run.error.take() {
             eprintln!("imap-cli: account {}: {e}", run.account.name);
@@ -142,12 +159,40 @@ fn feed(sessions: &mut Sessions, run: &mut Run) -> Result<(), Failure> {
 }
 
 fn login(sessions: &mut Sessions, run: &mut Run) -> Result<(), Failure> {
+    let command_name = match run.secret {
+        Secret::Password(_) => "LOGIN",
+        Secret::Token(_) => "AUTHENTICATE",
+    };
     if run.account.mode() == TlsMode::None && !run.account.allow_plaintext_login {
-        return Err(Failure::Imap(Error::Insecure("LOGIN")));
+        return Err(Failure::Imap(Error::Insecure(command_name)));
     }
-    let command =
-        Command::Login { user: run.account.user.clone().into_bytes(), password: run.password.clone().into_bytes() };
-    run.stage = Stage::Login(sessions.submit(run.id, command)?);
+    let user = run.account.user.clone();
+    match &run.secret {
+        Secret::Password(password) => {
+            let command = Command::Login { user: user.into_bytes(), password: password.clone().into_bytes() };
+            run.stage = Stage::Login(sessions.submit(run.id, command)?);
+        }
+        Secret::Token(token) => {
+            let session = sessions.session_mut(run.id).ok_or_else(|| Error::Closed("the session is gone".into()))?;
+            if session.capabilities().is_none() {
+                // Not in the greeting, or forgotten after STARTTLS.
+                run.stage = Stage::Capability(session.submit(Command::Capability)?);
+                return Ok(());
+            }
+            let token = token.clone();
+            let sasl = if session.has_capability("AUTH=OAUTHBEARER") {
+                Sasl::OAuthBearer { user, host: run.account.host.clone(), port: run.account.port(), token }
+            } else if session.has_capability("AUTH=XOAUTH2") {
+                Sasl::XOAuth2 { user, token }
+            } else {
+                return Err(Failure::Imap(Error::MissingCapability {
+                    command: "AUTHENTICATE",
+                    capability: "AUTH=OAUTHBEARER or AUTH=XOAUTH2",
+                }));
+            };
+            run.stage = Stage::Login(session.authenticate(sasl)?);
+        }
+    }
     Ok(())
 }
 
@@ -165,6 +210,13 @@ fn handle(sessions: &mut Sessions, run: &mut Run, event: Event) -> Result<(), Fa
         Event::Completed { tag, result } => match &run.stage {
             Stage::StartTls(t) if *t == tag => {
                 result?;
+                login(sessions, run)?;
+            }
+            Stage::Capability(t) if *t == tag => {
+                result?;
+                if sessions.session(run.id).and_then(|s| s.capabilities()).is_none() {
+                    return Err(Failure::Imap(Error::Protocol("CAPABILITY gave no capabilities".into())));
+                }
                 login(sessions, run)?;
             }
             Stage::Login(t) if *t == tag => {

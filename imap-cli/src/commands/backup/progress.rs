@@ -1,5 +1,6 @@
-//! Progress of a backup or restore: a bar per mailbox on a terminal, JSON
-//! lines with `--json`, nothing otherwise.
+//! Progress of a backup or restore: a bar per mailbox on stderr when it is a
+//! terminal (not with `--quiet` or `TERM=dumb`; no colours with `NO_COLOR`),
+//! JSON lines with `--json`, nothing otherwise.
 
 use crate::commands::output::say;
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -10,21 +11,22 @@ use std::time::Instant;
 /// Where progress goes.
 #[derive(Clone)]
 pub enum Progress {
-    /// Bars on the terminal (stdout).
+    /// Bars on the terminal (stderr).
     Bars(MultiProgress),
     /// One JSON object per line on stdout.
     Json,
-    /// Nothing (stdout is not a terminal).
+    /// Nothing (stderr is not a terminal, or `--quiet`).
     Quiet,
 }
 
 impl Progress {
-    /// Bars when stdout is a terminal, JSON lines with `json`, else quiet.
-    pub fn new(json: bool) -> Progress {
+    /// JSON lines with `json`; else bars when stderr is a terminal that can
+    /// draw them and `quiet` is not asked; else nothing.
+    pub fn new(json: bool, quiet: bool) -> Progress {
         if json {
             Progress::Json
-        } else if std::io::stdout().is_terminal() {
-            Progress::Bars(MultiProgress::with_draw_target(ProgressDrawTarget::stdout()))
+        } else if !quiet && std::io::stderr().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb") {
+            Progress::Bars(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
         } else {
             Progress::Quiet
         }
@@ -33,9 +35,8 @@ impl Progress {
     /// A line for people (text mode only), printed above the bars.
     pub fn note(&self, text: &str) {
         match self {
-            Progress::Bars(multi) => {
-                let _ = multi.println(text);
-            }
+            // A result, not progress: on stdout, with the bars out of the way.
+            Progress::Bars(multi) => multi.suspend(|| say(text)),
             Progress::Quiet => say(text),
             Progress::Json => {}
         }
@@ -60,13 +61,12 @@ impl Progress {
         let bar = match self {
             Progress::Bars(multi) => {
                 let bar = multi.add(ProgressBar::new(messages));
-                bar.set_style(
-                    ProgressStyle::with_template(
-                        "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} msgs {msg} {per_sec} {elapsed_precise}",
-                    )
-                    .expect("a valid template")
-                    .progress_chars("=> "),
-                );
+                let template = if no_color() {
+                    "{prefix} [{bar:30}] {pos}/{len} msgs {msg} {per_sec} {elapsed_precise}"
+                } else {
+                    "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} msgs {msg} {per_sec} {elapsed_precise}"
+                };
+                bar.set_style(ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
                 let name = if account.is_empty() { mailbox.to_owned() } else { format!("{account}: {mailbox}") };
                 bar.set_prefix(name);
                 Some(bar)
@@ -151,6 +151,11 @@ impl MailboxProgress {
         self.progress.event(event);
         self.progress.note(&text);
     }
+}
+
+/// Whether the user asked for no colours (<https://no-color.org>: set and not empty).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 fn rate(bytes: u64, seconds: f64) -> f64 {

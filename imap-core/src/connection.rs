@@ -1,4 +1,7 @@
-//! The contract between the reactor and a sans-IO protocol endpoint.
+//! The contract between a sans-IO protocol endpoint (a
+//! [`Session`](crate::session::Session)) and whatever drives it over a
+//! transport (the [reactor](crate::reactor), or your own loop). Both sides
+//! depend on this module; neither on the other.
 
 use std::io;
 use std::time::Instant;
@@ -11,7 +14,7 @@ pub enum TransportRequest {
     /// after this point may reach the protocol.
     ///
     /// The reactor honours it only on a connection made with
-    /// [`Security::StartTls`](super::Security::StartTls) (any other is closed
+    /// [`Security::StartTls`](crate::reactor::Security::StartTls) (any other is closed
     /// with `InvalidInput`). It reads no more plaintext once the request is
     /// taken, and the next byte read from the socket is the first byte of the
     /// TLS handshake. Bytes that came *in the same* [`receive`](Connection::receive)
