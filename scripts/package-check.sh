@@ -29,6 +29,26 @@ derive_version="$(version_of imap-derive)"
 core_version="$(version_of imap-core)"
 cli_version="$(version_of imap-cli)"
 
+# cargo verifies each crate against the others through a temporary registry
+# whose crates it extracts under $CARGO_HOME/registry/src/ and builds like
+# any registry crate: once per version, never again. Packaged again at the
+# same version (every run until a release), imap-cli would be verified
+# against the imap-core of an earlier run, extraction and build alike. So
+# both go first: the extracted copies of this workspace's three crates, and
+# the builds of them from a registry source.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+for crate in "imap-derive-$derive_version" "imap-core-$core_version" "imap-cli-$cli_version"; do
+    rm -rf "$cargo_home"/registry/src/*/"$crate"
+done
+for info in "$target"/debug/deps/imap_derive-*.d "$target"/debug/deps/imap_core-*.d "$target"/debug/deps/imap_cli-*.d; do
+    [ -f "$info" ] || continue
+    unit="$(basename "$info" .d)"            # imap_core-<hash>
+    name="${unit%-*}" hash="${unit##*-}"
+    if grep -q "/registry/src/[^/ ]*/${name//_/-}-[0-9]" "$info"; then
+        rm -rf "$target"/debug/deps/*"$unit".* "$target/debug/.fingerprint/${name//_/-}-$hash"
+    fi
+done
+
 echo "== cargo package (imap-derive $derive_version, imap-core $core_version, imap-cli $cli_version)"
 # --allow-dirty: what is checked is the content, not whether it is committed
 # (CI packages a clean clone anyway).

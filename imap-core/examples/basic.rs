@@ -10,9 +10,9 @@
 
 mod common;
 
-use imap_core::client::Client;
 use imap_core::command::{FetchAttr, SearchKey};
 use imap_core::types::Address;
+use imap_core::Client;
 use std::error::Error;
 use std::process::ExitCode;
 

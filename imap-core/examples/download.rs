@@ -11,8 +11,8 @@
 
 mod common;
 
-use imap_core::client::Client;
 use imap_core::command::{SearchKey, Section};
+use imap_core::Client;
 use std::error::Error;
 use std::fs::File;
 use std::io::{BufWriter, Write};

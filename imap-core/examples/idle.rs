@@ -12,9 +12,9 @@
 
 mod common;
 
-use imap_core::client::Client;
 use imap_core::command::FetchAttr;
 use imap_core::types::{Data, Response};
+use imap_core::Client;
 use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

@@ -17,7 +17,7 @@
 
 mod common;
 
-use imap_core::client::Client;
+use imap_core::Client;
 use std::error::Error;
 use std::process::{Command, ExitCode};
 

@@ -13,8 +13,8 @@
 
 mod common;
 
-use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::reactor::TlsOptions;
+use imap_core::{Client, ClientOptions, TlsMode};
 use std::error::Error;
 use std::process::ExitCode;
 

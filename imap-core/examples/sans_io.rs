@@ -7,16 +7,20 @@
 //! IMAP_TLS=plain IMAP_PORT=143 IMAP_USER=me IMAP_PASSWORD=... cargo run --example sans_io
 //! ```
 //!
-//! Settings come from the environment (`examples/common/mod.rs`). Plain TCP
-//! carries the password in clear, so this example talks only to a server
-//! on this machine (`IMAP_TLS=plain` is required).
+//! It needs none of imap-core's `net` feature (mio, rustls): it builds with
+//! `--no-default-features`. Settings come from the environment as for the
+//! other examples (`examples/common/mod.rs`): `IMAP_HOST` (default
+//! `127.0.0.1`), `IMAP_PORT` (default 143), `IMAP_USER`, `IMAP_PASSWORD`,
+//! `IMAP_MAILBOX`. Plain TCP carries the password in clear, so this example
+//! talks only to a server on this machine, and `IMAP_TLS`, if set, must be
+//! `plain`.
 
 mod common;
 
-use imap_core::client::TlsMode;
 use imap_core::command::{Command, FetchAttr, SeqSet};
-use imap_core::session::{Completion, Event, Session, Tag};
+use imap_core::session::{Completion, Event, Tag};
 use imap_core::types::{Data, Response};
+use imap_core::Session;
 use std::error::Error;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -43,7 +47,7 @@ impl Connection {
             Ok(0) => self.session.close(None),
             Ok(n) => self.session.receive(&self.buffer[..n]),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                self.session.close(Some(imap_core::session::Error::Timeout))
+                self.session.close(Some(imap_core::Error::Timeout))
             }
             Err(e) => return Err(e.into()),
         }
@@ -82,11 +86,16 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn Error>> {
-    let settings = common::Settings::from_env()?;
-    if settings.tls != TlsMode::None {
-        return Err("this example speaks plain TCP to this machine: set IMAP_TLS=plain".into());
+    if common::optional("IMAP_TLS").is_some_and(|tls| tls != "plain") {
+        return Err("this example speaks plain TCP to this machine: set IMAP_TLS=plain or leave it unset".into());
     }
-    let stream = TcpStream::connect((settings.host.as_str(), settings.port))?;
+    let host = common::optional("IMAP_HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
+    common::check_local(&host)?;
+    let port: u16 = common::optional("IMAP_PORT").map_or(Ok(143), |p| p.parse())?;
+    let user = common::required("IMAP_USER")?;
+    let mailbox = common::optional("IMAP_MAILBOX").unwrap_or_else(|| "INBOX".to_owned());
+
+    let stream = TcpStream::connect((host.as_str(), port))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut connection = Connection { stream, session: Session::new(), buffer: vec![0; 64 << 10] };
 
@@ -99,17 +108,15 @@ fn run() -> Result<(), Box<dyn Error>> {
     // Pipelined: EXAMINE goes out right behind LOGIN, without waiting for
     // its answer (the session checks each command against the state the
     // commands before it lead to).
-    let user = settings.user.as_bytes().to_vec();
-    let password = settings.password()?.into_bytes();
-    let login = connection.session.submit(Command::Login { user, password })?;
-    let examine =
-        connection.session.submit(Command::Examine { mailbox: settings.mailbox.clone(), condstore: false })?;
+    let password = common::required("IMAP_PASSWORD")?.into_bytes();
+    let login = connection.session.submit(Command::Login { user: user.clone().into_bytes(), password })?;
+    let examine = connection.session.submit(Command::Examine { mailbox: mailbox.clone(), condstore: false })?;
     connection.wait(&login)?;
-    println!("logged in as {}", settings.user);
+    println!("logged in as {user}");
     connection.wait(&examine)?;
     // The session keeps the selected mailbox's state from the server's data.
     let exists = connection.session.mailbox().map_or(0, |m| m.exists);
-    println!("{}: {exists} messages", settings.mailbox);
+    println!("{mailbox}: {exists} messages");
 
     if exists > 0 {
         // The last three messages, by sequence number.

@@ -4,9 +4,9 @@
 use super::config::{self, Account};
 use crate::failure::Failure;
 use clap::Args;
-use imap_core::session::Error;
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::reactor::TlsOptions;
+use imap_core::session::Error;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;

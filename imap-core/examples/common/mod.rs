@@ -13,11 +13,16 @@
 //!
 //! `plain` sends the password without TLS: the examples allow it only to
 //! this machine, for trying them against a local test server.
+//!
+//! [`Settings`] needs the `net` feature (the Client); `sans_io`, which
+//! does without it, uses only the helpers [`optional`], [`required`] and
+//! [`report`].
 #![allow(dead_code)] // each example uses its own subset
 
-use imap_core::client::{ClientOptions, TlsMode};
-use imap_core::reactor::TlsOptions;
+#[cfg(feature = "net")]
+use imap_core::{reactor::TlsOptions, ClientOptions, TlsMode};
 use std::error::Error;
+#[cfg(feature = "net")]
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +39,7 @@ pub fn report(result: Result<(), Box<dyn Error>>) -> ExitCode {
 }
 
 /// The settings of one run.
+#[cfg(feature = "net")]
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub host: String,
@@ -44,6 +50,7 @@ pub struct Settings {
     pub mailbox: String,
 }
 
+#[cfg(feature = "net")]
 impl Settings {
     /// Reads the settings from the environment (see the module docs).
     pub fn from_env() -> Result<Settings, Box<dyn Error>> {
@@ -101,6 +108,14 @@ impl Settings {
         }
         ClientOptions { tls, allow_plaintext_login: self.tls == TlsMode::None, ..ClientOptions::default() }
     }
+}
+
+/// Refuses any host but this machine, for plain TCP.
+pub fn check_local(host: &str) -> Result<(), Box<dyn Error>> {
+    if !matches!(host, "127.0.0.1" | "::1" | "localhost") {
+        return Err(format!("IMAP_TLS=plain only to this machine (127.0.0.1, ::1, localhost), not {host}").into());
+    }
+    Ok(())
 }
 
 /// An environment variable, `None` when unset or empty.
