@@ -126,8 +126,8 @@ fn imap_core(input: &[u8]) -> Result<usize, Failure> {
         }
         Err(e) if failure.is_none() => {
             let offset = match &e {
-                imap_core::parse::Error::Frame(e) => e.offset,
-                imap_core::parse::Error::Parse(e) => e.offset,
+                imap_core::parse::BufferError::Frame(e) => e.offset,
+                imap_core::parse::BufferError::Parse(e) => e.offset,
             };
             let offset = usize::try_from(offset).unwrap_or(usize::MAX);
             failure = Some(Failure::new(Parser::ImapCore, input, count, offset, e.to_string()));

@@ -1,5 +1,36 @@
 //! An IMAP client library: every server response as a typed value.
 //!
+//! ```no_run
+//! use imap_core::command::{FetchAttr, SearchKey};
+//! use imap_core::{Client, ClientOptions, TlsMode};
+//!
+//! let mut client = Client::connect("imap.example.com", 993, TlsMode::Implicit, &ClientOptions::default())?;
+//! client.login("me@example.com", "app-password")?;
+//! client.select_folder("INBOX", true)?;
+//! let unseen = client.search(SearchKey::Unseen)?;
+//! for message in client.fetch(&unseen[..], vec![FetchAttr::Envelope])? {
+//!     let subject = message.envelope().and_then(|e| e.subject_text()).unwrap_or_default();
+//!     println!("{:?} {subject}", message.uid());
+//! }
+//! client.logout()?;
+//! # Ok::<(), imap_core::Error>(())
+//! ```
+//!
+//! Every NO or BAD is an [`Error`] with the server's text and response code;
+//! [`Error::is_auth_failure`] and [`Error::is_transient`] say what to do next.
+//!
+//! # Which layer do I use
+//!
+//! | you want | use |
+//! |---|---|
+//! | one connection, blocking calls | [`Client`] (`net` feature) |
+//! | many connections on one thread (IDLE on hundreds of accounts, backups) | [`client::Sessions`] (`net`) |
+//! | your own I/O: another event loop, an async runtime, tests | [`session::Session`], driven through [`connection::Connection`] |
+//! | only to read server bytes (a proxy, a log, a recorded session) | [`wire::frames`] and [`parse()`] |
+//! | to send commands built by hand | [`command::Command::encode`] |
+//!
+//! # The layers
+//!
 //! The layers, bottom up; each imports only those below it (a unit test
 //! checks), and each is usable alone:
 //! - [`utf7`]: mailbox names in modified UTF-7;
@@ -19,6 +50,8 @@
 //! - [`dates`]: RFC 5322 dates (an ENVELOPE's `Date:`) as the model's
 //!   `DateTime`, and with the `chrono` and `jiff` features, conversions;
 //! - [`mod@parse`]: one framed response in, a typed [`Response`] out.
+//!
+//! The parser alone:
 //!
 //! ```
 //! use imap_core::types::{Data, FetchItem, Response};

@@ -117,7 +117,7 @@ pub fn expand(input: Input) -> syn::Result<TokenStream> {
                 nodes: &mut ::std::vec::Vec<#grammar::Node<Rule>>,
                 max_depth: u32,
             ) -> ::core::result::Result<usize, #grammar::Rejected> {
-                let mut state = #grammar::runtime::State::new(input, nodes, max_depth);
+                let mut state = #grammar::runtime::Recognition::new(input, nodes, max_depth);
                 let end = #module::recognize(rule, &mut state);
                 match end {
                     _ if state.too_deep() => ::core::result::Result::Err(#grammar::Rejected::TooDeep),

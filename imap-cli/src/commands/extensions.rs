@@ -43,14 +43,11 @@ struct Namespaces {
 /// NAMESPACE: the three kinds of namespace, prefix and delimiter each.
 pub fn namespace(client: &mut Client, out: &Out) -> Result<(), Failure> {
     let ns = client.namespace()?;
-    let entries = |list: &[imap_core::client::NamespaceEntry]| {
-        list.iter().map(|e| NamespaceEntry { prefix: e.prefix.clone(), delimiter: e.delimiter }).collect::<Vec<_>>()
+    let entries = |list: &[imap_core::types::NamespaceDescr<'_>]| {
+        list.iter().map(|e| NamespaceEntry { prefix: e.prefix_text(), delimiter: e.delimiter }).collect::<Vec<_>>()
     };
-    let value = Namespaces {
-        personal: entries(&ns.personal),
-        other_users: entries(&ns.other_users),
-        shared: entries(&ns.shared),
-    };
+    let value =
+        Namespaces { personal: entries(&ns.personal), other_users: entries(&ns.other), shared: entries(&ns.shared) };
     out.print(&value, || {
         let kind = |label: &str, list: &[NamespaceEntry]| {
             if list.is_empty() {
@@ -106,7 +103,7 @@ pub fn quota(client: &mut Client, mailbox: &str, out: &Out) -> Result<(), Failur
                 resources: q
                     .resources
                     .into_iter()
-                    .map(|r| QuotaResource { name: r.name, usage: r.usage, limit: r.limit })
+                    .map(|r| QuotaResource { name: r.name.into_owned(), usage: r.usage, limit: r.limit })
                     .collect(),
             })
             .collect(),

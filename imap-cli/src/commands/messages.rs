@@ -285,7 +285,7 @@ pub fn cat(
             if found.media_type().0 == "TEXT" && !keep_charset {
                 charset = fields.param_text("charset");
             }
-            (Section { part: number.to_vec(), text: None }, encoding)
+            (Section::part(number.iter().copied()), encoding)
         }
     };
     let charset = charset.filter(|c| !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("us-ascii"));

@@ -1,10 +1,10 @@
 //! Extension commands: IDLE, NAMESPACE, ID, ENABLE, QUOTA, ACL, METADATA,
 //! Gmail's labels.
 
-use super::{Client, Namespace, Quota};
+use super::{Client, Quota};
 use crate::command::{Command, MetadataDepth, Requires, SeqSet, StoreMode};
 use crate::session::{Error, Event};
-use crate::types::{Code, Data, Fetch, IString, MetadataCode, Response};
+use crate::types::{Code, Data, Fetch, IString, MetadataCode, Namespace, Response};
 use std::time::{Duration, Instant};
 
 pub use crate::session::IDLE_RENEW;
@@ -79,10 +79,10 @@ impl Client {
     ///
     /// Needs the server capability `NAMESPACE`; without it, nothing is sent
     /// ([`Error::MissingCapability`]).
-    pub fn namespace(&mut self) -> Result<Namespace, Error> {
+    pub fn namespace(&mut self) -> Result<Namespace<'static>, Error> {
         let done = self.run(Command::Namespace)?;
         typed(&done.data, |d| match d {
-            Data::Namespace(ns) => Some(Namespace::from_data(ns)),
+            Data::Namespace(ns) => Some(ns.clone()),
             _ => None,
         })
         .into_iter()

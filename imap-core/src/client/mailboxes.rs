@@ -2,7 +2,7 @@
 
 use super::{Client, Resync};
 use crate::command::{Command, ListReturn, QResync};
-use crate::session::{Error, Mailbox};
+use crate::session::{Error, SelectedMailbox};
 use crate::types::{Data, ListEntry, MailboxAttr, Response, StatusAtt, StatusItem, UidSet};
 
 impl Client {
@@ -71,7 +71,7 @@ impl Client {
     }
 
     /// SELECT (or EXAMINE when `read_only`): returns the mailbox's state.
-    pub fn select_folder(&mut self, name: &str, read_only: bool) -> Result<Mailbox, Error> {
+    pub fn select_folder(&mut self, name: &str, read_only: bool) -> Result<SelectedMailbox, Error> {
         let command = if read_only {
             Command::Examine { mailbox: name.into(), condstore: false }
         } else {

@@ -30,9 +30,7 @@ mod sessions;
 mod stream;
 
 pub use extensions::IDLE_RENEW;
-pub use results::{
-    AppendUid, CopyUid, Namespace, NamespaceEntry, Quota, QuotaResource, Resync, ThreadNode, MAX_THREAD_DEPTH,
-};
+pub use results::{AppendUid, CopyUid, Quota, Resync, ThreadNode, MAX_THREAD_DEPTH};
 pub use sessions::{SessionId, Sessions};
 pub use stream::FetchPart;
 
@@ -269,7 +267,7 @@ impl Client {
             Event::Completed { tag, result } => self.done.push((tag, result)),
             Event::Unsolicited(response) => {
                 // Bounded: a flood of 1,000,000 untagged responses during one
-                // NOOP took 821 MiB here (tests/faults.rs); drop the oldest.
+                // NOOP took 821 MiB here (tests/faults/faults.rs); drop the oldest.
                 self.unsolicited.push_back(response);
                 while self.unsolicited.len() > self.options.max_unsolicited {
                     self.unsolicited.pop_front();

@@ -44,63 +44,13 @@ impl CopyUid {
     }
 }
 
-/// One namespace: a prefix and its hierarchy delimiter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamespaceEntry {
-    /// The prefix (`""`, `"INBOX."`, `"#shared/"`).
-    pub prefix: String,
-    /// The hierarchy delimiter, if any.
-    pub delimiter: Option<char>,
-}
-
-/// NAMESPACE (RFC 2342): personal, other users' and shared namespaces.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Namespace {
-    /// The user's own mailboxes.
-    pub personal: Vec<NamespaceEntry>,
-    /// Other users' mailboxes.
-    pub other_users: Vec<NamespaceEntry>,
-    /// Shared mailboxes.
-    pub shared: Vec<NamespaceEntry>,
-}
-
-impl Namespace {
-    /// From the typed `* NAMESPACE` response.
-    pub fn from_data(namespace: &types::Namespace<'_>) -> Namespace {
-        let entries = |list: &[types::NamespaceDescr<'_>]| {
-            list.iter()
-                .map(|d| NamespaceEntry {
-                    prefix: crate::utf7::decode_lossy(d.prefix.as_bytes()).into_owned(),
-                    delimiter: d.delimiter,
-                })
-                .collect()
-        };
-        Namespace {
-            personal: entries(&namespace.personal),
-            other_users: entries(&namespace.other),
-            shared: entries(&namespace.shared),
-        }
-    }
-}
-
-/// One resource of a quota root (RFC 9208): usage and limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuotaResource {
-    /// `STORAGE` (in KiB), `MESSAGE`, ...
-    pub name: String,
-    /// Current usage.
-    pub usage: u64,
-    /// The limit.
-    pub limit: u64,
-}
-
 /// A quota root and its resources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quota {
     /// The quota root's name.
     pub root: String,
     /// Its resources.
-    pub resources: Vec<QuotaResource>,
+    pub resources: Vec<types::QuotaResource<'static>>,
 }
 
 impl Quota {
@@ -108,10 +58,7 @@ impl Quota {
     pub fn from_data(root: &types::IString<'_>, resources: &[types::QuotaResource<'_>]) -> Quota {
         Quota {
             root: root.to_str_lossy().into_owned(),
-            resources: resources
-                .iter()
-                .map(|r| QuotaResource { name: r.name.to_string(), usage: r.usage, limit: r.limit })
-                .collect(),
+            resources: resources.iter().cloned().map(types::IntoStatic::into_static).collect(),
         }
     }
 }
@@ -200,7 +147,7 @@ fn thread(t: &types::Thread, depth: usize) -> Option<Option<ThreadNode>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resync {
     /// The mailbox as selected now (EXISTS, UIDVALIDITY, HIGHESTMODSEQ, ...).
-    pub mailbox: crate::session::Mailbox,
+    pub mailbox: crate::session::SelectedMailbox,
     /// The mailbox's UIDVALIDITY is not the one given: the kept state is
     /// void (the server sent no changes) and the client must resync fully.
     pub uid_validity_changed: bool,

@@ -98,7 +98,7 @@ impl Client {
     /// println!("{written} bytes");
     /// # Ok::<(), imap_core::session::Error>(())
     /// ```
-    pub fn fetch_body_to(&mut self, uid: u32, section: Section, out: &mut impl Write) -> Result<u64, Error> {
+    pub fn fetch_body_to(&mut self, uid: u32, section: Section<'static>, out: &mut impl Write) -> Result<u64, Error> {
         let items = vec![FetchAttr::Uid, FetchAttr::BodySection { section, partial: None, peek: true }];
         let mut written = 0u64;
         let mut failed: Option<std::io::Error> = None;

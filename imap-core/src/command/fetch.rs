@@ -1,71 +1,10 @@
 //! FETCH attributes, body sections, and STORE modes.
 
 use super::encode::{EncodeError, Encoder};
+use crate::types::{IString, Section, SectionText};
 
-/// What part of a message `BODY[...]` asks for (RFC 3501 `section-spec`).
-///
-/// ```
-/// use imap_core::command::Section;
-///
-/// assert_eq!(Section::full().to_wire().unwrap(), "");
-/// assert_eq!(Section::header_fields(["DATE", "FROM"]).to_wire().unwrap(), "HEADER.FIELDS (DATE FROM)");
-/// assert_eq!(Section::part([1, 2]).with_text(imap_core::command::SectionText::Mime).to_wire().unwrap(), "1.2.MIME");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Section {
-    /// The part path (`1.2`); empty for the whole message.
-    pub part: Vec<u32>,
-    /// Which text of that part, if not all of it.
-    pub text: Option<SectionText>,
-}
-
-/// The text part of a section specifier.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SectionText {
-    /// `HEADER`.
-    Header,
-    /// `HEADER.FIELDS (names)`; names are astrings.
-    HeaderFields(Vec<String>),
-    /// `HEADER.FIELDS.NOT (names)`.
-    HeaderFieldsNot(Vec<String>),
-    /// `TEXT`.
-    Text,
-    /// `MIME` (only after a part number).
-    Mime,
-}
-
-impl Section {
-    /// `[]`: the whole message.
-    pub fn full() -> Section {
-        Section::default()
-    }
-
-    /// `[HEADER]`.
-    pub fn header() -> Section {
-        Section { part: Vec::new(), text: Some(SectionText::Header) }
-    }
-
-    /// `[TEXT]`.
-    pub fn text() -> Section {
-        Section { part: Vec::new(), text: Some(SectionText::Text) }
-    }
-
-    /// `[HEADER.FIELDS (names)]`.
-    pub fn header_fields<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Section {
-        Section { part: Vec::new(), text: Some(SectionText::HeaderFields(names.into_iter().map(Into::into).collect())) }
-    }
-
-    /// `[1.2]`: a MIME part.
-    pub fn part(path: impl IntoIterator<Item = u32>) -> Section {
-        Section { part: path.into_iter().collect(), text: None }
-    }
-
-    /// The same part with a text specifier.
-    pub fn with_text(mut self, text: SectionText) -> Section {
-        self.text = Some(text);
-        self
-    }
-
+/// How a [`Section`] is written in a command (its names as astrings).
+impl Section<'_> {
     /// The specifier as written between the brackets, for display and tests.
     pub fn to_wire(&self) -> Result<String, EncodeError> {
         let opts = Default::default();
@@ -76,14 +15,14 @@ impl Section {
     }
 
     fn encode(&self, e: &mut Encoder<'_>) -> Result<(), EncodeError> {
-        encode_part(e, &self.part)?;
-        let part = &self.part;
+        let part = self.part_path();
+        encode_part(e, part)?;
         let dot = |e: &'_ mut Encoder<'_>| {
             if !part.is_empty() {
                 e.keyword(".");
             }
         };
-        let names = |e: &mut Encoder<'_>, names: &[String]| -> Result<(), EncodeError> {
+        let names = |e: &mut Encoder<'_>, names: &[IString<'_>]| -> Result<(), EncodeError> {
             if names.is_empty() {
                 return Err(EncodeError::InvalidSection("empty header field list"));
             }
@@ -108,7 +47,7 @@ impl Section {
                 e.keyword("TEXT");
             }
             Some(SectionText::Mime) => {
-                if self.part.is_empty() {
+                if part.is_empty() {
                     return Err(EncodeError::InvalidSection("MIME without a part number"));
                 }
                 dot(e);
@@ -173,7 +112,7 @@ pub enum FetchAttr {
     /// not set `\Seen`).
     BodySection {
         /// The section.
-        section: Section,
+        section: Section<'static>,
         /// A byte range, if not all of it.
         partial: Option<Partial>,
         /// `BODY.PEEK`.
@@ -211,12 +150,12 @@ pub enum FetchAttr {
 
 impl FetchAttr {
     /// `BODY.PEEK[section]`: the usual way to read without setting `\Seen`.
-    pub fn peek(section: Section) -> FetchAttr {
+    pub fn peek(section: Section<'static>) -> FetchAttr {
         FetchAttr::BodySection { section, partial: None, peek: true }
     }
 
     /// `BODY[section]` (sets `\Seen`).
-    pub fn body(section: Section) -> FetchAttr {
+    pub fn body(section: Section<'static>) -> FetchAttr {
         FetchAttr::BodySection { section, partial: None, peek: false }
     }
 
@@ -392,7 +331,7 @@ mod tests {
             (FetchAttr::body(Section::part([3])), "BODY[3]"),
             (
                 FetchAttr::peek(Section {
-                    part: vec![],
+                    part: None,
                     text: Some(SectionText::HeaderFieldsNot(vec!["X-Spam".into(), "two words".into()])),
                 }),
                 "BODY.PEEK[HEADER.FIELDS.NOT (X-Spam \"two words\")]",

@@ -36,8 +36,10 @@ mod spec;
 mod tests;
 mod write;
 
+/// The one section type, shared with the responses.
+pub use crate::types::{Section, SectionPart, SectionText};
 pub use encode::{EncodeError, Encoded};
-pub use fetch::{FetchAttr, FetchItems, Partial, Section, SectionText, StoreMode};
+pub use fetch::{FetchAttr, FetchItems, Partial, StoreMode};
 pub use search::{Date, SearchKey};
 pub use seqset::{ParseSeqSetError, SeqNumber, SeqRange, SeqSet};
 pub use spec::{Collects, Needs, Phase, Requires, Spec, Transition};

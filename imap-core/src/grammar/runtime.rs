@@ -9,7 +9,7 @@
 use super::tree::Node;
 
 /// The state of one recognition.
-pub struct State<'i, 'n, R> {
+pub struct Recognition<'i, 'n, R> {
     text: &'i str,
     bytes: &'i [u8],
     nodes: &'n mut Vec<Node<R>>,
@@ -18,12 +18,12 @@ pub struct State<'i, 'n, R> {
     too_deep: bool,
 }
 
-impl<'i, 'n, R: Copy> State<'i, 'n, R> {
+impl<'i, 'n, R: Copy> Recognition<'i, 'n, R> {
     /// A recognition of `text` that writes into `nodes` (emptied first) and
     /// lets recursive rules nest `max_depth` deep.
     pub fn new(text: &'i str, nodes: &'n mut Vec<Node<R>>, max_depth: u32) -> Self {
         nodes.clear();
-        State { text, bytes: text.as_bytes(), nodes, depth: 0, max_depth, too_deep: false }
+        Recognition { text, bytes: text.as_bytes(), nodes, depth: 0, max_depth, too_deep: false }
     }
 
     /// Whether a recursive rule hit the nesting limit: then the whole
@@ -207,12 +207,12 @@ fn firsts(needles: &[&[u8]]) -> Option<[u8; 3]> {
 
 #[cfg(test)]
 mod tests {
-    use super::State;
+    use super::Recognition;
 
     #[test]
     fn skip_until_finds_the_earliest_needle_or_the_end() {
         let mut nodes: Vec<super::Node<u8>> = Vec::new();
-        let s = State::new("ab\ncd\r\nef", &mut nodes, 8);
+        let s = Recognition::new("ab\ncd\r\nef", &mut nodes, 8);
         assert_eq!(s.skip_until(0, &[b"\r\n", b"\n"]), 2);
         assert_eq!(s.skip_until(3, &[b"\r\n", b"\n"]), 5);
         assert_eq!(s.skip_until(3, &[b"\r\n"]), 5);
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn nesting_past_the_limit_is_sticky() {
         let mut nodes: Vec<super::Node<u8>> = Vec::new();
-        let mut s = State::new("", &mut nodes, 2);
+        let mut s = Recognition::new("", &mut nodes, 2);
         assert!(s.enter() && s.enter());
         assert!(!s.enter());
         s.leave();

@@ -12,23 +12,31 @@ use std::fmt;
 
 /// Why one response of a buffer did not come out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
+pub enum BufferError {
     /// It could not be framed (a limit, or the input ended inside it).
     Frame(FrameError),
     /// It was framed but did not parse.
     Parse(ParseError),
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for BufferError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Frame(e) => e.fmt(f),
-            Error::Parse(e) => e.fmt(f),
+            BufferError::Frame(e) => e.fmt(f),
+            BufferError::Parse(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for Error {}
+/// Transparent: the message is the inner error's, and so is the source.
+impl std::error::Error for BufferError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BufferError::Frame(e) => e.source(),
+            BufferError::Parse(e) => e.source(),
+        }
+    }
+}
 
 /// One outcome of [`parse_frames`], in input order.
 #[derive(Debug)]
@@ -54,11 +62,11 @@ pub enum Parsed<'x> {
 /// assert_eq!(seen.len(), 3);
 /// assert!(seen[0].contains("Exists(3)"));
 /// ```
-pub fn parse_buffer(input: &[u8], limits: Limits, mut each: impl FnMut(Result<Response<'_>, Error>)) {
+pub fn parse_buffer(input: &[u8], limits: Limits, mut each: impl FnMut(Result<Response<'_>, BufferError>)) {
     parse_frames(input, frames(input, limits), |parsed| match parsed {
         Parsed::Response(_, response) => each(Ok(response)),
-        Parsed::Malformed(_, e) => each(Err(Error::Parse(e))),
-        Parsed::Unframed(e) => each(Err(Error::Frame(e))),
+        Parsed::Malformed(_, e) => each(Err(BufferError::Parse(e))),
+        Parsed::Unframed(e) => each(Err(BufferError::Frame(e))),
     });
 }
 

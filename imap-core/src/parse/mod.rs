@@ -10,7 +10,7 @@
 mod batch;
 mod error;
 
-pub use batch::{parse_buffer, parse_frames, Error, Parsed};
+pub use batch::{parse_buffer, parse_frames, BufferError, Parsed};
 pub use error::ParseError;
 
 use crate::convert::{Cx, FromPair};

@@ -60,7 +60,7 @@ pub use error::{Error, IoError};
 pub use event::{Completion, Event, Streamed, Tag};
 pub use extension::{Extension, ExtensionValue};
 pub use sasl::Sasl;
-pub use state::{Mailbox, State};
+pub use state::{SelectedMailbox, State};
 
 use event::Sink;
 
@@ -99,7 +99,7 @@ struct InFlight {
     /// For AUTHENTICATE: the mechanism, for its continuation answers.
     sasl: Option<(Sasl, bool)>,
     /// For SELECT/EXAMINE: the mailbox being selected.
-    selecting: Option<Mailbox>,
+    selecting: Option<SelectedMailbox>,
     /// For FETCH/STORE: the set, and whether it holds UIDs.
     set: Option<(SeqSet, bool)>,
 }
@@ -256,7 +256,7 @@ impl Session {
     }
 
     /// The selected mailbox, if any.
-    pub fn mailbox(&self) -> Option<&Mailbox> {
+    pub fn mailbox(&self) -> Option<&SelectedMailbox> {
         match &self.state {
             State::Selected(mailbox) => Some(mailbox),
             _ => None,
@@ -351,7 +351,7 @@ impl Session {
 
     /// Queues an unsolicited response, within `max_unsolicited`: a flood of
     /// 1,000,000 small untagged responses, read 2 MiB per reactor turn, made
-    /// this queue alone take ~100 MiB between two drains (tests/faults.rs).
+    /// this queue alone take ~100 MiB between two drains (tests/faults/faults.rs).
     fn push_unsolicited(&mut self, response: Response<'static>) {
         self.events.push_back(Event::Unsolicited(response));
         self.pending_unsolicited += 1;

@@ -134,7 +134,7 @@ impl Session {
             // A literal over the limit is not skipped (its size cannot be
             // trusted), so the bytes after its header are payload, not
             // responses: framing them would let the payload complete a
-            // command with a short result (found by tests/faults.rs).
+            // command with a short result (found by tests/faults/faults.rs).
             // The stream cannot be resynchronised: close.
             Parsed::Unframed(e) if matches!(e.kind, FrameErrorKind::LiteralTooLarge { .. }) => {
                 self.close(Some(Error::Protocol(e.to_string())));
@@ -147,7 +147,7 @@ impl Session {
     pub(super) fn starttls_injected(&mut self) {
         self.transport_request = None;
         // The STARTTLS completion already queued must not read as a success:
-        // a caller would go on as if TLS were coming (found by tests/faults.rs).
+        // a caller would go on as if TLS were coming (found by tests/faults/faults.rs).
         for event in self.events.iter_mut() {
             if let Event::Completed { result: result @ Ok(_), .. } = event {
                 if matches!(result, Ok(c) if c.command == "STARTTLS") {

@@ -53,7 +53,7 @@ impl Session {
         // With several FETCH/STORE in flight, a FETCH response goes to the
         // one whose set names the message, not blindly to the oldest: a
         // server may answer pipelined commands out of order (found by
-        // tests/faults.rs). A FETCH of a message no set names is another
+        // tests/faults/faults.rs). A FETCH of a message no set names is another
         // client's change: unsolicited, not part of a result (module docs).
         // Only when that cannot be told (a UID command, a response without
         // UID) does the oldest command that wants it take it, as before.

@@ -12,7 +12,7 @@ pub enum State {
     /// Logged in; no mailbox selected.
     Authenticated,
     /// A mailbox is selected.
-    Selected(Box<Mailbox>),
+    Selected(Box<SelectedMailbox>),
     /// LOGOUT sent or BYE received: the connection is ending.
     Logout,
 }
@@ -34,7 +34,7 @@ impl State {
 /// server's untagged data (EXISTS, EXPUNGE, FLAGS, response codes).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Mailbox {
+pub struct SelectedMailbox {
     /// The mailbox name, as the user gave it.
     pub name: String,
     /// Selected with EXAMINE, or the server said READ-ONLY.
@@ -57,7 +57,7 @@ pub struct Mailbox {
     pub highest_modseq: Option<u64>,
 }
 
-impl Mailbox {
+impl SelectedMailbox {
     /// Folds one untagged response into the mailbox's state.
     pub(crate) fn apply(&mut self, response: &Response<'_>) {
         let Response::Data(data) = response else { return };

@@ -2,7 +2,7 @@
 //! encoding it with a tag, and writing it out as pipelining and
 //! continuations allow.
 
-use super::{Error, Event, InFlight, Mailbox, Sasl, Session, Tag};
+use super::{Error, Event, InFlight, Sasl, SelectedMailbox, Session, Tag};
 use crate::command::{encode::base64, Command, EncodeOptions, Encoded, Phase, Requires, Spec, Transition};
 use crate::types::IString;
 use std::time::{Duration, Instant};
@@ -190,10 +190,10 @@ impl Session {
         let spec = command.spec();
         let selecting = match command {
             Command::Select { mailbox, .. } | Command::SelectQResync { mailbox, read_only: false, .. } => {
-                Some(Mailbox { name: mailbox.clone(), ..Mailbox::default() })
+                Some(SelectedMailbox { name: mailbox.clone(), ..SelectedMailbox::default() })
             }
             Command::Examine { mailbox, .. } | Command::SelectQResync { mailbox, read_only: true, .. } => {
-                Some(Mailbox { name: mailbox.clone(), read_only: true, ..Mailbox::default() })
+                Some(SelectedMailbox { name: mailbox.clone(), read_only: true, ..SelectedMailbox::default() })
             }
             _ => None,
         };

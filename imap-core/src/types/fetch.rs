@@ -322,8 +322,18 @@ pub enum FetchItem<'a> {
     Malformed(MalformedItem<'a>),
 }
 
-/// A body section specifier: `[1.2.HEADER.FIELDS (Subject)]`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair, IntoStatic)]
+/// A body section specifier: `[1.2.HEADER.FIELDS (Subject)]`, as a FETCH
+/// response names it and as a FETCH command asks for it
+/// ([`FetchAttr::BodySection`](crate::command::FetchAttr::BodySection)).
+///
+/// ```
+/// use imap_core::types::{Section, SectionText};
+///
+/// assert_eq!(Section::full().to_string(), "");
+/// assert_eq!(Section::header_fields(["DATE", "FROM"]).to_string(), "HEADER.FIELDS (DATE FROM)");
+/// assert_eq!(Section::part([1, 2]).with_text(SectionText::Mime).to_string(), "1.2.MIME");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, FromPair, IntoStatic)]
 #[imap(grammar = crate::grammar::Rule, rule = "section")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Section<'a> {
@@ -334,13 +344,13 @@ pub struct Section<'a> {
 }
 
 /// A part number path: `[1, 2]` for `1.2`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, FromPair, IntoStatic)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, FromPair, IntoStatic)]
 #[imap(grammar = crate::grammar::Rule, rule = "section_part")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SectionPart(pub Vec<u32>);
 
 /// The text part of a section specifier.
-#[derive(Debug, Clone, PartialEq, Eq, FromPair, IntoStatic)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, FromPair, IntoStatic)]
 #[imap(grammar = crate::grammar::Rule)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -357,9 +367,48 @@ pub enum SectionText<'a> {
     /// `TEXT`.
     #[imap(rule = "section_msgtext_text")]
     Text,
-    /// `MIME`.
+    /// `MIME` (only after a part number).
     #[imap(rule = "section_text_mime")]
     Mime,
+}
+
+impl<'a> Section<'a> {
+    /// `[]`: the whole message.
+    pub fn full() -> Self {
+        Section::default()
+    }
+
+    /// `[HEADER]`.
+    pub fn header() -> Self {
+        Section { part: None, text: Some(SectionText::Header) }
+    }
+
+    /// `[TEXT]`.
+    pub fn text() -> Self {
+        Section { part: None, text: Some(SectionText::Text) }
+    }
+
+    /// `[HEADER.FIELDS (names)]`.
+    pub fn header_fields<S: Into<IString<'a>>>(names: impl IntoIterator<Item = S>) -> Self {
+        Section { part: None, text: Some(SectionText::HeaderFields(names.into_iter().map(Into::into).collect())) }
+    }
+
+    /// `[1.2]`: a MIME part (`[]` for an empty path).
+    pub fn part(path: impl IntoIterator<Item = u32>) -> Self {
+        let path: Vec<u32> = path.into_iter().collect();
+        Section { part: (!path.is_empty()).then_some(SectionPart(path)), text: None }
+    }
+
+    /// The same part with a text specifier.
+    pub fn with_text(mut self, text: SectionText<'a>) -> Self {
+        self.text = Some(text);
+        self
+    }
+
+    /// The part number path; empty for the whole message.
+    pub fn part_path(&self) -> &[u32] {
+        self.part.as_ref().map_or(&[], |p| &p.0)
+    }
 }
 
 /// The specifier as it is written in a FETCH command (without brackets).

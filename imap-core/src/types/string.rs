@@ -77,6 +77,12 @@ impl<'a> From<&'a [u8]> for IString<'a> {
     }
 }
 
+impl From<String> for IString<'static> {
+    fn from(s: String) -> Self {
+        IString(Cow::Owned(s.into_bytes()))
+    }
+}
+
 impl<'a> From<&'a str> for IString<'a> {
     fn from(s: &'a str) -> Self {
         IString(Cow::Borrowed(s.as_bytes()))

@@ -5,9 +5,10 @@
 //! with that instruction; nothing is skipped.
 #![allow(dead_code)] // each test binary uses its own subset
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// One running instance.
 pub struct Dovecot {
@@ -49,6 +50,20 @@ fn script() -> PathBuf {
 pub fn dovecot() -> &'static Dovecot {
     static INSTANCE: OnceLock<Dovecot> = OnceLock::new();
     INSTANCE.get_or_init(start)
+}
+
+/// The instance named `key`, started on first use: one test binary that
+/// holds several groups of tests gives each group its own server.
+pub fn instance(key: &'static str) -> &'static Dovecot {
+    static INSTANCES: OnceLock<Mutex<HashMap<&'static str, &'static OnceLock<Dovecot>>>> = OnceLock::new();
+    let cell = *INSTANCES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .entry(key)
+        .or_insert_with(|| Box::leak(Box::default()));
+    // Started outside the map's lock, so groups start their servers in parallel.
+    cell.get_or_init(start)
 }
 
 fn start() -> Dovecot {

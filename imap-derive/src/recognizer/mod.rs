@@ -50,7 +50,7 @@ pub fn generate(rules: &[OptimizedRule], rule_ty: TokenStream, runtime: TokenStr
         uses_eoi.then(|| quote!(#rule_ty::EOI => if s.is_empty() { s.leaf(#rule_ty::EOI, 0); Some(0) } else { None },));
     Ok(quote! {
         use #runtime as rt;
-        type S<'i, 'n> = rt::State<'i, 'n, #rule_ty>;
+        type S<'i, 'n> = rt::Recognition<'i, 'n, #rule_ty>;
 
         /// Recognizes the input of `s` from its start with `rule`; the
         /// position where the match ends.

@@ -85,7 +85,7 @@ impl Hierarchy {
         let mut prefix = String::new();
         if client.has_capability("NAMESPACE")? {
             if let Some(personal) = client.namespace()?.personal.first() {
-                prefix.clone_from(&personal.prefix);
+                prefix = personal.prefix_text();
                 delimiter = delimiter.or(personal.delimiter);
             }
         }

@@ -3,8 +3,7 @@
 //! stalls, sends garbage, floods, lies about literal sizes, answers out of
 //! order or injects plaintext after STARTTLS.
 
-#[path = "support/scripted.rs"]
-mod scripted;
+use crate::support::scripted;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{Command, FetchAttr, SeqSet};

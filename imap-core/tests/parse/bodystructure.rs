@@ -1,6 +1,6 @@
 //! BODYSTRUCTURE as a typed tree: every body type, extension data, part numbers.
 
-mod common;
+use crate::support::common;
 
 use imap_core::types::*;
 

@@ -1,16 +1,14 @@
 //! Framing and parsing do not depend on how the bytes arrive: every split
 //! point gives the same responses as the whole buffer.
 
-mod common;
-
 use imap_core::wire::{frames, Framer, Limits};
 use proptest::prelude::*;
 
 /// The corpus: the RFC's sample session and every server line of sections 6
 /// to 8, plus literals, Latin-1 and bare LF.
 fn corpus() -> Vec<u8> {
-    let mut input = include_bytes!("data/rfc3501-section8.txt").to_vec();
-    input.extend_from_slice(include_bytes!("data/rfc3501-server-lines.txt"));
+    let mut input = include_bytes!("../data/rfc3501-section8.txt").to_vec();
+    input.extend_from_slice(include_bytes!("../data/rfc3501-server-lines.txt"));
     input.extend_from_slice(b"* 1 FETCH (BODY[1] {4}\r\n\r\n\r\n BODY[2] ~{2}\r\n{})\n* OK caf\xe9\n");
     input
 }

@@ -1,6 +1,6 @@
 //! The known quirk families of real servers, each accepted without loss.
 
-mod common;
+use crate::support::common;
 
 use common::{data, fetch, parse_all, parse_error, parse_one};
 use imap_core::types::*;

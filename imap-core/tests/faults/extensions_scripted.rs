@@ -6,8 +6,7 @@
 //! (RFC 9051). Also `Client::take_extension_values`, the values of a
 //! test-only extension that no command waited for, and their bound.
 
-#[path = "support/scripted.rs"]
-mod scripted;
+use crate::support::scripted;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{QResync, SeqSet};

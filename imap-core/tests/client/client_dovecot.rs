@@ -1,7 +1,13 @@
 //! The blocking Client against a real Dovecot on 127.0.0.1.
 
-#[path = "support/dovecot.rs"]
-mod support;
+/// This file's own Dovecot: its tests assume mailboxes no other file touches.
+mod support {
+    pub use crate::support::dovecot::*;
+
+    pub fn dovecot() -> &'static Dovecot {
+        instance(module_path!())
+    }
+}
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, SearchKey, Section, SeqSet};
@@ -279,7 +285,7 @@ fn namespace_id_enable_quota_acl() {
     assert_eq!(roots, vec!["User quota".to_owned()]);
     assert_eq!(quotas.len(), 1, "{quotas:?}");
     assert_eq!(quotas[0].root, "User quota");
-    let limits: Vec<_> = quotas[0].resources.iter().map(|r| (r.name.as_str(), r.limit)).collect();
+    let limits: Vec<_> = quotas[0].resources.iter().map(|r| (r.name.as_ref(), r.limit)).collect();
     assert_eq!(limits, vec![("STORAGE", 1 << 20)], "1 GiB in KiB");
     let rights = c.my_rights("INBOX").unwrap();
     assert!(rights.contains('l') && rights.contains('r'), "{rights}");

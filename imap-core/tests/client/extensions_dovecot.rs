@@ -4,8 +4,14 @@
 //! UTF8=ACCEPT, IMAP4rev2) are tested on their RFC's examples instead
 //! (tests/extensions.rs, and the session's tests for UTF8=ACCEPT).
 
-#[path = "support/dovecot.rs"]
-mod support;
+/// This file's own Dovecot: its tests assume mailboxes no other file touches.
+mod support {
+    pub use crate::support::dovecot::*;
+
+    pub fn dovecot() -> &'static Dovecot {
+        instance(module_path!())
+    }
+}
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, MetadataDepth, Partial, QResync, SearchKey, SeqSet};

@@ -1,13 +1,13 @@
 //! Every server response example of RFC 3501 sections 6 to 8, checked field by field.
 
-mod common;
+use crate::support::common;
 
 use common::{data, fetch, parse_all, parse_one};
 use imap_core::types::*;
 
 #[test]
 fn every_server_line_of_sections_6_to_8_parses() {
-    let input = include_bytes!("data/rfc3501-server-lines.txt");
+    let input = include_bytes!("../data/rfc3501-server-lines.txt");
     let responses = parse_all(input);
     assert_eq!(responses.len(), 138);
 }
@@ -80,7 +80,7 @@ fn authenticate_continuations_6_2_2() {
 
 #[test]
 fn select_6_3_1() {
-    let r = parse_all(include_bytes!("data/rfc3501-select.txt"));
+    let r = parse_all(include_bytes!("../data/rfc3501-select.txt"));
     assert_eq!(r[0], Response::Data(Data::Exists(172)));
     assert_eq!(r[1], Response::Data(Data::Recent(1)));
     let c = condition(r[2].clone());
@@ -262,7 +262,7 @@ fn message_data_7_4() {
 
 #[test]
 fn sample_connection_section_8() {
-    let r = parse_all(include_bytes!("data/rfc3501-section8.txt"));
+    let r = parse_all(include_bytes!("../data/rfc3501-section8.txt"));
     assert_eq!(r.len(), 16);
     let greeting = condition(r[0].clone());
     assert_eq!((greeting.status, greeting.text.as_str()), (Status::Ok, Some("IMAP4rev1 Service Ready")));

@@ -1,7 +1,7 @@
 //! Hostile input ends in a typed error within bounded time and memory, and
 //! the stream goes on after it.
 
-mod common;
+use crate::support::common;
 
 use imap_core::types::{Data, FetchItem, Response};
 use imap_core::wire::{frames, FrameErrorKind, Framer, Limits};

@@ -3,8 +3,7 @@
 //! garbage around a streamed literal fail the call instead of passing a
 //! short or foreign body off as the message.
 
-#[path = "support/scripted.rs"]
-mod scripted;
+use crate::support::scripted;
 
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::Section;

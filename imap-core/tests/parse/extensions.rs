@@ -2,7 +2,7 @@
 //! its RFC, field by field; and what does not fit a typed form is kept as
 //! generic values.
 
-mod common;
+use crate::support::common;
 
 use common::{data, fetch, parse_one};
 use imap_core::types::*;

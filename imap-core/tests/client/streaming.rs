@@ -2,8 +2,14 @@
 //! and `Client::fetch_streamed` deliver exactly the bytes appended, and the
 //! process's memory does not grow with the message (issue 5, item 4).
 
-#[path = "support/dovecot.rs"]
-mod support;
+/// This file's own Dovecot: its tests assume mailboxes no other file touches.
+mod support {
+    pub use crate::support::dovecot::*;
+
+    pub fn dovecot() -> &'static Dovecot {
+        instance(module_path!())
+    }
+}
 
 use imap_core::client::{Client, ClientOptions, FetchPart, TlsMode};
 use imap_core::command::{FetchAttr, Section};
