@@ -1,20 +1,25 @@
 //! The programs of `examples/`, run as users run them (the binaries cargo
-//! built, settings in environment variables) against this binary's private
-//! Dovecot, and XOAUTH2/OAUTHBEARER against a scripted server
-//! (`support/scripted.rs`: the test Dovecot has no OAuth 2 token service).
+//! built, settings in environment variables) against a private Dovecot of
+//! this file's own, and XOAUTH2/OAUTHBEARER against a scripted server
+//! (`tests/support/scripted.rs`: the test Dovecot has no OAuth 2 token
+//! service).
 //!
 //! `cargo test` builds the examples before it runs any test; a run of this
-//! file alone (`cargo test --test examples`) does not, and then says so
+//! binary alone (`cargo test --test client`) does not, and then says so
 //! instead of running an old build.
 
-#[path = "support/scripted.rs"]
-mod scripted;
-#[path = "support/dovecot.rs"]
-mod support;
+/// This file's own Dovecot: its tests create mailboxes of their own.
+mod support {
+    pub use crate::support::dovecot::*;
 
+    pub fn dovecot() -> &'static Dovecot {
+        instance(module_path!())
+    }
+}
+
+use crate::support::scripted::{expect, send, Server, Step};
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::reactor::TlsOptions;
-use scripted::{expect, send, Server, Step};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -26,7 +31,7 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 /// The example's binary, built by cargo next to this test's.
 fn binary(name: &str) -> PathBuf {
-    // This test runs from <profile>/deps/; examples go to <profile>/examples/.
+    // The test binary runs from <profile>/deps/; examples go to <profile>/examples/.
     let exe = std::env::current_exe().unwrap();
     let profile = exe.parent().and_then(Path::parent).expect("the test binary lies in <profile>/deps");
     let path = profile.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
