@@ -325,11 +325,10 @@ fuzz_target!(|input: Input| {
     assert!(encoded.bytes().all(|b| matches!(b, 0x20..=0x7e)), "utf7::encode gave non-printable-ASCII");
     assert_eq!(utf7::decode(encoded.as_bytes()).as_deref(), Ok(input.utf7_probe.as_str()));
 
-    let opts = EncodeOptions {
-        literal_plus: input.literal_plus,
-        literal_minus: input.literal_minus,
-        utf8_accept: input.utf8_accept,
-    };
+    let opts = EncodeOptions::default()
+        .with_literal_plus(input.literal_plus)
+        .with_literal_minus(input.literal_minus)
+        .with_utf8_accept(input.utf8_accept);
     let tag = input.tag.as_deref().unwrap_or("A1");
     let command = input.cmd.command();
     let Ok(enc) = command.encode(tag, &opts) else { return };

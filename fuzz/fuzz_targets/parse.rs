@@ -7,12 +7,12 @@
 //! The input is used as is (no header bytes), so seeds are plain IMAP text.
 #![no_main]
 
-use imap_core::parse::{parse_buffer, Error};
+use imap_core::parse::{parse_buffer, BufferError};
 use imap_core::types::{IntoStatic, Response};
 use imap_core::wire::{frames, Limits};
 use libfuzzer_sys::fuzz_target;
 
-fn render(r: Result<Response<'_>, Error>) -> String {
+fn render(r: Result<Response<'_>, BufferError>) -> String {
     match r {
         Ok(response) => {
             let debug = format!("{response:?}");
@@ -38,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
     let mut single = Vec::new();
     for frame in frames(data, limits) {
         single.push(match frame {
-            Ok(frame) => render(imap_core::parse(&frame).map_err(Error::Parse)),
-            Err(e) => render(Err(Error::Frame(e))),
+            Ok(frame) => render(imap_core::parse(&frame).map_err(BufferError::Parse)),
+            Err(e) => render(Err(BufferError::Frame(e))),
         });
     }
 

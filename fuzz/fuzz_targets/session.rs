@@ -172,11 +172,9 @@ fuzz_target!(|data: &[u8]| {
 
     let mut session = Session::new();
     session.receive(greeting);
-    let opts = EncodeOptions {
-        literal_plus: session.has_capability("LITERAL+"),
-        literal_minus: session.has_capability("LITERAL-"),
-        utf8_accept: false,
-    };
+    let opts = EncodeOptions::default()
+        .with_literal_plus(session.has_capability("LITERAL+"))
+        .with_literal_minus(session.has_capability("LITERAL-"));
     let mut commands = Vec::new();
     for command in script(data[1]) {
         if let Ok(tag) = session.submit(command.clone()) {

@@ -6,6 +6,7 @@
 
 mod commands;
 mod failure;
+mod trace;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
@@ -76,6 +77,11 @@ struct Cli {
     /// No progress bars or notes on stderr (errors still go there).
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Print the conversation with the server on stderr: each command and
+    /// response, with passwords, tokens and SASL answers redacted and
+    /// literal payloads summarised by their size.
+    #[arg(long, global = true)]
+    trace: bool,
     #[command(flatten)]
     server: commands::connect::Server,
     #[command(subcommand)]
@@ -125,6 +131,9 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(failure::USAGE) } else { ExitCode::SUCCESS };
         }
     };
+    if cli.trace {
+        trace::install();
+    }
     match &cli.command {
         Command::Parse { file } => commands::parse::run(file.as_deref()),
         Command::Server(command) => finish(commands::server::run(&cli.server, command, cli.json, cli.quiet)),

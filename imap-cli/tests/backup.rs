@@ -58,7 +58,7 @@ fn done<'a>(events: &'a [Value], mailbox: &str) -> &'a Value {
 
 fn client(user: &str) -> Client {
     let d = dovecot();
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(d.ca()));
     let mut client = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
     client.login(user, &password(user)).unwrap();
     client

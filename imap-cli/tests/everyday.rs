@@ -323,3 +323,22 @@ fn cat_turns_a_text_part_into_utf8_unless_told() {
     assert_eq!(ok(&unknown), "as is");
     assert!(stderr(&unknown).contains("unknown charset \"x-unknown\""), "{}", stderr(&unknown));
 }
+
+/// `--trace` shows the conversation on stderr, the password never.
+#[test]
+fn trace_shows_the_wire_without_the_password() {
+    let mut c = fresh("Traced");
+    append(&mut c, "Traced", &plain("traced message"));
+    let out = cli(&["--trace", "fetch", "Traced"]);
+    ok(&out);
+    let trace = stderr(&out);
+    assert!(trace.contains("C: A0002 LOGIN <redacted>") || trace.contains("LOGIN <redacted>"), "{trace}");
+    assert!(trace.contains("S: * OK"), "the greeting: {trace}");
+    assert!(trace.contains("SELECT Traced") || trace.contains("EXAMINE Traced"), "{trace}");
+    assert!(trace.contains("traced message"), "the envelope in a response: {trace}");
+    assert!(trace.contains("state=authenticated"), "{trace}");
+    assert!(!trace.contains("bob-pass"), "the password leaked: {trace}");
+    // Without the flag, nothing of the wire.
+    let quiet = cli(&["fetch", "Traced"]);
+    assert!(!stderr(&quiet).contains("C: "), "{}", stderr(&quiet));
+}

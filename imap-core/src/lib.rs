@@ -147,6 +147,25 @@
 // The derive writes `::imap_core::...` paths; this makes them resolve here too.
 extern crate self as imap_core;
 
+/// `with_<field>` setters for an options struct that is `#[non_exhaustive]`
+/// (so that a field can be added without breaking anyone): other crates
+/// cannot write it as a literal, and build it from its default instead,
+/// `ClientOptions::default().with_command_timeout(..)`.
+macro_rules! with_setters {
+    ($ty:ty { $($field:ident: $fty:ty => $setter:ident),* $(,)? }) => {
+        impl $ty {
+            $(
+                #[doc = concat!("The same, with [`", stringify!($field), "`](Self::", stringify!($field), ") set to `value`.")]
+                #[must_use]
+                pub fn $setter(mut self, value: $fty) -> Self {
+                    self.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 #[cfg(feature = "net")]
 pub mod client;
 pub mod command;

@@ -40,7 +40,7 @@ impl Write for Count {
 
 #[test]
 fn a_64_mb_body_streams_with_a_few_mib() {
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()));
     let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("bob", "bob-pass").unwrap();
     let folder = "t-stream-memory";

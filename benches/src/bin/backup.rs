@@ -99,7 +99,7 @@ fn letters(flags: &[Flag<'_>]) -> String {
 
 /// Reads the mailbox back from the server (untimed).
 fn expected(port: u16) -> Result<Expected, String> {
-    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    let options = ClientOptions::default().with_allow_plaintext_login(true);
     let mut c = Client::connect("127.0.0.1", port, TlsMode::None, &options).map_err(|e| e.to_string())?;
     c.login(USER, PASSWORD).map_err(|e| format!("LOGIN: {e}"))?;
     let selected = c.select_folder("INBOX", true).map_err(|e| format!("EXAMINE: {e}"))?;

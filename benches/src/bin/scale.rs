@@ -68,11 +68,9 @@ fn run() -> Result<(), String> {
     }
     raise_fd_limit(count + 64)?;
     let dovecot = Dovecot::start()?;
-    let options = ClientOptions {
-        tls: TlsOptions::new().add_ca_file(dovecot.ca()),
-        allow_plaintext_login: plain,
-        ..ClientOptions::default()
-    };
+    let options = ClientOptions::default()
+        .with_tls(TlsOptions::new().add_ca_file(dovecot.ca()))
+        .with_allow_plaintext_login(plain);
     let (mode, session_port, how) = if plain {
         (TlsMode::None, dovecot.port, "plain TCP (no TLS)")
     } else {
@@ -85,7 +83,7 @@ fn run() -> Result<(), String> {
     let (sent_tx, sent_rx) = mpsc::channel::<Result<(Instant, Instant), String>>();
     let port = dovecot.port;
     let appender = std::thread::spawn(move || {
-        let options = ClientOptions { allow_plaintext_login: true, ..ClientOptions::default() };
+        let options = ClientOptions::default().with_allow_plaintext_login(true);
         let mut c = match Client::connect("127.0.0.1", port, TlsMode::None, &options) {
             Ok(c) => c,
             Err(e) => return sent_tx.send(Err(format!("appender: {e}"))).unwrap_or(()),

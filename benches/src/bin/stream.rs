@@ -289,7 +289,7 @@ fn options(ca: Option<&Path>) -> ClientOptions {
         Some(ca) => TlsOptions::new().add_ca_file(ca),
         None => TlsOptions::new(),
     };
-    ClientOptions { tls, allow_plaintext_login: true, ..ClientOptions::default() }
+    ClientOptions::default().with_tls(tls).with_allow_plaintext_login(true)
 }
 
 fn append(port: u16, size: usize) -> Result<(), String> {

@@ -315,7 +315,7 @@ fn raw(workload: Workload, t: &Target) -> Result<Sample, String> {
 // ---------------------------------------------------------------- imap-core
 
 fn imap_core(workload: Workload, t: &Target, pipelined: bool) -> Result<Sample, String> {
-    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    let options = ClientOptions::default().with_allow_plaintext_login(true);
     let mut client = Client::connect("127.0.0.1", t.port, TlsMode::None, &options).map_err(|e| e.to_string())?;
     client.login(&t.user, &t.password).map_err(|e| format!("LOGIN: {e}"))?;
     client.select_folder(workload.mailbox(), false).map_err(|e| format!("SELECT: {e}"))?;
@@ -364,7 +364,7 @@ impl Tally {
 /// [`Client::fetch_each`]: counts and sizes are taken in the callback, while
 /// each message is still borrowed from the read buffer.
 fn imap_core_each(workload: Workload, t: &Target) -> Result<Sample, String> {
-    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    let options = ClientOptions::default().with_allow_plaintext_login(true);
     let mut client = Client::connect("127.0.0.1", t.port, TlsMode::None, &options).map_err(|e| e.to_string())?;
     client.login(&t.user, &t.password).map_err(|e| format!("LOGIN: {e}"))?;
     client.select_folder(workload.mailbox(), false).map_err(|e| format!("SELECT: {e}"))?;

@@ -177,7 +177,7 @@ pub struct Batch {
 /// Creates `folder` and appends messages `0..count` to it (MULTIAPPEND in
 /// batches of about 16 MB).
 pub fn fill(port: u16, user: &str, password: &str, folder: &str, count: usize) -> Result<Batch, String> {
-    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    let options = ClientOptions::default().with_allow_plaintext_login(true);
     let mut client =
         Client::connect("127.0.0.1", port, TlsMode::None, &options).map_err(|e| format!("connect: {e}"))?;
     client.login(user, password).map_err(|e| format!("login: {e}"))?;

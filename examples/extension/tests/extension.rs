@@ -115,7 +115,7 @@ fn the_session_hands_unknown_responses_to_the_extension() {
 
 fn client() -> Client {
     let d = support::dovecot();
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(d.ca()));
     let mut c = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("alice", "alice-pass").unwrap();
     c.add_extension(Box::new(PreviewLanguage));

@@ -187,12 +187,10 @@ impl Server {
         if s.insecure {
             tls = tls.dangerous_accept_any_certificate();
         }
-        let options = ClientOptions {
-            tls,
-            command_timeout: Duration::from_secs(self.timeout),
-            allow_plaintext_login: s.allow_plaintext_login,
-            ..ClientOptions::default()
-        };
+        let options = ClientOptions::default()
+            .with_tls(tls)
+            .with_command_timeout(Duration::from_secs(self.timeout))
+            .with_allow_plaintext_login(s.allow_plaintext_login);
         let port = s.port;
         let mut client = Client::connect(&s.host, port, s.mode, &options)?;
         match (&s.user, credential) {

@@ -59,7 +59,7 @@ pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 /// A client of the test's own, to set up what the CLI must observe.
 pub fn client() -> Client {
     let d = dovecot();
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(d.ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(d.ca()));
     let mut client = Client::connect("localhost", d.tls_port, TlsMode::Implicit, &options).unwrap();
     client.login("bob", "bob-pass").unwrap();
     client

@@ -7,7 +7,7 @@ use crate::session::{Error, Event};
 use crate::types::{Code, Data, Fetch, IString, MetadataCode, Namespace, Response};
 use std::time::{Duration, Instant};
 
-pub use crate::session::IDLE_RENEW;
+pub use crate::session::{IDLE_ANSWER, IDLE_RENEW};
 
 impl Client {
     /// Starts IDLE (RFC 2177): returns once the server accepted it.

@@ -29,7 +29,7 @@ mod results;
 mod sessions;
 mod stream;
 
-pub use extensions::IDLE_RENEW;
+pub use extensions::{IDLE_ANSWER, IDLE_RENEW};
 pub use results::{AppendUid, CopyUid, Quota, Resync, ThreadNode, MAX_THREAD_DEPTH};
 pub use sessions::{SessionId, Sessions};
 pub use stream::FetchPart;
@@ -59,6 +59,7 @@ pub enum TlsMode {
 
 /// Settings of a [`Client`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// Certificate verification (on by default, against the system roots).
     pub tls: TlsOptions,
@@ -87,6 +88,14 @@ pub struct ClientOptions {
     /// What the framer accepts from the server (line, literal and response
     /// sizes, nesting depth); see [`Limits`].
     pub limits: Limits,
+    /// How long an IDLE runs before it is renewed (default [`IDLE_RENEW`],
+    /// 9 minutes). Each renewal also checks the server still answers.
+    pub idle_renew: Duration,
+    /// How long the server has to answer a renewal before the connection is
+    /// taken for dead ([`Error::Timeout`]; default [`IDLE_ANSWER`], 60 s).
+    /// With the defaults a peer that vanished during IDLE is noticed within
+    /// 10 minutes; TCP keepalive ([`Timeouts::keepalive`]) often sooner.
+    pub idle_answer_timeout: Duration,
 }
 
 impl Default for ClientOptions {
@@ -98,6 +107,8 @@ impl Default for ClientOptions {
             allow_plaintext_login: false,
             max_unsolicited: 10_000,
             limits: Limits::default(),
+            idle_renew: IDLE_RENEW,
+            idle_answer_timeout: IDLE_ANSWER,
         }
     }
 }
@@ -521,6 +532,8 @@ fn transport_with(
     let mut session = Session::with_limits(options.limits);
     // The same bound inside a reactor turn as between turns (see `Client::keep`).
     session.set_max_unsolicited(options.max_unsolicited);
+    session.set_idle_renew(options.idle_renew);
+    session.set_idle_answer_timeout(options.idle_answer_timeout);
     Ok(Transport { addr, security, tls: config, session })
 }
 
@@ -558,3 +571,14 @@ impl std::error::Error for ConnectFailure {
         Some(&self.error)
     }
 }
+
+with_setters!(ClientOptions {
+    tls: TlsOptions => with_tls,
+    timeouts: Timeouts => with_timeouts,
+    command_timeout: Duration => with_command_timeout,
+    allow_plaintext_login: bool => with_allow_plaintext_login,
+    max_unsolicited: usize => with_max_unsolicited,
+    limits: Limits => with_limits,
+    idle_renew: Duration => with_idle_renew,
+    idle_answer_timeout: Duration => with_idle_answer_timeout,
+});

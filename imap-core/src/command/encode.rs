@@ -89,7 +89,7 @@ impl std::error::Error for EncodeError {}
 /// let sync = login.encode("a1", &EncodeOptions::default()).unwrap();
 /// assert_eq!(sync.chunks, vec![b"a1 LOGIN fred {3}\r\n".to_vec(), b"a\nb\r\n".to_vec()]);
 ///
-/// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+/// let plus = EncodeOptions::default().with_literal_plus(true);
 /// let one = login.encode("a1", &plus).unwrap();
 /// assert_eq!(one.chunks, vec![b"a1 LOGIN fred {3+}\r\na\nb\r\n".to_vec()]);
 /// ```

@@ -51,6 +51,7 @@ use encode::{is_astring_char, Encoder};
 /// how strings and literals are written. The default (all off) is plain
 /// RFC 3501.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct EncodeOptions {
     /// LITERAL+ (RFC 7888): every literal is non-synchronizing `{N+}`.
     pub literal_plus: bool,
@@ -672,3 +673,9 @@ pub struct QResync {
     /// (`seq-match-data`), which helps the server find expunges.
     pub seq_match: Option<(SeqSet, SeqSet)>,
 }
+
+with_setters!(EncodeOptions {
+    literal_plus: bool => with_literal_plus,
+    literal_minus: bool => with_literal_minus,
+    utf8_accept: bool => with_utf8_accept,
+});

@@ -258,6 +258,9 @@ pub struct Spec<'c> {
     pub collects: Collects,
     /// What its success changes.
     pub transition: Transition,
+    /// Whether its arguments (and SASL answers) are credentials, never to
+    /// be logged or traced (LOGIN, AUTHENTICATE).
+    pub secret: bool,
 }
 
 impl Command {
@@ -349,7 +352,8 @@ impl Command {
                 | Thread { .. }
         ) && !uid;
         let pipelines = transition == T::None && !numbers_by_sequence;
-        Spec { name: self.name(), requires, needs, pipelines, exclusive, collects, transition }
+        let secret = matches!(self, Login { .. } | Authenticate { .. });
+        Spec { name: self.name(), requires, needs, pipelines, exclusive, collects, transition, secret }
     }
 }
 

@@ -63,6 +63,7 @@ pub enum Security {
 
 /// Time limits of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Limit on the TCP connect, and separately on each TLS handshake (the one of
     /// implicit TLS, or the one after STARTTLS). Default 30 s.
@@ -73,11 +74,16 @@ pub struct Timeouts {
     /// `Some`, whatever the protocol is doing: a session that IDLEs must use a
     /// limit longer than its IDLE renewal interval, or `None` (the default).
     pub read: Option<Duration>,
+    /// TCP keepalive: after this long without traffic the kernel probes the
+    /// peer (every 15 s, 4 times) and a dead one ends the connection with an
+    /// error, even while the protocol waits quietly (an IDLE, a long
+    /// command). Default 60 s; `None` leaves the system's setting.
+    pub keepalive: Option<Duration>,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { connect: Duration::from_secs(30), read: None }
+        Timeouts { connect: Duration::from_secs(30), read: None, keepalive: Some(Duration::from_secs(60)) }
     }
 }
 
@@ -149,7 +155,7 @@ impl Shared {
 ///     "127.0.0.1:993".parse().unwrap(),
 ///     Security::Tls { server_name: "localhost".into() },
 ///     Some(tls),
-///     Timeouts { read: Some(Duration::from_secs(60)), ..Timeouts::default() },
+///     Timeouts::default().with_read(Some(Duration::from_secs(60))),
 ///     Hello::default(),
 /// )?;
 /// let deadline = Instant::now() + Duration::from_secs(10);
@@ -262,6 +268,12 @@ impl<C: Connection> Reactor<C> {
             Ok(mut stream) => {
                 // Set again once connected; failing here is not fatal.
                 let _ = stream.set_nodelay(true);
+                if let Some(idle) = timeouts.keepalive {
+                    let probes = socket2::TcpKeepalive::new().with_time(idle).with_interval(Duration::from_secs(15));
+                    #[cfg(any(target_os = "linux", target_os = "android", target_os = "macos", target_os = "freebsd"))]
+                    let probes = probes.with_retries(4);
+                    let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&probes);
+                }
                 let interest = Interest::READABLE | Interest::WRITABLE;
                 self.poll.registry().register(&mut stream, Token(index as usize), interest)?;
                 entry.stream = Some(stream);
@@ -460,6 +472,14 @@ impl<C: Connection> Reactor<C> {
         }
     }
 
+    /// The keepalive idle time set on a connection's socket, for tests.
+    #[cfg(test)]
+    pub(crate) fn keepalive_time(&self, id: ConnId) -> Option<Duration> {
+        let stream = self.entry(id)?.stream.as_ref()?;
+        let socket = socket2::SockRef::from(stream);
+        socket.keepalive().ok()?.then(|| socket.tcp_keepalive_time().ok()).flatten()
+    }
+
     fn entry(&self, id: ConnId) -> Option<&Entry<C>> {
         self.slots.get(id.index as usize).filter(|s| s.generation == id.generation)?.entry.as_ref()
     }
@@ -610,3 +630,9 @@ fn close<C: Connection>(sh: &mut Shared, registry: &Registry, id: ConnId, e: &mu
     sh.mark_progress(e);
     e.conn.on_closed(error);
 }
+
+with_setters!(Timeouts {
+    connect: Duration => with_connect,
+    read: Option<Duration> => with_read,
+    keepalive: Option<Duration> => with_keepalive,
+});

@@ -267,6 +267,26 @@ fn write_back_pressure_16_mib() {
     assert!(idle_turns <= 2, "{idle_turns} turns without progress out of {turns}");
 }
 
+/// Every socket gets TCP keepalive (a peer gone without a FIN is found
+/// even while the protocol is quiet), unless it is turned off.
+#[test]
+fn sockets_have_tcp_keepalive() {
+    let (addr, server) = serve_one(|mut s| {
+        let mut buf = [0; 16];
+        s.read(&mut buf).unwrap_or(0)
+    });
+    let mut reactor = Reactor::new().unwrap();
+    let id = reactor.connect(addr, Security::Plain, None, Timeouts::default(), Rec::default()).unwrap();
+    assert_eq!(reactor.keepalive_time(id), Some(Duration::from_secs(60)));
+    let off = Timeouts::default().with_keepalive(None);
+    let other = reactor.connect(addr, Security::Plain, None, off, Rec::default()).unwrap();
+    assert_eq!(reactor.keepalive_time(other), None);
+    reactor.remove(id);
+    reactor.remove(other);
+    drop(reactor);
+    let _ = server.join();
+}
+
 #[test]
 fn read_inactivity_timeout() {
     let (addr, server) = serve_one(|mut s| {
@@ -671,7 +691,7 @@ fn tls_handshake_timeout() {
     });
     let mut reactor = Reactor::new().unwrap();
     let config = TlsOptions::new().dangerous_accept_any_certificate().client_config().unwrap();
-    let timeouts = Timeouts { connect: Duration::from_millis(300), read: None };
+    let timeouts = Timeouts { connect: Duration::from_millis(300), read: None, ..Timeouts::default() };
     let security = Security::Tls { server_name: "localhost".into() };
     let id = reactor.connect(addr, security, Some(config), timeouts, Rec::default()).unwrap();
     run_until_closed(&mut reactor, id);
@@ -811,7 +831,7 @@ fn huge_timeouts_never_fire() {
         s.read(&mut buf).unwrap_or(0)
     });
     let mut reactor = Reactor::new().unwrap();
-    let timeouts = Timeouts { connect: Duration::MAX, read: Some(Duration::MAX) };
+    let timeouts = Timeouts { connect: Duration::MAX, read: Some(Duration::MAX), ..Timeouts::default() };
     let id = reactor.connect(addr, Security::Plain, None, timeouts, Rec::default()).unwrap();
     let got_greeting =
         reactor.run_until(Some(Instant::now() + LIMIT), |r| r.get(id).unwrap().got.ends_with(b"\r\n")).unwrap();

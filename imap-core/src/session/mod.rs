@@ -54,6 +54,7 @@ mod route;
 mod sasl;
 mod state;
 mod submit;
+mod trace;
 mod transport;
 
 pub use error::{Error, IoError};
@@ -72,9 +73,17 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-/// How long an IDLE runs before the session renews it: servers may drop a
-/// client that has been idle for 30 minutes (RFC 2177).
-pub const IDLE_RENEW: Duration = Duration::from_secs(29 * 60);
+/// How long an IDLE runs before the session renews it (DONE, then IDLE
+/// again). Servers may drop a client idle for 30 minutes (RFC 2177); a
+/// renewal is also when a peer that stopped answering is noticed (see
+/// [`IDLE_ANSWER`]), so this plus that is how long a dead connection can go
+/// unnoticed during IDLE: under 10 minutes by default.
+pub const IDLE_RENEW: Duration = Duration::from_secs(9 * 60);
+
+/// How long the server has to answer a renewal's DONE (and the new IDLE's
+/// `+`) before the session takes the connection for dead and closes it with
+/// [`Error::Timeout`].
+pub const IDLE_ANSWER: Duration = Duration::from_secs(60);
 
 /// How one command in flight goes on.
 #[derive(Debug)]
@@ -85,6 +94,8 @@ struct InFlight {
     collects: Collects,
     /// What its success changes.
     transition: Transition,
+    /// Its arguments are credentials: never traced.
+    secret: bool,
     /// Chunks not yet written: more than one means synchronizing literals.
     chunks: VecDeque<Vec<u8>>,
     /// Untagged data collected so far.
@@ -125,6 +136,8 @@ const IMAP4REV2_INCLUDES: &[&str] = &[
 
 /// A sans-IO IMAP client session; see the [module docs](self).
 pub struct Session {
+    /// This session's number in traces (feature `tracing`).
+    trace_id: u64,
     state: State,
     framer: Framer,
     /// Bytes for the server, not yet written; `out_pos` of them are.
@@ -144,6 +157,10 @@ pub struct Session {
     idle_renew: Duration,
     /// An IDLE the session ended itself to renew it: started again on its OK.
     renewing: Option<Tag>,
+    /// How long the server has to answer a renewal.
+    idle_answer: Duration,
+    /// When a renewal's answer is due: past it, the peer is taken for dead.
+    liveness_deadline: Option<Instant>,
     events: VecDeque<Event>,
     capabilities: Option<Vec<Capability<'static>>>,
     greeting: Option<Condition<'static>>,
@@ -202,6 +219,7 @@ impl Session {
     /// A session whose framer enforces `limits`.
     pub fn with_limits(limits: Limits) -> Session {
         Session {
+            trace_id: trace::next_session_id(),
             state: State::Greeting,
             framer: Framer::new(limits),
             out: Vec::new(),
@@ -214,6 +232,8 @@ impl Session {
             idle_since: None,
             idle_renew: IDLE_RENEW,
             renewing: None,
+            idle_answer: IDLE_ANSWER,
+            liveness_deadline: None,
             events: VecDeque::new(),
             capabilities: None,
             greeting: None,

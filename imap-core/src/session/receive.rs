@@ -2,7 +2,7 @@
 //! response to the greeting, a continuation, the streaming sink or
 //! [`route`](super::route).
 
-use super::{Error, Event, ExtensionValue, Session, Sink, State, Streamed};
+use super::{trace, Error, Event, ExtensionValue, Session, Sink, State, Streamed};
 use crate::command::Transition;
 use crate::connection::TransportRequest;
 use crate::parse::Parsed;
@@ -111,6 +111,7 @@ impl Session {
         }
         match parsed {
             Parsed::Response(frame, response) => {
+                trace::read(self.trace_id, frame);
                 self.frame_end = frame.offset() + frame.bytes().len() as u64;
                 // Extensions see what the core grammar kept generic.
                 if response.has_unknown() {
@@ -125,6 +126,7 @@ impl Session {
                 self.handle(frame, response, sink);
             }
             Parsed::Malformed(frame, error) => {
+                trace::read(self.trace_id, frame);
                 // ... or refused: an extension may understand it.
                 match self.extensions.iter().find_map(|e| e.parse(frame)) {
                     Some(value) => self.extension_value(value, None),
@@ -195,6 +197,7 @@ impl Session {
 
     /// The next bytes of a streamed literal: to the streaming command's sink.
     pub(super) fn literal_chunk<'s>(&mut self, chunk: &LiteralChunk<'_>, sink: Option<Sink<'_, 's>>) {
+        trace::read_streamed(self.trace_id, chunk.bytes.len());
         match sink {
             Some(sink) if self.streaming.is_some() => sink(Streamed::Literal(chunk)),
             // Streaming was asked for a command that has completed; only a

@@ -2,11 +2,12 @@
 //! unsolicited event), completions matched to their commands by tag, and
 //! the state a successful command leaves behind.
 
-use super::{Completion, Error, Event, InFlight, Session, Sink, State, Streamed};
+use super::{trace, Completion, Error, Event, InFlight, Session, Sink, State, Streamed};
 use crate::command::{Command, SeqSet, Transition};
 use crate::connection::TransportRequest;
 use crate::types::{Code, Condition, Data, Fetch, IntoStatic, Response, Status, Value};
 use crate::wire::Frame;
+use std::time::Instant;
 
 impl Session {
     pub(super) fn untagged<'s>(&mut self, frame: &Frame<'_>, data: Data<'_>, sink: Option<Sink<'_, 's>>) {
@@ -93,6 +94,10 @@ impl Session {
         if self.idling.as_ref() == Some(&command.tag) {
             self.idling = None;
         }
+        if command.transition == Transition::Idles {
+            // The server answered the DONE: it is alive.
+            self.liveness_deadline = None;
+        }
         if self.renewing.as_ref() == Some(&command.tag) {
             // A renewal: start IDLE again; the caller still sees one IDLE.
             self.renewing = None;
@@ -100,12 +105,17 @@ impl Session {
                 let tag = self.new_tag();
                 let encoded = Command::Idle.encode(tag.as_str(), &self.encode_options()).expect("IDLE encodes");
                 self.enqueue(&Command::Idle, tag, encoded, None);
+                // Its `+` is due as soon as the DONE's answer was.
+                self.liveness_deadline = Instant::now().checked_add(self.idle_answer);
                 return;
             }
         }
         let ok = condition.status == Status::Ok;
         if ok {
             self.apply_success(&mut command, &condition);
+            if command.transition != Transition::None {
+                trace::state(self.trace_id, self.phase().name());
+            }
         } else if command.selecting.is_some() {
             // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
             if matches!(self.state, State::Selected(_)) {
@@ -124,6 +134,7 @@ impl Session {
         } else {
             Err(Error::from_status(command.name, condition.status, condition.code, &condition.text))
         };
+        trace::completed(self.trace_id, command.tag.as_str(), command.name, result.is_ok());
         self.events.push_back(Event::Completed { tag: command.tag, result });
         self.pump();
     }

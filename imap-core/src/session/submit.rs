@@ -2,7 +2,7 @@
 //! encoding it with a tag, and writing it out as pipelining and
 //! continuations allow.
 
-use super::{Error, Event, InFlight, Sasl, SelectedMailbox, Session, Tag};
+use super::{trace, Error, Event, InFlight, Sasl, SelectedMailbox, Session, Tag};
 use crate::command::{encode::base64, Command, EncodeOptions, Encoded, Phase, Requires, Spec, Transition};
 use crate::types::IString;
 use std::time::{Duration, Instant};
@@ -37,6 +37,7 @@ impl Session {
     pub fn idle_done(&mut self) -> Result<(), Error> {
         if self.idling.take().is_some() {
             self.out.extend_from_slice(b"DONE\r\n");
+            trace::wrote_done(self.trace_id);
             return Ok(());
         }
         if self.renewing.take().is_some() {
@@ -53,12 +54,21 @@ impl Session {
         self.idle_renew = after;
     }
 
+    /// How long the server has to answer a renewal of IDLE before the
+    /// connection is closed with [`Error::Timeout`] (default
+    /// [`IDLE_ANSWER`](super::IDLE_ANSWER)).
+    pub fn set_idle_answer_timeout(&mut self, within: Duration) {
+        self.idle_answer = within;
+    }
+
     /// Renews a long IDLE: DONE now, IDLE again once it completes.
     pub(super) fn renew_idle(&mut self, now: Instant) {
         let due = self.idle_since.is_some_and(|since| now >= since + self.idle_renew);
         if let (true, Some(tag)) = (due, self.idling.take()) {
             self.out.extend_from_slice(b"DONE\r\n");
+            trace::wrote_done(self.trace_id);
             self.renewing = Some(tag);
+            self.liveness_deadline = now.checked_add(self.idle_answer);
         }
     }
 
@@ -202,6 +212,7 @@ impl Session {
             name: spec.name,
             collects: spec.collects,
             transition: spec.transition,
+            secret: spec.secret,
             chunks: encoded.chunks.into(),
             data: Vec::new(),
             extensions: Vec::new(),
@@ -229,6 +240,7 @@ impl Session {
             let command = &mut self.in_flight[self.started];
             let chunk = command.chunks.pop_front().expect("a command has at least one chunk");
             self.out.extend_from_slice(&chunk);
+            trace::wrote(self.trace_id, command.tag.as_str(), &chunk, command.secret, !command.written);
             command.written = true;
             // More to send after a `+`: a literal's payload, IDLE's DONE, or
             // SASL answers (challenges may come even after SASL-IR).
@@ -254,6 +266,7 @@ impl Session {
         if let Some(chunk) = command.chunks.pop_front() {
             // The next part of a command after a synchronizing literal.
             self.out.extend_from_slice(&chunk);
+            trace::wrote(self.trace_id, tag.as_str(), &chunk, command.secret, false);
             if command.chunks.is_empty() {
                 self.started = self.started.max(i + 1);
             } else {
@@ -263,13 +276,17 @@ impl Session {
         } else if command.transition == Transition::Idles {
             self.idling = Some(tag.clone());
             self.idle_since = Some(Instant::now());
+            // The server answered the renewal: it is alive.
+            self.liveness_deadline = None;
             self.events.push_back(Event::Idling(tag));
             return;
         } else if let Some((sasl, first_pending)) = &mut command.sasl {
             let answer = if *first_pending { sasl.initial_response() } else { sasl.answer_error_challenge() };
             *first_pending = false;
-            self.out.extend_from_slice(base64(&answer).as_bytes());
+            let answer = base64(&answer);
+            self.out.extend_from_slice(answer.as_bytes());
             self.out.extend_from_slice(b"\r\n");
+            trace::wrote_sasl(self.trace_id, tag.as_str(), answer.len());
             // Further challenges may come until the tagged completion.
             self.awaiting_continuation = Some(tag);
             return;

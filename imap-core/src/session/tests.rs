@@ -4,6 +4,7 @@ use super::*;
 use crate::command::{Command, FetchAttr, Phase, Requires, SearchKey, SeqSet};
 use crate::connection::Connection;
 use crate::types::{Code, Data, Flag, Search};
+use std::time::{Duration, Instant};
 
 /// A greeted session with these capabilities.
 fn greeted(capabilities: &str) -> Session {
@@ -347,6 +348,61 @@ fn a_long_idle_is_renewed_and_still_ends_with_one_done() {
     assert_eq!(written(&mut s), "DONE\r\n");
     s.receive(format!("{second} OK done\r\n").as_bytes());
     assert!(matches!(&events(&mut s)[..], [Event::Completed { result: Ok(_), .. }]));
+}
+
+/// A server that stops answering during IDLE, without closing, is noticed
+/// at the next renewal: no answer to DONE within the answer timeout closes
+/// the session with a timeout (what came before was delivered as it came).
+#[test]
+fn a_silent_peer_during_idle_is_a_timeout_after_the_renewal() {
+    let mut s = selected();
+    s.set_idle_renew(Duration::from_secs(60));
+    s.set_idle_answer_timeout(Duration::from_secs(5));
+    let idle = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.receive(b"+ idling\r\n* 4 EXISTS\r\n");
+    let start = Instant::now();
+    let e = events(&mut s);
+    assert!(matches!(&e[..], [Event::Idling(t), Event::Unsolicited(Response::Data(Data::Exists(4)))] if *t == idle));
+    let renewal = Connection::next_deadline(&s).expect("a renewal is scheduled");
+    assert!(renewal >= start && renewal <= start + Duration::from_secs(61));
+    Connection::on_timer(&mut s, renewal);
+    assert_eq!(written(&mut s), "DONE\r\n");
+    let due = Connection::next_deadline(&s).expect("the answer is due");
+    assert_eq!(due, renewal + Duration::from_secs(5));
+    Connection::on_timer(&mut s, due - Duration::from_millis(1));
+    assert!(!s.is_closed(), "not before the deadline");
+    Connection::on_timer(&mut s, due);
+    assert!(s.is_closed());
+    let e = events(&mut s);
+    assert!(
+        e.iter().any(|e| matches!(e, Event::Completed { tag, result: Err(Error::Timeout) } if *tag == idle)),
+        "{e:?}"
+    );
+}
+
+/// A live server's answer to the renewal clears the deadline, and the new
+/// IDLE's `+` is awaited the same way.
+#[test]
+fn a_live_peer_answers_the_renewal_and_idles_on() {
+    let mut s = selected();
+    s.set_idle_renew(Duration::from_secs(60));
+    s.set_idle_answer_timeout(Duration::from_secs(5));
+    let idle = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.receive(b"+ idling\r\n");
+    events(&mut s);
+    let renewal = Connection::next_deadline(&s).unwrap();
+    Connection::on_timer(&mut s, renewal);
+    written(&mut s);
+    s.receive(format!("{idle} OK done\r\n").as_bytes());
+    assert!(written(&mut s).ends_with(" IDLE\r\n"));
+    assert!(Connection::next_deadline(&s).is_some(), "the new IDLE's + is due");
+    s.receive(b"+ idling\r\n");
+    let next = Connection::next_deadline(&s).expect("the next renewal");
+    assert!(next > Instant::now() + Duration::from_secs(50), "a renewal, not an answer deadline");
+    Connection::on_timer(&mut s, next - Duration::from_secs(1));
+    assert!(!s.is_closed());
 }
 
 #[test]

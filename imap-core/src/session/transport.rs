@@ -27,10 +27,16 @@ impl Connection for Session {
     }
 
     fn next_deadline(&self) -> Option<Instant> {
-        self.idling.as_ref().and(self.idle_since).map(|since| since + self.idle_renew)
+        let renewal = self.idling.as_ref().and(self.idle_since).and_then(|since| since.checked_add(self.idle_renew));
+        [renewal, self.liveness_deadline].into_iter().flatten().min()
     }
 
     fn on_timer(&mut self, now: Instant) {
+        if self.liveness_deadline.is_some_and(|due| now >= due) {
+            // No answer to the renewal: the peer is gone without closing.
+            self.liveness_deadline = None;
+            return self.close(Some(Error::Timeout));
+        }
         self.renew_idle(now);
     }
 

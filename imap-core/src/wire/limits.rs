@@ -6,6 +6,7 @@
 /// server can make the framer do only bounded work and hold bounded memory
 /// before it reports a [`FrameError`](super::FrameError).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Limits {
     /// Maximum bytes of one line, its line ending included and literal payloads
     /// not counted. Default: 16 MiB.
@@ -37,3 +38,10 @@ impl Default for Limits {
         }
     }
 }
+
+with_setters!(Limits {
+    max_line: usize => with_max_line,
+    max_literal: u64 => with_max_literal,
+    max_response: u64 => with_max_response,
+    max_depth: u32 => with_max_depth,
+});

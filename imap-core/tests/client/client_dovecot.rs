@@ -18,7 +18,7 @@ use std::time::Duration;
 use support::{dovecot, fresh_folder};
 
 fn options() -> ClientOptions {
-    ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() }
+    ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()))
 }
 
 /// A logged-in client over implicit TLS.
@@ -70,7 +70,7 @@ fn tls_is_verified_by_default() {
 fn plaintext_login_is_refused_unless_allowed() {
     let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::None, &options()).unwrap();
     assert_eq!(c.login("alice", "alice-pass").unwrap_err(), Error::Insecure("LOGIN"));
-    let allowed = ClientOptions { allow_plaintext_login: true, ..options() };
+    let allowed = options().with_allow_plaintext_login(true);
     let mut c = Client::connect("127.0.0.1", dovecot().port, TlsMode::None, &allowed).unwrap();
     c.login("alice", "alice-pass").unwrap();
 }

@@ -21,7 +21,7 @@ use imap_core::types::{Code, ErrorCode, FetchItem, Flag, Search, StatusAtt, Stat
 use support::{dovecot, fresh_folder};
 
 fn options() -> ClientOptions {
-    ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() }
+    ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()))
 }
 
 /// A logged-in client over implicit TLS, as `user`.

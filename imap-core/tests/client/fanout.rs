@@ -33,7 +33,7 @@ enum Phase {
 
 #[test]
 fn an_append_reaches_every_idle_session() {
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()));
     let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("bob", "bob-pass").unwrap();
     let folder = "t-fanout";

@@ -18,7 +18,7 @@ use std::time::Duration;
 use support::{dovecot, fresh_folder};
 
 fn alice() -> Client {
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()));
     let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("alice", "alice-pass").unwrap();
     c
@@ -165,7 +165,7 @@ fn sessions_stream_literals_of_several_connections_on_one_thread() {
     let mut c = alice();
     let message = big_message(2 << 20);
     let uid = mailbox_with(&mut c, "t-stream-sessions", &message);
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()));
     let mut sessions = Sessions::new().unwrap();
     let ids: Vec<_> = (0..3)
         .map(|_| sessions.connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap())

@@ -14,7 +14,7 @@ use imap_core::types::{Flag, UidRange, UidSet};
 use scripted::{expect, send, Server, Step};
 
 fn connect(port: u16) -> Client {
-    let options = ClientOptions { allow_plaintext_login: true, ..Default::default() };
+    let options = ClientOptions::default().with_allow_plaintext_login(true);
     Client::connect("127.0.0.1", port, TlsMode::None, &options).expect("connect")
 }
 
@@ -414,7 +414,7 @@ fn extension_values_nobody_takes_are_bounded_like_unsolicited_responses() {
         send("{tag} OK idle done\r\n"),
         Step::HoldOpen(std::time::Duration::from_secs(3)),
     ]);
-    let options = ClientOptions { allow_plaintext_login: true, max_unsolicited: 8, ..Default::default() };
+    let options = ClientOptions::default().with_allow_plaintext_login(true).with_max_unsolicited(8);
     let mut c = Client::connect("127.0.0.1", server.port, TlsMode::None, &options).expect("connect");
     c.add_extension(Box::new(XTest));
     c.idle().unwrap();

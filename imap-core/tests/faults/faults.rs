@@ -22,12 +22,10 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(3);
 const READ_TIMEOUT: Duration = Duration::from_secs(2);
 
 fn options() -> ClientOptions {
-    ClientOptions {
-        allow_plaintext_login: true,
-        command_timeout: COMMAND_TIMEOUT,
-        timeouts: Timeouts { read: Some(READ_TIMEOUT), ..Default::default() },
-        ..Default::default()
-    }
+    ClientOptions::default()
+        .with_allow_plaintext_login(true)
+        .with_command_timeout(COMMAND_TIMEOUT)
+        .with_timeouts(Timeouts::default().with_read(Some(READ_TIMEOUT)))
 }
 
 /// A PREAUTH greeting and an answered SELECT, then `rest`.
@@ -120,8 +118,9 @@ fn a_server_that_never_greets_times_out_after_the_command_timeout() {
     // TCP connects at once; the greeting then has the command timeout, not
     // the connect timeout (30 s) on top of it. No read timeout here.
     let server = Server::start(vec![Step::HoldOpen(Duration::from_secs(8))]);
-    let options = ClientOptions { command_timeout: Duration::from_secs(1), ..options() };
-    let options = ClientOptions { timeouts: Timeouts { read: None, ..options.timeouts }, ..options };
+    let options = options().with_command_timeout(Duration::from_secs(1));
+    let timeouts = options.timeouts.with_read(None);
+    let options = options.with_timeouts(timeouts);
     let start = Instant::now();
     let result = Client::connect("127.0.0.1", server.port, TlsMode::None, &options);
     let took = start.elapsed();

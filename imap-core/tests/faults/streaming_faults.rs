@@ -15,12 +15,10 @@ use std::time::{Duration, Instant};
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(1500);
 
 fn options() -> ClientOptions {
-    ClientOptions {
-        allow_plaintext_login: true,
-        command_timeout: COMMAND_TIMEOUT,
-        limits: Limits { max_literal: 1 << 20, ..Limits::default() },
-        ..Default::default()
-    }
+    ClientOptions::default()
+        .with_allow_plaintext_login(true)
+        .with_command_timeout(COMMAND_TIMEOUT)
+        .with_limits(Limits::default().with_max_literal(1 << 20))
 }
 
 /// A PREAUTH greeting and an answered SELECT, then `rest`.

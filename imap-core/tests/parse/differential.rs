@@ -32,7 +32,7 @@ fn skeletons() -> Vec<String> {
         }
     }
     assert!(buffers.len() > 300, "the corpora went missing: {} buffers", buffers.len());
-    let limits = Limits { max_depth: 100_000, ..Limits::default() };
+    let limits = Limits::default().with_max_depth(100_000);
     let mut out = BTreeSet::new();
     for buffer in &buffers {
         for frame in frames(buffer, limits).flatten() {

@@ -89,11 +89,7 @@ pub fn run(file: &Path, root: &Path, tuning: Tuning, prune: bool, progress: &Pro
         if account.insecure_accept_any_certificate {
             tls = tls.dangerous_accept_any_certificate();
         }
-        let options = ClientOptions {
-            tls,
-            timeouts: Timeouts { read: Some(STALL), ..Timeouts::default() },
-            ..ClientOptions::default()
-        };
+        let options = ClientOptions::default().with_tls(tls).with_timeouts(Timeouts::default().with_read(Some(STALL)));
         let id = sessions.connect(&account.host, account.port(), account.mode(), &options)?;
         let dir = root.join(&account.name);
         let engine = Engine::new(&account.name, &dir, account.mailboxes.clone(), progress.clone(), tuning).prune(prune);
