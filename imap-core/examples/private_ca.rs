@@ -32,7 +32,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     // Only this CA: without the system's roots, a certificate from a public
     // CA is refused too. (Keep `system_roots(true)`, the default, to trust both.)
     let tls = TlsOptions::new().system_roots(false).add_ca_file(&ca);
-    let options = ClientOptions { tls, ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(tls);
 
     // A certificate the CA did not sign, or one for another host name, fails
     // here with Error::Tls, before any password is sent.

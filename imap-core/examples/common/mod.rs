@@ -106,7 +106,7 @@ impl Settings {
         if let Some(ca) = &self.ca_file {
             tls = tls.add_ca_file(ca);
         }
-        ClientOptions { tls, allow_plaintext_login: self.tls == TlsMode::None, ..ClientOptions::default() }
+        ClientOptions::default().with_tls(tls).with_allow_plaintext_login(self.tls == TlsMode::None)
     }
 }
 

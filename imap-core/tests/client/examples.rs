@@ -106,7 +106,7 @@ fn alice_env(mode: &str, mailbox: &str) -> Vec<(&'static str, String)> {
 
 /// alice's Client (implicit TLS), for setting up and checking.
 fn alice() -> Client {
-    let options = ClientOptions { tls: TlsOptions::new().add_ca_file(dovecot().ca()), ..ClientOptions::default() };
+    let options = ClientOptions::default().with_tls(TlsOptions::new().add_ca_file(dovecot().ca()));
     let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
     c.login("alice", "alice-pass").unwrap();
     c
