@@ -146,10 +146,46 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// Connects, waits for the greeting and, for [`TlsMode::StartTls`],
-    /// upgrades to TLS (refusing a server that does not offer it).
+    /// upgrades to TLS (refusing a server that does not offer it). Every
+    /// address `host` resolves to is tried in turn (IPv6 and IPv4, in the
+    /// resolver's order) until one connects; the error is the last one's.
     pub fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Client, Error> {
+        let addrs = resolve(host, port)?;
+        Client::connect_to(&addrs, host, port, mode, options)
+    }
+
+    /// [`connect`](Client::connect) to these addresses of `host`, in order.
+    fn connect_to(
+        addrs: &[SocketAddr],
+        host: &str,
+        port: u16,
+        mode: TlsMode,
+        options: &ClientOptions,
+    ) -> Result<Client, Error> {
+        let mut last = None;
+        for &addr in addrs {
+            match Client::connect_one(addr, host, port, mode, options) {
+                // Unreachable there: the next address may answer.
+                Err(Error::Connect(e)) => last = Some(Error::Connect(e)),
+                outcome => return outcome,
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            connect_error(host, port, std::io::Error::new(std::io::ErrorKind::NotFound, "no address"))
+        }))
+    }
+
+    /// [`connect`](Client::connect) to one address of `host`.
+    fn connect_one(
+        addr: SocketAddr,
+        host: &str,
+        port: u16,
+        mode: TlsMode,
+        options: &ClientOptions,
+    ) -> Result<Client, Error> {
         let mut reactor = Reactor::new().map_err(|e| Error::Io(e.into()))?;
-        let Transport { addr, security, tls: config, session } = transport(host, port, mode, options)?;
+        let Transport { security, tls: config, session, .. } =
+            transport_to(addr, host, mode, options, &mut |tls| tls_config(tls))?;
         let id = reactor
             .connect(addr, security, config, options.timeouts, session)
             .map_err(|e| connect_error(host, port, e))?;
@@ -501,17 +537,14 @@ struct Transport {
     session: Session,
 }
 
-/// What [`Client`] and [`Sessions`] need to connect.
-fn transport(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Transport, Error> {
-    transport_with(host, port, mode, options, &mut |tls| tls_config(tls))
-}
-
 /// The rustls configuration `tls` asks for.
 fn tls_config(tls: &TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error> {
     tls.client_config().map_err(|e| Error::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e).into()))
 }
 
-/// [`transport`], with the TLS configuration from `config` (which may share one).
+/// What [`Client`] and [`Sessions`] need to connect to `host:port`, at the
+/// first address it resolves to, with the TLS configuration from `config`
+/// (which may share one).
 fn transport_with(
     host: &str,
     port: u16,
@@ -519,7 +552,18 @@ fn transport_with(
     options: &ClientOptions,
     config: &mut dyn FnMut(&TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error>,
 ) -> Result<Transport, Error> {
-    let addr = resolve(host, port)?;
+    let addr = resolve(host, port)?[0];
+    transport_to(addr, host, mode, options, config)
+}
+
+/// What it takes to connect to `addr`, an address of `host`.
+fn transport_to(
+    addr: SocketAddr,
+    host: &str,
+    mode: TlsMode,
+    options: &ClientOptions,
+    config: &mut dyn FnMut(&TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error>,
+) -> Result<Transport, Error> {
     let security = match mode {
         TlsMode::Implicit => Security::Tls { server_name: host.to_owned() },
         TlsMode::StartTls => Security::StartTls { server_name: host.to_owned() },
@@ -537,13 +581,14 @@ fn transport_with(
     Ok(Transport { addr, security, tls: config, session })
 }
 
-/// The first address of `host:port` (tests and the demo use 127.0.0.1).
-fn resolve(host: &str, port: u16) -> Result<SocketAddr, Error> {
-    (host, port)
-        .to_socket_addrs()
-        .map_err(|e| connect_error(host, port, e))?
-        .next()
-        .ok_or_else(|| connect_error(host, port, std::io::Error::new(std::io::ErrorKind::NotFound, "no address")))
+/// The addresses of `host:port`, at least one (tests and the demo use
+/// 127.0.0.1).
+fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Error> {
+    let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(|e| connect_error(host, port, e))?.collect();
+    if addrs.is_empty() {
+        return Err(connect_error(host, port, std::io::Error::new(std::io::ErrorKind::NotFound, "no address")));
+    }
+    Ok(addrs)
 }
 
 /// A failure to reach `host:port`: the I/O error, its kind kept, with the
@@ -582,3 +627,50 @@ with_setters!(ClientOptions {
     idle_renew: Duration => with_idle_renew,
     idle_answer_timeout: Duration => with_idle_answer_timeout,
 });
+
+#[cfg(test)]
+mod tests {
+    use super::{Client, ClientOptions, Error, TlsMode};
+    use std::io::Write;
+    use std::net::{SocketAddr, TcpListener};
+
+    /// An address where nothing listens: connecting is refused.
+    fn refused() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    }
+
+    /// A server that greets with PREAUTH, then waits for the client to go.
+    fn greeter() -> (SocketAddr, std::thread::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.write_all(b"* PREAUTH ready\r\n").unwrap();
+            let _ = std::io::Read::read(&mut s, &mut [0; 64]);
+        });
+        (addr, server)
+    }
+
+    /// A host's addresses are tried in turn: a refused one is passed over.
+    #[test]
+    fn the_next_address_is_tried_when_one_refuses() {
+        let (live, server) = greeter();
+        let client =
+            Client::connect_to(&[refused(), live], "127.0.0.1", live.port(), TlsMode::None, &ClientOptions::default())
+                .expect("the second address answers");
+        assert!(client.session().greeting().is_some());
+        drop(client);
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn when_every_address_refuses_the_error_is_a_connect_error() {
+        let result =
+            Client::connect_to(&[refused(), refused()], "127.0.0.1", 1, TlsMode::None, &ClientOptions::default());
+        let Err(error) = result else { panic!("connected to nothing") };
+        assert!(matches!(error, Error::Connect(_)), "{error:?}");
+        assert_eq!(error.io_kind(), Some(std::io::ErrorKind::ConnectionRefused));
+        assert!(error.to_string().contains("127.0.0.1:1"), "{error}");
+    }
+}
