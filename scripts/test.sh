@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check the project promises: formatting, clippy, the whole test
-# suite (unit, integration, doctests, compile-fail tests), rustdoc, and a
-# short run of each fuzz target.
+# suite (unit, integration, doctests, compile-fail tests), rustdoc, the
+# packages (scripts/package-check.sh), and a short run of each fuzz target.
 # Installs what the tests need first; safe to run on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,10 @@ echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== tests"
 cargo test --workspace --locked
+# The published crates: packaged with verification, and a crate outside the
+# workspace built on the unpacked imap-core (reuses the target dir above).
+echo "== package check"
+scripts/package-check.sh
 
 # A short run of every fuzz target (fuzz/README.md has the long runs): about
 # 45 s each from the committed seeds. Skip with IMAP_SKIP_FUZZ=1 when iterating.

@@ -7,6 +7,12 @@
 //! The texts are compiled into this crate, so a crate
 //! outside this workspace gets the same grammar, and a file that is missing
 //! fails this crate's build.
+//!
+//! They are read from `imap-derive/grammar/`, a symbolic link to the
+//! workspace's `grammar/` (the one source of the grammar): `cargo package`
+//! follows the link and puts the files themselves into the package, so the
+//! published crate carries its grammar (`scripts/package-check.sh` builds a
+//! crate outside the workspace against the packaged crates to prove it).
 
 /// One grammar file: its path below `grammar/` and its text.
 pub struct File {
@@ -16,12 +22,12 @@ pub struct File {
 
 macro_rules! files {
     ($($name:literal),* $(,)?) => {
-        &[$(File { name: $name, text: include_str!(concat!("../../grammar/", $name)) }),*]
+        &[$(File { name: $name, text: include_str!(concat!("../grammar/", $name)) }),*]
     };
 }
 
 /// RFC 3501's grammar: every parser starts with it.
-pub const CORE: File = File { name: "imap.pest", text: include_str!("../../grammar/imap.pest") };
+pub const CORE: File = File { name: "imap.pest", text: include_str!("../grammar/imap.pest") };
 
 /// imap-core's hooks and the extension grammars they name (one file per
 /// RFC). A downstream crate replaces all of these with its own hooks.
@@ -66,10 +72,11 @@ mod tests {
     use std::path::Path;
 
     /// A grammar file added to `grammar/ext/` but not to the list would
-    /// silently not be compiled.
+    /// silently not be compiled. Read through the crate's own `grammar/`
+    /// (the link in the workspace, the files themselves in a package).
     #[test]
     fn the_list_names_every_grammar_file() {
-        let grammar = Path::new(env!("CARGO_MANIFEST_DIR")).join("../grammar");
+        let grammar = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar");
         let mut on_disk = BTreeSet::new();
         for (dir, prefix) in [(grammar.clone(), ""), (grammar.join("ext"), "ext/")] {
             for entry in std::fs::read_dir(dir).unwrap() {

@@ -4,6 +4,7 @@
 mod support;
 
 mod client_dovecot;
+mod examples;
 mod extensions_dovecot;
 mod fanout;
 mod streaming;
