@@ -1,0 +1,210 @@
+//! The async front end on tokio (feature `tokio`): [`AsyncClient`] has the
+//! blocking [`Client`](crate::client::Client)'s methods, with the same names and arguments, as
+//! `async fn`s, and runs the same operation bodies over tokio's sockets.
+//!
+//! ```no_run
+//! use imap_core::client::{ClientOptions, TlsMode};
+//! use imap_core::command::SearchKey;
+//! use imap_core::tokio::AsyncClient;
+//!
+//! # async fn demo() -> Result<(), imap_core::session::Error> {
+//! let mut client = AsyncClient::connect("imap.example.com", 993, TlsMode::Implicit, &ClientOptions::default()).await?;
+//! client.login("user", "password").await?;
+//! let inbox = client.select_folder("INBOX", false).await?;
+//! println!("{} messages", inbox.exists);
+//! let unseen = client.search(SearchKey::Unseen).await?;
+//! client.logout().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Futures and cancellation
+//!
+//! Every future is `Send`: a client moves between the threads of a
+//! multi-threaded runtime. Dropping a future before it finishes (a
+//! `select!` that took another branch, a `timeout`) leaves the client
+//! usable: what was read is kept by the session, what was queued is sent
+//! whole by the next call (never half a command), and the command the
+//! dropped call was waiting for still completes on the wire; its result is
+//! discarded when it arrives. A drop during a STARTTLS handshake or a
+//! connect loses that connection attempt. Use `tokio::time::timeout` for
+//! a limit of your own; [`ClientOptions::command_timeout`] is applied too.
+
+mod link;
+
+pub use link::AsyncStream;
+
+use crate::client::{
+    connect_error, for_each_operation, new_session, operation_names::*, tls_config, BodySink, ClientOptions, Engine,
+    TlsMode,
+};
+use crate::command::Section;
+use link::{Io, TokioLink, Upgrade};
+use rustls::pki_types::ServerName;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// An async IMAP client; see the [module docs](self).
+pub struct AsyncClient {
+    engine: Engine<TokioLink>,
+}
+
+impl std::fmt::Debug for AsyncClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncClient")
+            .field("host", &self.engine.host)
+            .field("port", &self.engine.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsyncClient {
+    /// [`Client::connect`], async: resolves `host`, tries each of its
+    /// addresses in turn, waits for the greeting and, for
+    /// [`TlsMode::StartTls`], upgrades to TLS. [`Timeouts::connect`](crate::reactor::Timeouts::connect)
+    /// bounds the whole of it, name resolution and TLS handshake included.
+    pub async fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<AsyncClient, Error> {
+        let connect = async {
+            let addrs = tokio::net::lookup_host((host, port)).await.map_err(|e| connect_error(host, port, e))?;
+            connect_any(addrs, host, port, options).await
+        };
+        let tcp = tokio::time::timeout(options.timeouts.connect, connect)
+            .await
+            .map_err(|_| connect_error(host, port, std::io::ErrorKind::TimedOut.into()))??;
+        AsyncClient::over_stream(tcp, host, port, mode, options).await
+    }
+
+    /// An async client over a stream of your own that is already connected
+    /// to the server (through a proxy, say): `mode` says whether to run TLS
+    /// over it (from its first byte, or after STARTTLS), verifying the
+    /// certificate for `host`; `port` is only for OAUTHBEARER.
+    pub async fn over_stream(
+        stream: impl AsyncStream + 'static,
+        host: &str,
+        port: u16,
+        mode: TlsMode,
+        options: &ClientOptions,
+    ) -> Result<AsyncClient, Error> {
+        let io: Io = Box::new(stream);
+        let session = new_session(options);
+        let link = match mode {
+            TlsMode::None => TokioLink::plain(io, session, None, options.timeouts),
+            TlsMode::StartTls => TokioLink::plain(io, session, Some(upgrade(host, options)?), options.timeouts),
+            TlsMode::Implicit => {
+                let Upgrade { name, config } = upgrade(host, options)?;
+                let handshake = tokio_rustls::TlsConnector::from(config).connect(name, io);
+                let tls = tokio::time::timeout(options.timeouts.connect, handshake)
+                    .await
+                    .map_err(|_| connect_error(host, port, std::io::ErrorKind::TimedOut.into()))?
+                    .map_err(tls_error)?;
+                TokioLink::tls(tls, session, options.timeouts)
+            }
+        };
+        let mut engine = Engine::new(link, options, host, port, mode == TlsMode::Implicit);
+        engine.wait_greeting().await?;
+        if mode == TlsMode::StartTls {
+            engine.starttls().await?;
+        }
+        Ok(AsyncClient { engine })
+    }
+
+    /// [`Client::logout`], async.
+    pub async fn logout(mut self) -> Result<(), Error> {
+        self.engine.logout().await
+    }
+
+    /// [`Client::fetch_body_to`], async, into a tokio writer.
+    pub async fn fetch_body_to(
+        &mut self,
+        uid: u32,
+        section: Section<'static>,
+        out: &mut (impl AsyncWrite + Unpin + Send),
+    ) -> Result<u64, Error> {
+        self.engine.fetch_body_to(uid, section, &mut AsyncSink(out)).await
+    }
+}
+
+/// Connects to the first of `addrs` that accepts, with the socket options
+/// of the blocking front (no Nagle, TCP keepalive).
+async fn connect_any(
+    addrs: impl Iterator<Item = SocketAddr>,
+    host: &str,
+    port: u16,
+    options: &ClientOptions,
+) -> Result<TcpStream, Error> {
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(tcp) => {
+                let _ = tcp.set_nodelay(true);
+                if let Some(idle) = options.timeouts.keepalive {
+                    crate::connection::socket::set_keepalive(socket2::SockRef::from(&tcp), idle);
+                }
+                return Ok(tcp);
+            }
+            // Unreachable there: the next address may answer.
+            Err(e) => last = e,
+        }
+    }
+    Err(connect_error(host, port, last))
+}
+
+/// The server name to verify and the TLS configuration for `host`.
+fn upgrade(host: &str, options: &ClientOptions) -> Result<Upgrade, Error> {
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|e| Error::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e).into()))?;
+    Ok(Upgrade { name, config: tls_config(&options.tls)? })
+}
+
+/// A failed TLS handshake (tokio-rustls gives rustls errors as `InvalidData`).
+fn tls_error(e: std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::InvalidData => Error::Tls(e.into()),
+        _ => Error::Io(e.into()),
+    }
+}
+
+/// A tokio writer as the engine's body sink.
+struct AsyncSink<'w, W>(&'w mut W);
+
+impl<W: AsyncWrite + Unpin + Send> BodySink for AsyncSink<'_, W> {
+    fn write_all<'a>(&'a mut self, bytes: &'a [u8]) -> impl Future<Output = std::io::Result<()>> + Send + 'a {
+        self.0.write_all(bytes)
+    }
+
+    fn flush(&mut self) -> impl Future<Output = std::io::Result<()>> + Send {
+        self.0.flush()
+    }
+}
+
+/// The async front: each operation of the list in `client/operations.rs`
+/// as an `async fn` of [`AsyncClient`] awaiting the engine's body.
+macro_rules! async_front {
+    (
+        shared { $( #[$s_first:meta] $(#[$s_doc:meta])* fn $s_name:ident(&self $(, $s_arg:ident: $s_ty:ty)* $(,)?) -> $s_ret:ty; )* }
+        exclusive { $( #[$e_first:meta] $(#[$e_doc:meta])* fn $e_name:ident(&mut self $(, $e_arg:ident: $e_ty:ty)* $(,)?) $(-> $e_ret:ty)?; )* }
+        io { $( #[$i_first:meta] $(#[$i_doc:meta])* fn $i_name:ident(&mut self $(, $i_arg:ident: $i_ty:ty)* $(,)?) -> $i_ret:ty; )* }
+    ) => {
+        #[allow(clippy::type_complexity)]
+        impl AsyncClient {
+            $(
+                #[$s_first]
+                #[doc = concat!("\n\nAs [`Client::", stringify!($s_name), "`].")]
+                pub fn $s_name(&self $(, $s_arg: $s_ty)*) -> $s_ret { self.engine.$s_name($($s_arg),*) }
+            )*
+            $(
+                #[$e_first]
+                #[doc = concat!("\n\nAs [`Client::", stringify!($e_name), "`].")]
+                pub fn $e_name(&mut self $(, $e_arg: $e_ty)*) $(-> $e_ret)? { self.engine.$e_name($($e_arg),*) }
+            )*
+            $(
+                #[$i_first]
+                #[doc = concat!("\n\nThe async form of [`Client::", stringify!($i_name), "`].")]
+                pub async fn $i_name(&mut self $(, $i_arg: $i_ty)*) -> $i_ret { self.engine.$i_name($($i_arg),*).await }
+            )*
+        }
+    };
+}
+
+for_each_operation!(async_front);
