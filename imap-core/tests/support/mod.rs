@@ -11,6 +11,7 @@ macro_rules! own_dovecot {
         mod support {
             pub use crate::support::dovecot::*;
 
+            #[allow(dead_code)]
             pub fn dovecot() -> &'static Dovecot {
                 instance(module_path!())
             }
