@@ -602,3 +602,46 @@ both_fronts! {
         w!(c.logout()).unwrap();
     }
 }
+
+/// Fails to compile unless `T` is `Send`.
+fn is_send<T: Send>(value: T) -> T {
+    value
+}
+
+/// The async client's futures are `Send` (checked when this compiles), so
+/// clients run as tasks of a multi-threaded runtime and move between its
+/// threads; four of them at once, each with its own mailbox.
+#[test]
+fn async_clients_run_as_tasks_of_a_multi_threaded_runtime() {
+    use imap_core::tokio::AsyncClient;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let tasks: Vec<_> = (0..4)
+        .map(|n| {
+            runtime.spawn(async move {
+                let options = options!();
+                let mut c =
+                    is_send(AsyncClient::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options)).await?;
+                is_send(c.login("alice", "alice-pass")).await?;
+                let name = format!("t-tasks-{n}");
+                let _ = c.delete_folder(&name).await;
+                is_send(c.create_folder(&name)).await?;
+                is_send(c.append(&name, &message(&format!("task {n}"), "body"), &[], None)).await?;
+                is_send(c.select_folder(&name, false)).await?;
+                let uids = is_send(c.search(SearchKey::All)).await?;
+                let fetched = is_send(c.fetch(&uids[..], vec![FetchAttr::Envelope])).await?;
+                let mut body = Vec::new();
+                is_send(c.fetch_body_to(uids[0], Section::full(), &mut body)).await?;
+                is_send(c.close_folder()).await?;
+                c.delete_folder(&name).await?;
+                is_send(c.logout()).await?;
+                let subject = fetched[0].envelope().and_then(|e| e.subject_text()).map(|s| s.into_owned());
+                Ok::<_, Error>((subject, body))
+            })
+        })
+        .collect();
+    for (n, task) in tasks.into_iter().enumerate() {
+        let (subject, body) = runtime.block_on(task).expect("the task ran").expect("the session's calls");
+        assert_eq!(subject, Some(format!("task {n}")));
+        assert_eq!(body, message(&format!("task {n}"), "body"));
+    }
+}

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod async_scripted;
 mod client_scripted;
 mod extensions_scripted;
 mod faults;
