@@ -49,6 +49,8 @@ pub(crate) use {connect::new_session, link::Link, stream::BodySink};
 use crate::command::Section;
 use crate::reactor::{Reactor, Timeouts, TlsOptions};
 use crate::session::Error;
+#[cfg(doc)]
+use crate::session::Session;
 use crate::wire::Limits;
 pub(crate) use connect::{resolve, transport_to, transport_with, Transport};
 use link::{block, ReactorLink};

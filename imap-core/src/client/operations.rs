@@ -287,7 +287,7 @@ macro_rules! for_each_operation {
 
                 /// While idling: waits up to `timeout` for the server to say something,
                 /// and returns what it said (possibly nothing). The session renews the
-                /// IDLE every [`IDLE_RENEW`] by itself, so any timeout is fine.
+                /// IDLE every [`IDLE_RENEW`](crate::client::IDLE_RENEW) by itself, so any timeout is fine.
                 fn idle_wait(&mut self, timeout: Duration) -> Result<Vec<Response<'static>>, Error>;
 
                 /// Ends IDLE (DONE) and returns what the server said until it completed.

@@ -10,6 +10,9 @@ use crate::wire::{Frame, LiteralChunk};
 use std::future::Future;
 use std::io::Write;
 
+#[cfg(doc)]
+use super::Client;
+
 /// What [`Client::fetch_streamed`] hands out, in the order it arrives.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]

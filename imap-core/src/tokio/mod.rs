@@ -1,5 +1,5 @@
 //! The async front end on tokio (feature `tokio`): [`AsyncClient`] has the
-//! blocking [`Client`](crate::client::Client)'s methods, with the same names and arguments, as
+//! blocking [`Client`]'s methods, with the same names and arguments, as
 //! `async fn`s, and runs the same operation bodies over tokio's sockets.
 //!
 //! ```no_run
@@ -37,6 +37,8 @@ use crate::client::{
     connect_error, for_each_operation, new_session, operation_names::*, tls_config, BodySink, ClientOptions, Engine,
     TlsMode,
 };
+#[cfg(doc)]
+use crate::client::Client;
 use crate::command::Section;
 use link::{Io, TokioLink, Upgrade};
 use rustls::pki_types::ServerName;
