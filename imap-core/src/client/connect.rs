@@ -14,6 +14,21 @@ pub(crate) struct Transport {
     pub(crate) session: Session,
 }
 
+/// The server name a TLS handshake verifies and the configuration it runs
+/// with, for a driver that does TLS itself (the async front, a caller's
+/// stream).
+pub(crate) struct TlsTarget {
+    pub(crate) name: rustls::pki_types::ServerName<'static>,
+    pub(crate) config: std::sync::Arc<rustls::ClientConfig>,
+}
+
+/// The [`TlsTarget`] for `host` with the client's TLS options.
+pub(crate) fn tls_target(host: &str, options: &ClientOptions) -> Result<TlsTarget, Error> {
+    let name = rustls::pki_types::ServerName::try_from(host.to_owned())
+        .map_err(|e| Error::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e).into()))?;
+    Ok(TlsTarget { name, config: tls_config(&options.tls)? })
+}
+
 /// The rustls configuration `tls` asks for.
 pub(crate) fn tls_config(tls: &TlsOptions) -> Result<std::sync::Arc<rustls::ClientConfig>, Error> {
     tls.client_config().map_err(|e| Error::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e).into()))

@@ -39,7 +39,7 @@ pub use results::{AppendUid, CopyUid, Quota, Resync, ThreadNode, MAX_THREAD_DEPT
 pub use sessions::{SessionId, Sessions};
 pub use stream::FetchPart;
 
-pub(crate) use connect::{connect_error, tls_config};
+pub(crate) use connect::{connect_error, tls_config, tls_target, TlsTarget};
 pub(crate) use engine::Engine;
 pub(crate) use operations::{for_each_operation, names as operation_names};
 // What the async front (crate::tokio) builds on.

@@ -6,6 +6,8 @@
 #[cfg(feature = "net")]
 pub(crate) mod deflate;
 #[cfg(feature = "net")]
+pub(crate) mod feed;
+#[cfg(feature = "net")]
 pub(crate) mod socket;
 
 use std::io;

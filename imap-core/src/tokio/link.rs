@@ -5,16 +5,14 @@
 //! dropping a turn loses nothing. Bytes read are in the session before the
 //! poll returns; output leaves the session only as the stream accepts it.
 
-use crate::client::Link;
-use crate::connection::deflate::{Deflate, BATCH};
-use crate::connection::{Connection, TransportRequest};
+use crate::client::{Link, TlsTarget};
+use crate::connection::feed::{Feed, Received};
+use crate::connection::Connection;
 use crate::reactor::Timeouts;
 use crate::session::{Error, Session};
-use rustls::pki_types::ServerName;
 use std::future::{poll_fn, Future};
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -42,17 +40,11 @@ enum Stream {
     Closed,
 }
 
-/// The name and configuration a STARTTLS upgrade verifies the server with.
-pub(crate) struct Upgrade {
-    pub(crate) name: ServerName<'static>,
-    pub(crate) config: Arc<rustls::ClientConfig>,
-}
-
 pub(crate) struct TokioLink {
-    session: Session,
+    /// The session, and DEFLATE once it asked for it.
+    feed: Feed<Session>,
     stream: Stream,
-    starttls: Option<Upgrade>,
-    deflate: Option<Box<Deflate>>,
+    starttls: Option<TlsTarget>,
     read_buf: Box<[u8]>,
     /// Wakes the turn at its deadline or the next timer.
     sleep: Pin<Box<Sleep>>,
@@ -69,7 +61,7 @@ pub(crate) struct TokioLink {
 impl TokioLink {
     /// A link over a connected plain stream; `starttls` is how to upgrade
     /// it when the session asks.
-    pub(crate) fn plain(io: Io, session: Session, starttls: Option<Upgrade>, timeouts: Timeouts) -> TokioLink {
+    pub(crate) fn plain(io: Io, session: Session, starttls: Option<TlsTarget>, timeouts: Timeouts) -> TokioLink {
         TokioLink::new(Stream::Plain(io), session, starttls, timeouts)
     }
 
@@ -78,13 +70,12 @@ impl TokioLink {
         TokioLink::new(Stream::Tls(Box::new(stream)), session, None, timeouts)
     }
 
-    fn new(stream: Stream, mut session: Session, starttls: Option<Upgrade>, timeouts: Timeouts) -> TokioLink {
+    fn new(stream: Stream, mut session: Session, starttls: Option<TlsTarget>, timeouts: Timeouts) -> TokioLink {
         session.on_connected();
         TokioLink {
-            session,
+            feed: Feed::new(session),
             stream,
             starttls,
-            deflate: None,
             read_buf: vec![0; 64 << 10].into_boxed_slice(),
             sleep: Box::pin(tokio::time::sleep_until(Instant::now().into())),
             timeouts,
@@ -103,7 +94,7 @@ impl TokioLink {
     fn close(&mut self, error: Option<io::Error>) {
         if !self.is_closed() {
             self.stream = Stream::Closed;
-            self.session.on_closed(error);
+            self.feed.conn.on_closed(error);
         }
     }
 
@@ -122,8 +113,8 @@ impl TokioLink {
             };
             let now = Instant::now();
             let mut timed = false;
-            if self.session.next_deadline().is_some_and(|due| now >= due) {
-                self.session.on_timer(now);
+            if self.feed.conn.next_deadline().is_some_and(|due| now >= due) {
+                self.feed.conn.on_timer(now);
                 timed = true;
             }
             if let Some(limit) = self.expired(now) {
@@ -133,7 +124,7 @@ impl TokioLink {
             if progressed || timed || now >= deadline {
                 return Poll::Ready(Ok(()));
             }
-            let wake = [Some(deadline), self.session.next_deadline(), self.read_limit(), self.handshake_until]
+            let wake = [Some(deadline), self.feed.conn.next_deadline(), self.read_limit(), self.handshake_until]
                 .into_iter()
                 .flatten()
                 .min()
@@ -177,7 +168,7 @@ impl TokioLink {
             }
         }
         progressed |= self.poll_write(cx)?;
-        if self.session.wants_close() && self.output().is_empty() && !self.unflushed {
+        if self.feed.conn.wants_close() && self.feed.is_flushed() && !self.unflushed {
             self.shutting_down = true;
         }
         if self.shutting_down {
@@ -201,28 +192,11 @@ impl TokioLink {
         }
     }
 
-    /// What is waiting to go out on the stream: compressed bytes with
-    /// DEFLATE, else the session's output.
-    fn output(&self) -> &[u8] {
-        match &self.deflate {
-            Some(deflate) => deflate.output(),
-            None => self.session.pending_output(),
-        }
-    }
-
     fn poll_write(&mut self, cx: &mut Context<'_>) -> io::Result<bool> {
         let mut progressed = false;
         loop {
-            if let Some(deflate) = &mut self.deflate {
-                let plain = self.session.pending_output();
-                if deflate.wants_batch() && !plain.is_empty() {
-                    let n = plain.len().min(BATCH);
-                    deflate.compress(&plain[..n])?;
-                    self.session.sent(n);
-                    progressed = true;
-                }
-            }
-            if self.output().is_empty() {
+            progressed |= self.feed.prepare_output()?;
+            if self.feed.output().is_empty() {
                 break;
             }
             // The whole slice to one write: no needless small packets.
@@ -231,17 +205,10 @@ impl TokioLink {
                 Stream::Tls(tls) => Pin::new(&mut **tls as &mut dyn AsyncStream),
                 _ => break,
             };
-            let out = match &self.deflate {
-                Some(deflate) => deflate.output(),
-                None => self.session.pending_output(),
-            };
-            match stream.poll_write(cx, out) {
+            match stream.poll_write(cx, self.feed.output()) {
                 Poll::Ready(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
                 Poll::Ready(Ok(n)) => {
-                    match &mut self.deflate {
-                        Some(deflate) => deflate.consume_output(n),
-                        None => self.session.sent(n),
-                    }
+                    self.feed.sent(n);
                     self.unflushed = true;
                     self.last_activity = Instant::now();
                     progressed = true;
@@ -278,7 +245,9 @@ impl TokioLink {
                     }
                     total += n;
                     self.last_activity = Instant::now();
-                    self.deliver(n)?;
+                    if self.feed.receive(&self.read_buf[..n])? == Received::StartTls {
+                        self.start_tls()?;
+                    }
                 }
                 Poll::Ready(Err(e)) => return Err(e),
                 Poll::Pending => break,
@@ -287,75 +256,27 @@ impl TokioLink {
         Ok(total > 0)
     }
 
-    /// Hands the first `n` bytes of the read buffer to the session
-    /// (inflated first under DEFLATE), honouring its transport requests.
-    fn deliver(&mut self, n: usize) -> io::Result<()> {
-        match &mut self.deflate {
-            None => {
-                self.session.receive(&self.read_buf[..n]);
-                self.take_request()
-            }
-            Some(deflate) => {
-                deflate.push_input(&self.read_buf[..n]);
-                self.inflate()
-            }
-        }
-    }
-
-    /// Inflates what has come and hands it to the session.
-    fn inflate(&mut self) -> io::Result<()> {
-        loop {
-            let Some(deflate) = &mut self.deflate else { return Ok(()) };
-            let plain = deflate.inflate()?;
-            if plain.is_empty() {
-                return Ok(());
-            }
-            self.session.receive(plain);
-            self.take_request()?;
-        }
-    }
-
-    /// Carries out a transport change the session asked for in the bytes it
-    /// was just given.
-    fn take_request(&mut self) -> io::Result<()> {
-        match self.session.take_transport_request() {
-            None => Ok(()),
-            Some(TransportRequest::StartTls) => {
-                let upgrade = self.starttls.take();
-                let (Some(Upgrade { name, config }), None) = (upgrade, &self.deflate) else {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidInput,
-                        "STARTTLS on a connection not made for it",
-                    ));
-                };
-                let Stream::Plain(io) = std::mem::replace(&mut self.stream, Stream::Closed) else {
-                    return Err(io::Error::new(io::ErrorKind::InvalidInput, "STARTTLS over TLS"));
-                };
-                self.stream = Stream::Handshaking(Box::new(TlsConnector::from(config).connect(name, io)));
-                self.handshake_until = Instant::now().checked_add(self.timeouts.connect);
-                Ok(())
-            }
-            Some(TransportRequest::Deflate) => {
-                if self.deflate.is_some() {
-                    return Err(io::Error::new(io::ErrorKind::InvalidInput, "COMPRESS twice"));
-                }
-                let mut deflate = Box::new(Deflate::new());
-                // The server compressed right after its OK: what came after it is compressed.
-                deflate.push_input(&self.session.take_unprocessed());
-                self.deflate = Some(deflate);
-                self.inflate()
-            }
-        }
+    /// The session asked for TLS: the handshake starts over the plain stream.
+    fn start_tls(&mut self) -> io::Result<()> {
+        let Some(TlsTarget { name, config }) = self.starttls.take() else {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "STARTTLS on a connection not made for it"));
+        };
+        let Stream::Plain(io) = std::mem::replace(&mut self.stream, Stream::Closed) else {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "STARTTLS over TLS"));
+        };
+        self.stream = Stream::Handshaking(Box::new(TlsConnector::from(config).connect(name, io)));
+        self.handshake_until = Instant::now().checked_add(self.timeouts.connect);
+        Ok(())
     }
 }
 
 impl Link for TokioLink {
     fn session(&self) -> &Session {
-        &self.session
+        &self.feed.conn
     }
 
     fn session_mut(&mut self) -> &mut Session {
-        &mut self.session
+        &mut self.feed.conn
     }
 
     fn turn(&mut self, deadline: Instant) -> impl Future<Output = Result<(), Error>> + Send {

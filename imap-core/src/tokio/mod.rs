@@ -33,15 +33,14 @@ mod link;
 
 pub use link::AsyncStream;
 
-use crate::client::{
-    connect_error, for_each_operation, new_session, operation_names::*, tls_config, BodySink, ClientOptions, Engine,
-    TlsMode,
-};
 #[cfg(doc)]
 use crate::client::Client;
+use crate::client::{
+    connect_error, for_each_operation, new_session, operation_names::*, tls_target, BodySink, ClientOptions, Engine,
+    TlsMode, TlsTarget,
+};
 use crate::command::Section;
-use link::{Io, TokioLink, Upgrade};
-use rustls::pki_types::ServerName;
+use link::{Io, TokioLink};
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -92,9 +91,9 @@ impl AsyncClient {
         let session = new_session(options);
         let link = match mode {
             TlsMode::None => TokioLink::plain(io, session, None, options.timeouts),
-            TlsMode::StartTls => TokioLink::plain(io, session, Some(upgrade(host, options)?), options.timeouts),
+            TlsMode::StartTls => TokioLink::plain(io, session, Some(tls_target(host, options)?), options.timeouts),
             TlsMode::Implicit => {
-                let Upgrade { name, config } = upgrade(host, options)?;
+                let TlsTarget { name, config } = tls_target(host, options)?;
                 let handshake = tokio_rustls::TlsConnector::from(config).connect(name, io);
                 let tls = tokio::time::timeout(options.timeouts.connect, handshake)
                     .await
@@ -150,13 +149,6 @@ async fn connect_any(
         }
     }
     Err(connect_error(host, port, last))
-}
-
-/// The server name to verify and the TLS configuration for `host`.
-fn upgrade(host: &str, options: &ClientOptions) -> Result<Upgrade, Error> {
-    let name = ServerName::try_from(host.to_owned())
-        .map_err(|e| Error::Tls(std::io::Error::new(std::io::ErrorKind::InvalidInput, e).into()))?;
-    Ok(Upgrade { name, config: tls_config(&options.tls)? })
 }
 
 /// A failed TLS handshake (tokio-rustls gives rustls errors as `InvalidData`).
