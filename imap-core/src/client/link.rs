@@ -1,6 +1,7 @@
 //! The I/O under a client: what a front supplies so that the
 //! [engine](super::engine)'s operations can run over it.
 
+use super::stream_link::StreamLink;
 use crate::reactor::{ConnId, Reactor};
 use crate::session::{Error, Session};
 use std::future::Future;
@@ -29,14 +30,22 @@ pub(crate) trait Link {
     fn is_closed(&self) -> bool;
 }
 
-/// The blocking front's link: the session on its own reactor. Its turns
-/// block the thread and are always ready.
+/// The blocking front's link: the session on its own reactor, or over a
+/// stream of the caller's. Its turns block the thread and are always ready.
+// One per Client: the usual variant stays inline, the rarer one is boxed.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum BlockingLink {
+    Reactor(ReactorLink),
+    Stream(Box<StreamLink>),
+}
+
+/// The session on a reactor of its own.
 pub(crate) struct ReactorLink {
     pub(crate) reactor: Reactor<Session>,
     pub(crate) id: ConnId,
 }
 
-impl Link for ReactorLink {
+impl ReactorLink {
     fn session(&self) -> &Session {
         self.reactor.get(self.id).expect("the client's session is never removed")
     }
@@ -45,13 +54,42 @@ impl Link for ReactorLink {
         self.reactor.get_mut(self.id).expect("the client's session is never removed")
     }
 
-    fn turn(&mut self, deadline: Instant) -> impl Future<Output = Result<(), Error>> + Send {
+    fn turn_now(&mut self, deadline: Instant) -> Result<(), Error> {
         let wait = deadline.saturating_duration_since(Instant::now());
-        std::future::ready(self.reactor.turn(Some(wait)).map(drop).map_err(|e| Error::Io(e.into())))
+        self.reactor.turn(Some(wait)).map(drop).map_err(|e| Error::Io(e.into()))
+    }
+}
+
+impl Link for BlockingLink {
+    fn session(&self) -> &Session {
+        match self {
+            BlockingLink::Reactor(link) => link.session(),
+            BlockingLink::Stream(link) => link.session(),
+        }
+    }
+
+    fn session_mut(&mut self) -> &mut Session {
+        match self {
+            BlockingLink::Reactor(link) => link.session_mut(),
+            BlockingLink::Stream(link) => link.session_mut(),
+        }
+    }
+
+    fn turn(&mut self, deadline: Instant) -> impl Future<Output = Result<(), Error>> + Send {
+        std::future::ready(match self {
+            BlockingLink::Reactor(link) => link.turn_now(deadline),
+            BlockingLink::Stream(link) => {
+                link.turn_now();
+                Ok(())
+            }
+        })
     }
 
     fn is_closed(&self) -> bool {
-        self.reactor.is_closed(self.id)
+        match self {
+            BlockingLink::Reactor(link) => link.reactor.is_closed(link.id),
+            BlockingLink::Stream(link) => link.is_closed(),
+        }
     }
 }
 

@@ -33,18 +33,20 @@ mod operations;
 mod results;
 mod sessions;
 mod stream;
+mod stream_link;
 
 pub use extensions::{IDLE_ANSWER, IDLE_RENEW};
 pub use results::{AppendUid, CopyUid, Quota, Resync, ThreadNode, MAX_THREAD_DEPTH};
 pub use sessions::{SessionId, Sessions};
 pub use stream::FetchPart;
+pub use stream_link::BlockingStream;
 
-pub(crate) use connect::{connect_error, tls_config, tls_target, TlsTarget};
+pub(crate) use connect::{connect_error, new_session, tls_config, tls_target, TlsTarget};
 pub(crate) use engine::Engine;
 pub(crate) use operations::{for_each_operation, names as operation_names};
 // What the async front (crate::tokio) builds on.
 #[cfg(feature = "tokio")]
-pub(crate) use {connect::new_session, link::Link, stream::BodySink};
+pub(crate) use {link::Link, stream::BodySink};
 
 use crate::command::Section;
 use crate::reactor::{Reactor, Timeouts, TlsOptions};
@@ -53,9 +55,10 @@ use crate::session::Error;
 use crate::session::Session;
 use crate::wire::Limits;
 pub(crate) use connect::{resolve, transport_to, transport_with, Transport};
-use link::{block, ReactorLink};
+use link::{block, BlockingLink, ReactorLink};
 use std::net::SocketAddr;
 use std::time::Duration;
+use stream_link::StreamLink;
 
 /// How the connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +132,7 @@ impl Default for ClientOptions {
 
 /// A blocking IMAP client; see the [module docs](self).
 pub struct Client {
-    engine: Engine<ReactorLink>,
+    engine: Engine<BlockingLink>,
 }
 
 impl std::fmt::Debug for Client {
@@ -186,13 +189,61 @@ impl Client {
         let id = reactor
             .connect(addr, security, config, options.timeouts, session)
             .map_err(|e| connect_error(host, port, e))?;
-        let link = ReactorLink { reactor, id };
+        let link = BlockingLink::Reactor(ReactorLink { reactor, id });
         let mut engine = Engine::new(link, options, host, port, mode == TlsMode::Implicit);
         block(engine.wait_greeting()).map_err(|e| match e {
             // The connect failed after the reactor started it: say where to.
             Error::Connect(io) => connect_error(host, port, std::io::Error::new(io.kind(), io)),
             e => e,
         })?;
+        if mode == TlsMode::StartTls {
+            block(engine.starttls())?;
+        }
+        Ok(Client { engine })
+    }
+
+    /// A client over a stream of your own that is already connected to the
+    /// server (through a proxy, say): `mode` says whether to run TLS over
+    /// it (from its first byte, or after STARTTLS), verifying the
+    /// certificate for `host`; `port` is only for OAUTHBEARER. Waits for
+    /// the greeting (and, for [`TlsMode::StartTls`], upgrades).
+    ///
+    /// The stream is driven with blocking reads and writes on the calling
+    /// thread, not on the reactor: give it a read timeout (as
+    /// `TcpStream::set_read_timeout` does) so that
+    /// [`ClientOptions::command_timeout`], the read limit of
+    /// [`Timeouts::read`] and the IDLE renewal are kept; a read that ends
+    /// with `WouldBlock` or `TimedOut` only means nothing came yet.
+    /// [`Timeouts::connect`] does not apply (the stream is connected).
+    ///
+    /// ```no_run
+    /// use imap_core::client::{Client, ClientOptions, TlsMode};
+    /// use std::time::Duration;
+    ///
+    /// // A tunnel a proxy opened to the server (a plain TCP socket here).
+    /// let tunnel = std::net::TcpStream::connect("127.0.0.1:1993")?;
+    /// tunnel.set_read_timeout(Some(Duration::from_secs(1)))?;
+    /// let options = ClientOptions::default();
+    /// let mut client = Client::over_stream(tunnel, "imap.example.com", 993, TlsMode::Implicit, &options)?;
+    /// client.login("user", "password")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn over_stream(
+        stream: impl BlockingStream + 'static,
+        host: &str,
+        port: u16,
+        mode: TlsMode,
+        options: &ClientOptions,
+    ) -> Result<Client, Error> {
+        let (tls, starttls) = match mode {
+            TlsMode::None => (None, None),
+            TlsMode::StartTls => (None, Some(tls_target(host, options)?)),
+            TlsMode::Implicit => (Some(tls_target(host, options)?), None),
+        };
+        let link = StreamLink::new(Box::new(stream), new_session(options), tls, starttls, options.timeouts)?;
+        let mut engine =
+            Engine::new(BlockingLink::Stream(Box::new(link)), options, host, port, mode == TlsMode::Implicit);
+        block(engine.wait_greeting())?;
         if mode == TlsMode::StartTls {
             block(engine.starttls())?;
         }

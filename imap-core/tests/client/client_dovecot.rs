@@ -645,3 +645,76 @@ fn async_clients_run_as_tasks_of_a_multi_threaded_runtime() {
         assert_eq!(body, message(&format!("task {n}"), "body"));
     }
 }
+
+/// A stream of the caller's: a TCP socket behind a wrapper that counts
+/// what it reads, so the client cannot treat it as a socket it knows.
+struct Counted {
+    inner: std::net::TcpStream,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Counted {
+    /// A connection to `port` with the read timeout the client needs to
+    /// keep its own limits.
+    fn to(port: u16) -> Counted {
+        let inner = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        inner.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        Counted { inner, read: Default::default() }
+    }
+}
+
+impl std::io::Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// `Client::over_stream`: implicit TLS, COMPRESS inside it, IDLE, a body
+/// fetched whole; STARTTLS; and a certificate for another name refused.
+#[test]
+fn the_blocking_client_runs_over_a_stream_of_the_callers() {
+    use imap_core::client::Client;
+    let stream = Counted::to(dovecot().tls_port);
+    let read = stream.read.clone();
+    let mut c = Client::over_stream(stream, "localhost", dovecot().tls_port, TlsMode::Implicit, &options!()).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+    c.compress().unwrap();
+    support::fresh_folder(&mut c, "t-own-stream");
+    let sent = message("own stream", &"a line of the body\r\n".repeat(20_000));
+    let uid = c.append("t-own-stream", &sent, &[], None).unwrap().unwrap().uid;
+    c.select_folder("t-own-stream", false).unwrap();
+    let fetched = c.fetch(uid, vec![FetchAttr::peek(Section::full())]).unwrap();
+    assert!(fetched[0].section("").unwrap() == &sent[..], "the message came back byte-identical");
+    c.idle().unwrap();
+    let started = std::time::Instant::now();
+    c.idle_wait(Duration::from_millis(500)).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2), "idle_wait kept its time: {:?}", started.elapsed());
+    c.idle_done().unwrap();
+    c.select_folder("INBOX", true).unwrap();
+    c.delete_folder("t-own-stream").unwrap();
+    c.logout().unwrap();
+    // Compressed, the body is far smaller on the wire than its 400 KB.
+    let wire = read.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(wire > 0 && wire < 200_000, "{wire} bytes read");
+
+    let stream = Counted::to(dovecot().port);
+    let mut c = Client::over_stream(stream, "localhost", dovecot().port, TlsMode::StartTls, &options!()).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+    assert!(c.has_capability("IMAP4rev1").unwrap());
+    c.logout().unwrap();
+
+    let stream = Counted::to(dovecot().tls_port);
+    let refused = Client::over_stream(stream, "other.example", dovecot().tls_port, TlsMode::Implicit, &options!());
+    assert!(matches!(refused, Err(Error::Tls(_))), "{:?}", refused.map(|_| ()));
+}

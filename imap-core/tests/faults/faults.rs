@@ -594,3 +594,21 @@ fn extension_commands_are_not_sent_to_a_server_without_the_capability() {
     let commands: Vec<&str> = t.received.iter().filter_map(|line| line.split(' ').nth(1)).collect();
     assert_eq!(commands, ["SELECT", "NOOP"], "{:?}", t.received);
 }
+
+#[test]
+fn a_stalled_server_times_out_over_a_stream_of_the_callers() {
+    let server = Server::start(selected(vec![expect("NOOP"), Step::HoldOpen(Duration::from_secs(8))]));
+    let stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    // The read timeout lets the client keep its own limits.
+    stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let mut c = Client::over_stream(stream, "127.0.0.1", server.port, TlsMode::None, &options()).unwrap();
+    c.select_folder("INBOX", false).unwrap();
+    let result = within(COMMAND_TIMEOUT + Duration::from_secs(1), || c.noop());
+    assert!(matches!(result, Err(Error::Timeout | Error::Closed(_))), "{result:?}");
+    // The read limit (2 s) ends the connection before the command timeout (3 s).
+    assert!(c.session().is_closed());
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+    assert_eq!(t.commands(), ["SELECT INBOX", "NOOP"]);
+}
