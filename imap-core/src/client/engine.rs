@@ -8,6 +8,7 @@
 //! the loops they were.
 
 use super::link::Link;
+use super::span;
 use super::ClientOptions;
 use crate::command::Command;
 use crate::session::{Completion, Error, Event, Extension, ExtensionValue, Session, Streamed, Tag};
@@ -45,12 +46,16 @@ pub(crate) struct Engine<L> {
     extension_values: VecDeque<ExtensionValue>,
     /// Extension values dropped to keep `extension_values` bounded.
     extension_values_dropped: u64,
+    /// The connection's span (feature `tracing`): the calls' spans are in it.
+    pub(crate) span: span::Span,
 }
 
 impl<L: Link> Engine<L> {
     /// An engine over `link`, whose session has not yet been greeted.
     pub(crate) fn new(link: L, options: &ClientOptions, host: &str, port: u16, tls: bool) -> Engine<L> {
+        let span = span::connection(link.session().trace_id(), host, port);
         Engine {
+            span,
             link,
             options: options.clone(),
             host: host.to_owned(),

@@ -32,6 +32,7 @@ mod messages;
 mod operations;
 mod results;
 mod sessions;
+pub(crate) mod span;
 mod stream;
 mod stream_link;
 
@@ -190,15 +191,24 @@ impl Client {
             .connect(addr, security, config, options.timeouts, session)
             .map_err(|e| connect_error(host, port, e))?;
         let link = BlockingLink::Reactor(ReactorLink { reactor, id });
-        let mut engine = Engine::new(link, options, host, port, mode == TlsMode::Implicit);
-        block(engine.wait_greeting()).map_err(|e| match e {
+        let engine = Engine::new(link, options, host, port, mode == TlsMode::Implicit);
+        Client::greeted(engine, mode, "connect").map_err(|e| match e {
             // The connect failed after the reactor started it: say where to.
             Error::Connect(io) => connect_error(host, port, std::io::Error::new(io.kind(), io)),
             e => e,
+        })
+    }
+
+    /// A client on `engine` once the server has greeted it (and, for
+    /// [`TlsMode::StartTls`], TLS is up); `op` names the call in traces.
+    fn greeted(mut engine: Engine<BlockingLink>, mode: TlsMode, op: &'static str) -> Result<Client, Error> {
+        span::run(span::call(&engine.span, op), || {
+            block(engine.wait_greeting())?;
+            if mode == TlsMode::StartTls {
+                block(engine.starttls())?;
+            }
+            Ok::<(), Error>(())
         })?;
-        if mode == TlsMode::StartTls {
-            block(engine.starttls())?;
-        }
         Ok(Client { engine })
     }
 
@@ -241,18 +251,13 @@ impl Client {
             TlsMode::Implicit => (Some(tls_target(host, options)?), None),
         };
         let link = StreamLink::new(Box::new(stream), new_session(options), tls, starttls, options.timeouts)?;
-        let mut engine =
-            Engine::new(BlockingLink::Stream(Box::new(link)), options, host, port, mode == TlsMode::Implicit);
-        block(engine.wait_greeting())?;
-        if mode == TlsMode::StartTls {
-            block(engine.starttls())?;
-        }
-        Ok(Client { engine })
+        let engine = Engine::new(BlockingLink::Stream(Box::new(link)), options, host, port, mode == TlsMode::Implicit);
+        Client::greeted(engine, mode, "over_stream")
     }
 
     /// LOGOUT, then closes the connection.
     pub fn logout(mut self) -> Result<(), Error> {
-        block(self.engine.logout())
+        span::run(span::call(&self.engine.span, "logout"), || block(self.engine.logout()))
     }
 
     /// `BODY.PEEK[section]` of one message (a UID, or a sequence number
@@ -284,7 +289,8 @@ impl Client {
         section: Section<'static>,
         out: &mut impl std::io::Write,
     ) -> Result<u64, Error> {
-        block(self.engine.fetch_body_to(uid, section, &mut stream::WriteSink(out)))
+        let span = span::call(&self.engine.span, "fetch_body_to");
+        span::run(span, || block(self.engine.fetch_body_to(uid, section, &mut stream::WriteSink(out))))
     }
 }
 
@@ -300,14 +306,20 @@ macro_rules! blocking_front {
         impl Client {
             $( $(#[$s_doc])* pub fn $s_name(&self $(, $s_arg: $s_ty)*) -> $s_ret { self.engine.$s_name($($s_arg),*) } )*
             $( $(#[$e_doc])* pub fn $e_name(&mut self $(, $e_arg: $e_ty)*) $(-> $e_ret)? { self.engine.$e_name($($e_arg),*) } )*
-            $( $(#[$i_doc])* pub fn $i_name(&mut self $(, $i_arg: $i_ty)*) -> $i_ret { block(self.engine.$i_name($($i_arg),*)) } )*
+            $(
+                $(#[$i_doc])*
+                pub fn $i_name(&mut self $(, $i_arg: $i_ty)*) -> $i_ret {
+                    let span = span::call(&self.engine.span, stringify!($i_name));
+                    span::run(span, || block(self.engine.$i_name($($i_arg),*)))
+                }
+            )*
         }
     };
 }
 
 mod blocking {
     use super::operation_names::*;
-    use super::{block, for_each_operation, Client};
+    use super::{block, for_each_operation, span, Client};
 
     for_each_operation!(blocking_front);
 }

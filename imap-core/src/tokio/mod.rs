@@ -33,6 +33,7 @@ mod link;
 
 pub use link::AsyncStream;
 
+use crate::client::span;
 #[cfg(doc)]
 use crate::client::Client;
 use crate::client::{
@@ -103,16 +104,21 @@ impl AsyncClient {
             }
         };
         let mut engine = Engine::new(link, options, host, port, mode == TlsMode::Implicit);
-        engine.wait_greeting().await?;
-        if mode == TlsMode::StartTls {
-            engine.starttls().await?;
-        }
+        let span = span::call(&engine.span, "connect");
+        let greeted = async {
+            engine.wait_greeting().await?;
+            if mode == TlsMode::StartTls {
+                engine.starttls().await?;
+            }
+            Ok::<_, Error>(())
+        };
+        span::instrument(span, greeted).await?;
         Ok(AsyncClient { engine })
     }
 
     /// [`Client::logout`], async.
     pub async fn logout(mut self) -> Result<(), Error> {
-        self.engine.logout().await
+        span::instrument(span::call(&self.engine.span, "logout"), self.engine.logout()).await
     }
 
     /// [`Client::fetch_body_to`], async, into a tokio writer.
@@ -122,7 +128,8 @@ impl AsyncClient {
         section: Section<'static>,
         out: &mut (impl AsyncWrite + Unpin + Send),
     ) -> Result<u64, Error> {
-        self.engine.fetch_body_to(uid, section, &mut AsyncSink(out)).await
+        let span = span::call(&self.engine.span, "fetch_body_to");
+        span::instrument(span, self.engine.fetch_body_to(uid, section, &mut AsyncSink(out))).await
     }
 }
 
@@ -195,7 +202,10 @@ macro_rules! async_front {
             $(
                 #[$i_first]
                 #[doc = concat!("\n\nThe async form of [`Client::", stringify!($i_name), "`].")]
-                pub async fn $i_name(&mut self $(, $i_arg: $i_ty)*) -> $i_ret { self.engine.$i_name($($i_arg),*).await }
+                pub async fn $i_name(&mut self $(, $i_arg: $i_ty)*) -> $i_ret {
+                    let span = span::call(&self.engine.span, stringify!($i_name));
+                    span::instrument(span, self.engine.$i_name($($i_arg),*)).await
+                }
             )*
         }
     };
