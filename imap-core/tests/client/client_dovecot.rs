@@ -718,3 +718,21 @@ fn the_blocking_client_runs_over_a_stream_of_the_callers() {
     let refused = Client::over_stream(stream, "other.example", dovecot().tls_port, TlsMode::Implicit, &options!());
     assert!(matches!(refused, Err(Error::Tls(_))), "{:?}", refused.map(|_| ()));
 }
+
+/// The operating system's verifier (rustls-platform-verifier), trusting the
+/// test CA as an added root: the server's certificate passes for its name
+/// and fails for another.
+#[test]
+fn the_platform_verifier_checks_the_certificate() {
+    use imap_core::client::Client;
+    let tls = TlsOptions::new().platform_verifier(true).add_ca_file(dovecot().ca());
+    let options = ClientOptions::default().with_tls(tls);
+    let mut c = Client::connect("localhost", dovecot().tls_port, TlsMode::Implicit, &options).unwrap();
+    c.login("alice", "alice-pass").unwrap();
+    c.logout().unwrap();
+    // The certificate names localhost and 127.0.0.1: another name, over a
+    // stream of our own to the same server, is refused.
+    let stream = Counted::to(dovecot().tls_port);
+    let refused = Client::over_stream(stream, "other.example", dovecot().tls_port, TlsMode::Implicit, &options);
+    assert!(matches!(refused, Err(Error::Tls(_))), "{:?}", refused.map(|_| ()));
+}
