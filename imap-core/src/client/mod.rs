@@ -30,6 +30,7 @@ mod login;
 mod mailboxes;
 mod messages;
 mod operations;
+mod race;
 mod results;
 mod sessions;
 pub(crate) mod span;
@@ -47,7 +48,11 @@ pub(crate) use engine::Engine;
 pub(crate) use operations::{for_each_operation, names as operation_names};
 // What the async front (crate::tokio) builds on.
 #[cfg(feature = "tokio")]
-pub(crate) use {link::Link, stream::BodySink};
+pub(crate) use {
+    link::Link,
+    race::{interleave, ATTEMPT_DELAY},
+    stream::BodySink,
+};
 
 use crate::command::Section;
 use crate::reactor::{Reactor, Timeouts, TlsOptions};
@@ -55,7 +60,7 @@ use crate::session::Error;
 #[cfg(doc)]
 use crate::session::Session;
 use crate::wire::Limits;
-pub(crate) use connect::{resolve, transport_to, transport_with, Transport};
+pub(crate) use connect::{resolve, transport_with, Transport};
 use link::{block, BlockingLink, ReactorLink};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -148,14 +153,17 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Connects, waits for the greeting and, for [`TlsMode::StartTls`],
     /// upgrades to TLS (refusing a server that does not offer it). Every
-    /// address `host` resolves to is tried in turn (IPv6 and IPv4, in the
-    /// resolver's order) until one connects; the error is the last one's.
+    /// address `host` resolves to is tried, IPv6 and IPv4 alternating from
+    /// the resolver's first, as Happy Eyeballs (RFC 8305) does: while no
+    /// attempt is up, the next address is tried too every 250 ms, or as soon
+    /// as one fails; the first up wins. If none connects, the error is the
+    /// last one's; [`Timeouts::connect`] bounds it all.
     pub fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<Client, Error> {
         let addrs = resolve(host, port)?;
         Client::connect_to(&addrs, host, port, mode, options)
     }
 
-    /// [`connect`](Client::connect) to these addresses of `host`, in order.
+    /// [`connect`](Client::connect) to these addresses of `host`.
     fn connect_to(
         addrs: &[SocketAddr],
         host: &str,
@@ -163,33 +171,8 @@ impl Client {
         mode: TlsMode,
         options: &ClientOptions,
     ) -> Result<Client, Error> {
-        let mut last = None;
-        for &addr in addrs {
-            match Client::connect_one(addr, host, port, mode, options) {
-                // Unreachable there: the next address may answer.
-                Err(Error::Connect(e)) => last = Some(Error::Connect(e)),
-                outcome => return outcome,
-            }
-        }
-        Err(last.unwrap_or_else(|| {
-            connect_error(host, port, std::io::Error::new(std::io::ErrorKind::NotFound, "no address"))
-        }))
-    }
-
-    /// [`connect`](Client::connect) to one address of `host`.
-    fn connect_one(
-        addr: SocketAddr,
-        host: &str,
-        port: u16,
-        mode: TlsMode,
-        options: &ClientOptions,
-    ) -> Result<Client, Error> {
         let mut reactor = Reactor::new().map_err(|e| Error::Io(e.into()))?;
-        let Transport { security, tls: config, session, .. } =
-            transport_to(addr, host, mode, options, &mut |tls| tls_config(tls))?;
-        let id = reactor
-            .connect(addr, security, config, options.timeouts, session)
-            .map_err(|e| connect_error(host, port, e))?;
+        let id = race::first_up(&mut reactor, &race::interleave(addrs), host, port, mode, options)?;
         let link = BlockingLink::Reactor(ReactorLink { reactor, id });
         let engine = Engine::new(link, options, host, port, mode == TlsMode::Implicit);
         Client::greeted(engine, mode, "connect").map_err(|e| match e {
@@ -336,7 +319,7 @@ with_setters!(ClientOptions {
 });
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::{Client, ClientOptions, Error, TlsMode};
     use std::io::Write;
     use std::net::{SocketAddr, TcpListener};
@@ -366,6 +349,44 @@ mod tests {
         let client =
             Client::connect_to(&[refused(), live], "127.0.0.1", live.port(), TlsMode::None, &ClientOptions::default())
                 .expect("the second address answers");
+        assert!(client.session().greeting().is_some());
+        drop(client);
+        server.join().unwrap();
+    }
+
+    /// An address that accepts no connection and refuses none: a listener
+    /// whose accept queue is full, so the kernel drops new SYNs.
+    pub(crate) fn black_hole() -> (SocketAddr, Vec<std::net::TcpStream>, socket2::Socket) {
+        use socket2::{Domain, Socket, Type};
+        let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        listener.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+        listener.listen(0).unwrap();
+        let addr = listener.local_addr().unwrap().as_socket().unwrap();
+        // Fill the queue (never accepted); later connects hang.
+        let mut filled = Vec::new();
+        for _ in 0..2 {
+            let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+            socket.set_nonblocking(true).unwrap();
+            let _ = socket.connect(&addr.into());
+            filled.push(socket.into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        (addr, filled, listener)
+    }
+
+    /// Happy Eyeballs: while the first address neither connects nor fails,
+    /// the next one is tried too and wins.
+    #[test]
+    fn a_silent_address_does_not_hold_up_the_next() {
+        let (hole, _filled, _listener) = black_hole();
+        let (live, server) = greeter();
+        let options = ClientOptions::default()
+            .with_timeouts(crate::reactor::Timeouts::default().with_connect(std::time::Duration::from_secs(5)));
+        let started = std::time::Instant::now();
+        let client = Client::connect_to(&[hole, live], "127.0.0.1", live.port(), TlsMode::None, &options)
+            .expect("the second address answers");
+        // Without the race the first attempt would run to its 5 s limit.
+        assert!(started.elapsed() < std::time::Duration::from_secs(3), "took {:?}", started.elapsed());
         assert!(client.session().greeting().is_some());
         drop(client);
         server.join().unwrap();

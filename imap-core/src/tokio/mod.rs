@@ -37,13 +37,15 @@ use crate::client::span;
 #[cfg(doc)]
 use crate::client::Client;
 use crate::client::{
-    connect_error, for_each_operation, new_session, operation_names::*, tls_target, BodySink, ClientOptions, Engine,
-    TlsMode, TlsTarget,
+    connect_error, for_each_operation, interleave, new_session, operation_names::*, tls_target, BodySink,
+    ClientOptions, Engine, TlsMode, TlsTarget, ATTEMPT_DELAY,
 };
 use crate::command::Section;
 use link::{Io, TokioLink};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::Poll;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -68,8 +70,9 @@ impl AsyncClient {
     /// bounds the whole of it, name resolution and TLS handshake included.
     pub async fn connect(host: &str, port: u16, mode: TlsMode, options: &ClientOptions) -> Result<AsyncClient, Error> {
         let connect = async {
-            let addrs = tokio::net::lookup_host((host, port)).await.map_err(|e| connect_error(host, port, e))?;
-            connect_any(addrs, host, port, options).await
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host, port)).await.map_err(|e| connect_error(host, port, e))?.collect();
+            connect_any(&interleave(&addrs), host, port, options).await
         };
         let tcp = tokio::time::timeout(options.timeouts.connect, connect)
             .await
@@ -133,29 +136,54 @@ impl AsyncClient {
     }
 }
 
-/// Connects to the first of `addrs` that accepts, with the socket options
-/// of the blocking front (no Nagle, TCP keepalive).
-async fn connect_any(
-    addrs: impl Iterator<Item = SocketAddr>,
-    host: &str,
-    port: u16,
-    options: &ClientOptions,
-) -> Result<TcpStream, Error> {
+/// A TCP connection to one of `addrs` (in order), raced as Happy Eyeballs
+/// (RFC 8305) does, as on the blocking front: the first address at once,
+/// then the next every [`ATTEMPT_DELAY`] while none is up, or as soon as
+/// one fails; the first connected wins, the others are dropped. With the
+/// socket options of the blocking front (no Nagle, TCP keepalive).
+async fn connect_any(addrs: &[SocketAddr], host: &str, port: u16, options: &ClientOptions) -> Result<TcpStream, Error> {
+    type Attempt = Pin<Box<dyn Future<Output = std::io::Result<TcpStream>> + Send>>;
+    let mut attempts: Vec<Attempt> = Vec::new();
+    let mut next = 0;
     let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
-    for addr in addrs {
-        match TcpStream::connect(addr).await {
-            Ok(tcp) => {
-                let _ = tcp.set_nodelay(true);
-                if let Some(idle) = options.timeouts.keepalive {
-                    crate::connection::socket::set_keepalive(socket2::SockRef::from(&tcp), idle);
-                }
-                return Ok(tcp);
-            }
-            // Unreachable there: the next address may answer.
-            Err(e) => last = e,
+    let mut stagger = Box::pin(tokio::time::sleep(std::time::Duration::ZERO));
+    let tcp = std::future::poll_fn(|cx| loop {
+        if next < addrs.len() && (attempts.is_empty() || stagger.as_mut().poll(cx).is_ready()) {
+            attempts.push(Box::pin(TcpStream::connect(addrs[next])));
+            next += 1;
+            stagger.as_mut().reset(tokio::time::Instant::now() + ATTEMPT_DELAY);
+            continue;
         }
+        let mut failed = false;
+        let mut i = 0;
+        while i < attempts.len() {
+            match attempts[i].as_mut().poll(cx) {
+                Poll::Ready(Ok(tcp)) => return Poll::Ready(Ok(tcp)),
+                Poll::Ready(Err(e)) => {
+                    last = e;
+                    drop(attempts.swap_remove(i));
+                    failed = true;
+                }
+                Poll::Pending => i += 1,
+            }
+        }
+        if attempts.is_empty() && next >= addrs.len() {
+            let last = std::mem::replace(&mut last, std::io::ErrorKind::NotFound.into());
+            return Poll::Ready(Err(last));
+        }
+        if !failed {
+            return Poll::Pending;
+        }
+        // A failure starts the next address at once.
+        stagger.as_mut().reset(tokio::time::Instant::now());
+    })
+    .await
+    .map_err(|e| connect_error(host, port, e))?;
+    let _ = tcp.set_nodelay(true);
+    if let Some(idle) = options.timeouts.keepalive {
+        crate::connection::socket::set_keepalive(socket2::SockRef::from(&tcp), idle);
     }
-    Err(connect_error(host, port, last))
+    Ok(tcp)
 }
 
 /// A failed TLS handshake (tokio-rustls gives rustls errors as `InvalidData`).
@@ -212,3 +240,27 @@ macro_rules! async_front {
 }
 
 for_each_operation!(async_front);
+
+#[cfg(test)]
+mod tests {
+    use super::connect_any;
+    use crate::client::tests::black_hole;
+    use crate::client::ClientOptions;
+    use std::time::{Duration, Instant};
+
+    /// Happy Eyeballs: while the first address neither connects nor fails,
+    /// the next one is tried too and wins.
+    #[test]
+    fn a_silent_address_does_not_hold_up_the_next() {
+        let (hole, _filled, _listener) = black_hole();
+        let live = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let live_addr = live.local_addr().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let started = Instant::now();
+        let tcp = runtime
+            .block_on(connect_any(&[hole, live_addr], "127.0.0.1", live_addr.port(), &ClientOptions::default()))
+            .expect("the second address answers");
+        assert_eq!(tcp.peer_addr().unwrap(), live_addr);
+        assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+    }
+}
