@@ -48,6 +48,8 @@ pub(crate) struct Engine<L> {
     extension_values_dropped: u64,
     /// The connection's span (feature `tracing`): the calls' spans are in it.
     pub(crate) span: span::Span,
+    /// Why the session closed, from its `Closed` event.
+    closed: Option<Error>,
 }
 
 impl<L: Link> Engine<L> {
@@ -56,6 +58,7 @@ impl<L: Link> Engine<L> {
         let span = span::connection(link.session().trace_id(), host, port);
         Engine {
             span,
+            closed: None,
             link,
             options: options.clone(),
             host: host.to_owned(),
@@ -124,19 +127,16 @@ impl<L: Link> Engine<L> {
         }
     }
 
-    /// Why the session closed, if it did.
+    /// Why the session closed, if it did: the typed reason the first time
+    /// (a timeout, an I/O error...), then `Closed` with its text.
     pub(crate) fn closed_error(&mut self) -> Option<Error> {
         if !self.session().is_closed() {
             return None;
         }
-        let mut error = None;
-        while let Some(event) = self.session_mut().poll_event() {
-            match event {
-                Event::Closed(e) => error = Some(e.unwrap_or_else(|| Error::Closed("connection closed".into()))),
-                other => self.keep(other),
-            }
-        }
-        Some(error.unwrap_or_else(|| Error::Closed("connection closed".into())))
+        self.drain_events();
+        let error = self.closed.take().unwrap_or_else(|| Error::Closed("connection closed".into()));
+        self.closed = Some(Error::Closed(format!("connection closed: {error}")));
+        Some(error)
     }
 
     /// One round of I/O, bounded by `deadline`: [`Error::Timeout`] once it
@@ -177,7 +177,9 @@ impl<L: Link> Engine<L> {
             }
             // A renewed IDLE (see Session::set_idle_renew) has a new tag.
             Event::Idling(tag) if self.idle_tag.is_some() => self.idle_tag = Some(tag),
-            Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) | Event::Closed(_) => {}
+            // Kept for closed_error, whoever drains the events first.
+            Event::Closed(error) => self.closed = error.or_else(|| Some(Error::Closed("connection closed".into()))),
+            Event::Greeting(_) | Event::Idling(_) | Event::Malformed(_) => {}
         }
     }
 

@@ -7,4 +7,5 @@ mod async_scripted;
 mod client_scripted;
 mod extensions_scripted;
 mod faults;
+mod liveness;
 mod streaming_faults;
