@@ -23,7 +23,7 @@
 //!
 //! | you want | use |
 //! |---|---|
-//! | one connection, blocking calls | [`Client`] (`net` feature) |
+//! | one connection, blocking calls | [`Client`] (`net` feature); over a stream of yours: [`Client::over_stream`] |
 //! | one connection, async on tokio | `tokio::AsyncClient` (`tokio` feature): the same methods, awaited |
 //! | many connections on one thread (IDLE on hundreds of accounts, backups) | [`client::Sessions`] (`net`) |
 //! | your own I/O: another event loop, an async runtime, tests | [`session::Session`], driven through [`connection::Connection`] |
@@ -85,6 +85,11 @@
 //! - `tokio`: `tokio::AsyncClient`, with tokio and tokio-rustls (implies
 //!   `net`).
 //! - `serde`: `Serialize` for the typed model (off by default).
+//! - `tracing`: the wire as `tracing` events (credentials redacted), in
+//!   spans per connection and per call.
+//! - `platform-verifier`: `reactor::TlsOptions::platform_verifier`, the
+//!   operating system's certificate verifier (implies `net`).
+//! - `chrono`, `jiff`: conversions of [`types::DateTime`].
 //!
 //! # Extending the grammar
 //!
