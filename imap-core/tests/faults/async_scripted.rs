@@ -9,24 +9,13 @@ use imap_core::command::FetchAttr;
 use imap_core::reactor::Timeouts;
 use imap_core::session::Error;
 use imap_core::tokio::AsyncClient;
-use scripted::{expect, pieces, send, Server, Step};
+use scripted::{expect, pieces, selected, send, Server, Step};
 use std::time::{Duration, Instant};
 
 fn options() -> ClientOptions {
     ClientOptions::default()
         .with_command_timeout(Duration::from_secs(3))
         .with_timeouts(Timeouts::default().with_read(Some(Duration::from_secs(2))))
-}
-
-/// A PREAUTH greeting and an answered SELECT, then `rest`.
-fn selected(rest: Vec<Step>) -> Vec<Step> {
-    let mut steps = vec![
-        send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE LITERAL+] ready\r\n"),
-        expect("SELECT"),
-        send("* 3 EXISTS\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-WRITE] selected\r\n"),
-    ];
-    steps.extend(rest);
-    steps
 }
 
 /// Runs `body` on a current-thread runtime with a client selected on the
@@ -42,16 +31,19 @@ fn on_runtime<T>(port: u16, body: impl AsyncFnOnce(&mut AsyncClient) -> T) -> T 
 
 #[test]
 fn a_future_dropped_mid_response_leaves_the_client_usable() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH"),
-        // Half a response, then the rest well after the caller gave up.
-        pieces(&[(b"* 1 FETCH (UID 1 FLAGS (\\Seen)", 400), (b")\r\n{tag} OK fetch done\r\n", 0)]),
-        expect("NOOP"),
-        send("* 2 FETCH (UID 2 FLAGS ())\r\n{tag} OK noop done\r\n"),
-        expect("UID FETCH"),
-        send("* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))\r\n{tag} OK fetch done\r\n"),
-        Step::HoldOpen(Duration::from_secs(5)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH"),
+            // Half a response, then the rest well after the caller gave up.
+            pieces(&[(b"* 1 FETCH (UID 1 FLAGS (\\Seen)", 400), (b")\r\n{tag} OK fetch done\r\n", 0)]),
+            expect("NOOP"),
+            send("* 2 FETCH (UID 2 FLAGS ())\r\n{tag} OK noop done\r\n"),
+            expect("UID FETCH"),
+            send("* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))\r\n{tag} OK fetch done\r\n"),
+            Step::HoldOpen(Duration::from_secs(5)),
+        ],
+    ));
     on_runtime(server.port, async |c| {
         let gave_up = tokio::time::timeout(Duration::from_millis(100), c.fetch(1, FetchAttr::Flags)).await;
         assert!(gave_up.is_err(), "the FETCH finished before the server answered: {gave_up:?}");
@@ -70,13 +62,16 @@ fn a_future_dropped_mid_response_leaves_the_client_usable() {
 
 #[test]
 fn a_future_dropped_before_its_first_poll_ends_sends_whole_commands() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH"),
-        send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n{tag} OK fetch done\r\n"),
-        expect("NOOP"),
-        send("{tag} OK noop done\r\n"),
-        Step::HoldOpen(Duration::from_secs(5)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH"),
+            send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n{tag} OK fetch done\r\n"),
+            expect("NOOP"),
+            send("{tag} OK noop done\r\n"),
+            Step::HoldOpen(Duration::from_secs(5)),
+        ],
+    ));
     on_runtime(server.port, async |c| {
         // A limit of zero: the call is cut at its first wait, whatever it
         // had written by then.
@@ -91,11 +86,10 @@ fn a_future_dropped_before_its_first_poll_ends_sends_whole_commands() {
 
 #[test]
 fn a_stalled_server_times_out_within_the_bound_on_the_async_front() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH"),
-        send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"),
-        Step::HoldOpen(Duration::from_secs(8)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![expect("UID FETCH"), send("* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"), Step::HoldOpen(Duration::from_secs(8))],
+    ));
     let (result, took) = on_runtime(server.port, async |c| {
         let start = Instant::now();
         let result = c.fetch(1, FetchAttr::Flags).await;

@@ -29,13 +29,7 @@ fn options() -> ClientOptions {
 
 /// A PREAUTH greeting and an answered SELECT, then `rest`.
 fn selected(rest: Vec<Step>) -> Server {
-    let mut steps = vec![
-        send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE LITERAL+] ready\r\n"),
-        expect("SELECT"),
-        send("* 3 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
-    ];
-    steps.extend(rest);
-    Server::start(steps)
+    Server::start(scripted::selected(3, rest))
 }
 
 /// IDLE is accepted and one new message announced; then nothing, not
