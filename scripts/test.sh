@@ -27,7 +27,7 @@ cargo clippy -p imap-core --features chrono,jiff --all-targets --locked -- -D wa
 cargo test -p imap-core --features chrono,jiff --lib --locked dates
 echo "== features: the wire trace (credentials redacted)"
 cargo clippy -p imap-core --features tracing --all-targets --locked -- -D warnings
-cargo test -p imap-core --features tracing --lib --locked session::trace
+cargo test -p imap-core --features tracing --lib --locked -- session::trace client::span
 echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== tests"

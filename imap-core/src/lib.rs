@@ -23,7 +23,8 @@
 //!
 //! | you want | use |
 //! |---|---|
-//! | one connection, blocking calls | [`Client`] (`net` feature) |
+//! | one connection, blocking calls | [`Client`] (`net` feature); over a stream of yours: [`Client::over_stream`] |
+//! | one connection, async on tokio | `tokio::AsyncClient` (`tokio` feature): the same methods, awaited |
 //! | many connections on one thread (IDLE on hundreds of accounts, backups) | [`client::Sessions`] (`net`) |
 //! | your own I/O: another event loop, an async runtime, tests | [`session::Session`], driven through [`connection::Connection`] |
 //! | only to read server bytes (a proxy, a log, a recorded session) | [`wire::frames`] and [`parse()`] |
@@ -70,8 +71,10 @@
 //! On top of these: [`command`] (typed commands, one string encoder),
 //! [`connection`] (the contract between a sans-IO endpoint and what drives
 //! it), [`session`] (the sans-IO state machine: no socket, no clock of its
-//! own), [`reactor`] (mio + rustls, many connections on one thread) and
-//! [`client`] (the blocking `Client`).
+//! own), [`reactor`] (mio + rustls, many connections on one thread),
+//! [`client`] (the blocking `Client`, and the engine its operations are
+//! written in once) and `tokio` (`AsyncClient`: the same operations over
+//! tokio's sockets).
 //!
 //! # Features
 //!
@@ -79,7 +82,14 @@
 //!   flate2. Without it the crate is the parser, the typed model, the
 //!   commands and the sans-IO [`session::Session`], with no I/O dependency:
 //!   drive a session over any transport through [`connection::Connection`].
+//! - `tokio`: `tokio::AsyncClient`, with tokio and tokio-rustls (implies
+//!   `net`).
 //! - `serde`: `Serialize` for the typed model (off by default).
+//! - `tracing`: the wire as `tracing` events (credentials redacted), in
+//!   spans per connection and per call.
+//! - `platform-verifier`: `reactor::TlsOptions::platform_verifier`, the
+//!   operating system's certificate verifier (implies `net`).
+//! - `chrono`, `jiff`: conversions of [`types::DateTime`].
 //!
 //! # Extending the grammar
 //!
@@ -178,6 +188,8 @@ pub mod parse;
 pub mod reactor;
 pub mod session;
 pub mod text;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod types;
 pub mod utf7;
 pub mod wire;
@@ -230,6 +242,7 @@ mod layers {
         "session",
         "reactor",
         "client",
+        "tokio",
     ];
 
     /// Every `crate::x` a module's code names (comments aside) is below it,

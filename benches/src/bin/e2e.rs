@@ -1,6 +1,7 @@
-//! End-to-end benchmark: imap-core's blocking `Client` against a raw socket
-//! drain, the `imap` crate and Python IMAPClient, all fetching from the same
-//! private Dovecot on 127.0.0.1 (plain TCP).
+//! End-to-end benchmark: imap-core's blocking `Client` and its tokio
+//! `AsyncClient` against a raw socket drain, the `imap` crate and Python
+//! IMAPClient, all fetching from the same private Dovecot on 127.0.0.1
+//! (plain TCP).
 //!
 //! ```sh
 //! cargo run --release -p benches --bin e2e                       # everything, 5 rounds
@@ -34,7 +35,7 @@ struct Args {
     clients: Vec<ClientKind>,
 }
 
-const USAGE: &str = "usage: e2e [--reps N] [--workload envelope|bodies|all] [--clients raw,imap-core,imap-core-pipelined,imap-core-each,imap,imapclient]";
+const USAGE: &str = "usage: e2e [--reps N] [--workload envelope|bodies|all] [--clients raw,imap-core,imap-core-async,imap-core-pipelined,imap-core-each,imap,imapclient]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args { reps: 5, workloads: Workload::ALL.to_vec(), clients: ClientKind::ALL.to_vec() };
@@ -312,6 +313,24 @@ fn report(
     for &w in &args.workloads {
         if let (Some(&core), Some(&peer)) = (cpus.get(&(w.name(), "imap-core")), cpus.get(&(w.name(), "imap"))) {
             println!("ratio {} cpu vs imap: {:.2}", w.name(), peer.as_secs_f64() / core.as_secs_f64().max(1e-9));
+        }
+    }
+    // The async front runs the same operation as the blocking one: its
+    // cost over it, async / blocking (lower is better; the aim is 1.10 or less).
+    for &w in &args.workloads {
+        let (Some(&wall), Some(&cpu)) = (walls.get(&(w.name(), "imap-core")), cpus.get(&(w.name(), "imap-core")))
+        else {
+            continue;
+        };
+        if let (Some(&async_wall), Some(&async_cpu)) =
+            (walls.get(&(w.name(), "imap-core-async")), cpus.get(&(w.name(), "imap-core-async")))
+        {
+            println!(
+                "ratio {} async/blocking wall: {:.2}, cpu: {:.2} (imap-core-async over imap-core; target <= 1.10)",
+                w.name(),
+                async_wall.as_secs_f64() / wall.as_secs_f64().max(1e-9),
+                async_cpu.as_secs_f64() / cpu.as_secs_f64().max(1e-9)
+            );
         }
     }
     // Not like for like (imap-core-each keeps no results, the peers keep

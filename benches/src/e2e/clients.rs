@@ -12,6 +12,7 @@
 use super::cpu::CpuSnapshot;
 use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::{FetchAttr, FetchItems, SearchKey, Section, SeqSet};
+use imap_core::tokio::AsyncClient;
 use imap_core::types::FetchItem;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -74,6 +75,9 @@ pub enum ClientKind {
     Raw,
     /// imap-core's blocking [`Client::fetch`] of `1:*`, one command.
     ImapCore,
+    /// imap-core's async front, [`AsyncClient::fetch`] of `1:*` on a
+    /// current-thread tokio runtime: the same operation as `ImapCore`.
+    ImapCoreAsync,
     /// imap-core's [`Client::fetch_pipelined`]: chunks of 1,000 UIDs, 4 in flight.
     ImapCorePipelined,
     /// imap-core's [`Client::fetch_each`]: the same command, each message
@@ -87,9 +91,10 @@ pub enum ClientKind {
 
 impl ClientKind {
     /// Every client, in table order.
-    pub const ALL: [ClientKind; 6] = [
+    pub const ALL: [ClientKind; 7] = [
         ClientKind::Raw,
         ClientKind::ImapCore,
+        ClientKind::ImapCoreAsync,
         ClientKind::ImapCorePipelined,
         ClientKind::ImapCoreEach,
         ClientKind::ImapCrate,
@@ -101,6 +106,7 @@ impl ClientKind {
         match self {
             ClientKind::Raw => "raw",
             ClientKind::ImapCore => "imap-core",
+            ClientKind::ImapCoreAsync => "imap-core-async",
             ClientKind::ImapCorePipelined => "imap-core-pipelined",
             ClientKind::ImapCoreEach => "imap-core-each",
             ClientKind::ImapCrate => "imap",
@@ -154,6 +160,7 @@ pub fn run(kind: ClientKind, workload: Workload, target: &Target, python: Option
     let sample = match kind {
         ClientKind::Raw => raw(workload, target),
         ClientKind::ImapCore => imap_core(workload, target, false),
+        ClientKind::ImapCoreAsync => imap_core_async(workload, target),
         ClientKind::ImapCorePipelined => imap_core(workload, target, true),
         ClientKind::ImapCoreEach => imap_core_each(workload, target),
         ClientKind::ImapCrate => imap_crate(workload, target),
@@ -335,6 +342,27 @@ fn imap_core(workload: Workload, t: &Target, pipelined: bool) -> Result<Sample, 
     drop(fetches);
     client.logout().ok();
     Ok(Sample { wall, cpu, messages: tally.messages, body_bytes: tally.body_bytes, ..Sample::default() })
+}
+
+/// [`AsyncClient::fetch`], the async front's run of the same operation as
+/// [`imap_core`]'s; the runtime is built and the session set up untimed.
+fn imap_core_async(workload: Workload, t: &Target) -> Result<Sample, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let options = ClientOptions::default().with_allow_plaintext_login(true);
+        let mut client =
+            AsyncClient::connect("127.0.0.1", t.port, TlsMode::None, &options).await.map_err(|e| e.to_string())?;
+        client.login(&t.user, &t.password).await.map_err(|e| format!("LOGIN: {e}"))?;
+        client.select_folder(workload.mailbox(), false).await.map_err(|e| format!("SELECT: {e}"))?;
+        let clock = start();
+        let fetches = client.fetch(SeqSet::all(), workload.core_items()).await.map_err(|e| format!("FETCH: {e}"))?;
+        let mut tally = Tally::default();
+        fetches.iter().for_each(|fetch| tally.add(workload, fetch));
+        let (wall, cpu) = stop(clock);
+        drop(fetches);
+        client.logout().await.ok();
+        Ok(Sample { wall, cpu, messages: tally.messages, body_bytes: tally.body_bytes, ..Sample::default() })
+    })
 }
 
 /// Messages that carried what the workload fetched, and body bytes received.

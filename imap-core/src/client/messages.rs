@@ -2,33 +2,27 @@
 //! append, expunge. Message numbers are UIDs (the `UID` form of each command)
 //! unless [`Client::set_use_uid`] turned that off, as in IMAPClient.
 
+use super::engine::Engine;
+use super::link::Link;
 use super::results::ThreadNode;
-use super::{AppendUid, Client, CopyUid};
+use super::{AppendUid, CopyUid};
 use crate::command::{
     AppendMessage, Command, FetchAttr, FetchItems, SearchKey, SeqSet, SortCriterion, StoreMode, ThreadAlgorithm,
 };
 use crate::session::{Error, Streamed};
 use crate::types::{Data, DateTime, Fetch, Flag, Response, Search};
 
-impl Client {
-    /// Whether message numbers are UIDs (the default) or sequence numbers,
-    /// for every method of this module.
-    pub fn set_use_uid(&mut self, use_uid: bool) {
+impl<L: Link> Engine<L> {
+    pub(crate) fn set_use_uid(&mut self, use_uid: bool) {
         self.use_uid = use_uid;
     }
 
-    /// UID SEARCH (or SEARCH): the messages matching `criteria`.
-    pub fn search(&mut self, criteria: SearchKey) -> Result<Vec<u32>, Error> {
-        self.search_with_modseq(criteria).map(|found| found.ids)
+    pub(crate) async fn search(&mut self, criteria: SearchKey) -> Result<Vec<u32>, Error> {
+        self.search_with_modseq(criteria).await.map(|found| found.ids)
     }
 
-    /// UID SEARCH (or SEARCH), with the highest mod-sequence of the matches
-    /// that a CONDSTORE server adds when `criteria` holds a
-    /// [`SearchKey::ModSeq`] (`* SEARCH 2 5 (MODSEQ 917162500)`, RFC 7162
-    /// section 3.1.5). An ESEARCH-shaped answer (IMAP4rev2 servers send
-    /// one to a plain SEARCH) gives its `ALL` and `MODSEQ`.
-    pub fn search_with_modseq(&mut self, criteria: SearchKey) -> Result<Search, Error> {
-        let done = self.run(Command::Search { charset: None, criteria, uid: self.use_uid })?;
+    pub(crate) async fn search_with_modseq(&mut self, criteria: SearchKey) -> Result<Search, Error> {
+        let done = self.run(Command::Search { charset: None, criteria, uid: self.use_uid }).await?;
         // An ALL set names at most every message of the mailbox: a few bytes
         // of `1:4294967295` must not become 16 GiB of numbers.
         let most = u64::from(self.session().mailbox().map_or(0, |m| m.exists)).max(1 << 20);
@@ -51,12 +45,8 @@ impl Client {
         Ok(found)
     }
 
-    /// UID SORT (RFC 5256): matching UIDs in the order of `criteria`.
-    ///
-    /// Needs the server capability `SORT`; without it, nothing is sent
-    /// ([`Error::MissingCapability`]).
-    pub fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
-        let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid })?;
+    pub(crate) async fn sort(&mut self, criteria: Vec<SortCriterion>, search: SearchKey) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::Sort { criteria, charset: None, search, uid: self.use_uid }).await?;
         Ok(done
             .data
             .into_iter()
@@ -68,16 +58,13 @@ impl Client {
             .collect())
     }
 
-    /// UID THREAD (RFC 5256): the matching messages as threads of UIDs.
-    /// ORDEREDSUBJECT threads come back as that algorithm defines them: the
-    /// first message with all the others as its children
-    /// ([`ThreadNode::without_grandchildren`]), whatever nesting the server sent.
-    ///
-    /// Needs the server capability `THREAD=<algorithm>`; without it, nothing is sent
-    /// ([`Error::MissingCapability`]).
-    pub fn thread(&mut self, algorithm: ThreadAlgorithm, search: SearchKey) -> Result<Vec<ThreadNode>, Error> {
+    pub(crate) async fn thread(
+        &mut self,
+        algorithm: ThreadAlgorithm,
+        search: SearchKey,
+    ) -> Result<Vec<ThreadNode>, Error> {
         let ordered_subject = algorithm == ThreadAlgorithm::OrderedSubject;
-        let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid })?;
+        let done = self.run(Command::Thread { algorithm, charset: None, search, uid: self.use_uid }).await?;
         let mut threads = Vec::new();
         for response in &done.data {
             if let Response::Data(Data::Thread(list)) = response {
@@ -92,59 +79,45 @@ impl Client {
         Ok(threads)
     }
 
-    /// UID FETCH: typed results, one per message, in the server's order.
-    pub fn fetch(
+    pub(crate) async fn fetch(
         &mut self,
         uids: impl Into<SeqSet>,
         items: impl Into<FetchItems>,
     ) -> Result<Vec<Fetch<'static>>, Error> {
-        let done =
-            self.run(Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid })?;
+        let done = self
+            .run(Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid })
+            .await?;
         Ok(fetches(done.data))
     }
 
-    /// `UID FETCH BINARY.PEEK[part]` (RFC 3516): a part's content with its
-    /// content-transfer-encoding (base64, quoted-printable) undone by the
-    /// server, without setting `\Seen`; `part` empty for the whole message.
-    /// `None` when the server sent no such item (no such message).
-    ///
-    /// ```no_run
-    /// # fn demo(client: &mut imap_core::client::Client) -> Result<(), imap_core::session::Error> {
-    /// let attachment: Option<Vec<u8>> = client.fetch_binary(42, &[2])?;
-    /// # Ok(()) }
-    /// ```
-    pub fn fetch_binary(&mut self, uid: u32, part: &[u32]) -> Result<Option<Vec<u8>>, Error> {
+    pub(crate) async fn fetch_binary(&mut self, uid: u32, part: &[u32]) -> Result<Option<Vec<u8>>, Error> {
         let attr = FetchAttr::Binary { part: part.to_vec(), partial: None, peek: true };
-        let fetched = self.fetch(uid, vec![attr])?;
+        let fetched = self.fetch(uid, vec![attr]).await?;
         Ok(fetched.iter().find_map(|f| f.binary(part).map(<[u8]>::to_vec)))
     }
 
-    /// UID FETCH (or FETCH) without keeping the results: `each` gets every
-    /// message as it arrives, borrowed from the read buffer. Nothing is
-    /// copied, and memory stays bounded by one read however large the result;
-    /// returns how many messages came.
-    pub fn fetch_each(
+    pub(crate) async fn fetch_each(
         &mut self,
         uids: impl Into<SeqSet>,
         items: impl Into<FetchItems>,
         mut each: impl FnMut(&Fetch<'_>),
     ) -> Result<usize, Error> {
         let command = Command::Fetch { set: uids.into(), items: items.into(), changed_since: None, uid: self.use_uid };
-        self.learn_capabilities_for(&command)?;
+        self.learn_capabilities_for(&command).await?;
         let tag = self.session_mut().submit_streaming(command)?;
         let mut count = 0;
-        let result = self.wait_streaming(&tag, &mut |streamed| {
-            if let Streamed::Response { response: Response::Data(Data::Fetch(fetch)), .. } = streamed {
-                count += 1;
-                each(fetch);
-            }
-        });
+        let result = self
+            .wait_streaming(&tag, &mut |streamed| {
+                if let Streamed::Response { response: Response::Data(Data::Fetch(fetch)), .. } = streamed {
+                    count += 1;
+                    each(fetch);
+                }
+            })
+            .await;
         result.map(|_| count)
     }
 
-    /// UID FETCH of a large set in chunks of `chunk` UIDs with up to
-    /// `in_flight` commands pipelined: the way to read a big mailbox fast.
-    pub fn fetch_pipelined(
+    pub(crate) async fn fetch_pipelined(
         &mut self,
         uids: &[u32],
         items: FetchItems,
@@ -157,92 +130,88 @@ impl Client {
         loop {
             while pending.len() < in_flight.max(1) {
                 let Some(set) = chunks.next() else { break };
-                pending.push_back(self.send(Command::Fetch {
-                    set,
-                    items: items.clone(),
-                    changed_since: None,
-                    uid: self.use_uid,
-                })?);
+                pending.push_back(
+                    self.send(Command::Fetch { set, items: items.clone(), changed_since: None, uid: self.use_uid })
+                        .await?,
+                );
             }
             let Some(tag) = pending.pop_front() else { return Ok(out) };
-            out.extend(fetches(self.wait(&tag)?.data));
+            out.extend(fetches(self.wait(&tag).await?.data));
         }
     }
 
-    /// UID STORE +FLAGS: returns the messages' flags afterwards.
-    pub fn add_flags(
+    pub(crate) async fn add_flags(
         &mut self,
         uids: impl Into<SeqSet>,
         flags: &[Flag<'static>],
     ) -> Result<Vec<Fetch<'static>>, Error> {
-        self.store(uids.into(), StoreMode::Add, flags)
+        self.store(uids.into(), StoreMode::Add, flags).await
     }
 
-    /// UID STORE -FLAGS: returns the messages' flags afterwards.
-    pub fn remove_flags(
+    pub(crate) async fn remove_flags(
         &mut self,
         uids: impl Into<SeqSet>,
         flags: &[Flag<'static>],
     ) -> Result<Vec<Fetch<'static>>, Error> {
-        self.store(uids.into(), StoreMode::Remove, flags)
+        self.store(uids.into(), StoreMode::Remove, flags).await
     }
 
-    /// UID STORE FLAGS: replaces the flags; returns them afterwards.
-    pub fn set_flags(
+    pub(crate) async fn set_flags(
         &mut self,
         uids: impl Into<SeqSet>,
         flags: &[Flag<'static>],
     ) -> Result<Vec<Fetch<'static>>, Error> {
-        self.store(uids.into(), StoreMode::Replace, flags)
+        self.store(uids.into(), StoreMode::Replace, flags).await
     }
 
-    fn store(&mut self, set: SeqSet, mode: StoreMode, flags: &[Flag<'static>]) -> Result<Vec<Fetch<'static>>, Error> {
-        let done = self.run(Command::Store {
-            set,
-            mode,
-            silent: false,
-            flags: flags.to_vec(),
-            unchanged_since: None,
-            uid: self.use_uid,
-        })?;
+    async fn store(
+        &mut self,
+        set: SeqSet,
+        mode: StoreMode,
+        flags: &[Flag<'static>],
+    ) -> Result<Vec<Fetch<'static>>, Error> {
+        let done = self
+            .run(Command::Store {
+                set,
+                mode,
+                silent: false,
+                flags: flags.to_vec(),
+                unchanged_since: None,
+                uid: self.use_uid,
+            })
+            .await?;
         Ok(fetches(done.data))
     }
 
-    /// Marks messages `\Deleted` (EXPUNGE removes them).
-    pub fn delete_messages(&mut self, uids: impl Into<SeqSet>) -> Result<(), Error> {
-        self.add_flags(uids, &[Flag::Deleted]).map(drop)
+    pub(crate) async fn delete_messages(&mut self, uids: impl Into<SeqSet>) -> Result<(), Error> {
+        self.add_flags(uids, &[Flag::Deleted]).await.map(drop)
     }
 
-    /// EXPUNGE: removes every `\Deleted` message; returns the sequence
-    /// numbers the server reported, in order.
-    pub fn expunge(&mut self) -> Result<Vec<u32>, Error> {
-        let done = self.run(Command::Expunge)?;
+    pub(crate) async fn expunge(&mut self) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::Expunge).await?;
         Ok(expunged(&done.data))
     }
 
-    /// UID EXPUNGE (UIDPLUS): removes only these `\Deleted` messages.
-    ///
-    /// Needs the server capability `UIDPLUS`; without it, nothing is sent
-    /// ([`Error::MissingCapability`]).
-    pub fn uid_expunge(&mut self, uids: impl Into<SeqSet>) -> Result<Vec<u32>, Error> {
-        let done = self.run(Command::UidExpunge(uids.into()))?;
+    pub(crate) async fn uid_expunge(&mut self, uids: impl Into<SeqSet>) -> Result<Vec<u32>, Error> {
+        let done = self.run(Command::UidExpunge(uids.into())).await?;
         Ok(expunged(&done.data))
     }
 
-    /// UID COPY: returns COPYUID when the server has UIDPLUS.
-    pub fn copy(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
-        let done = self.run(Command::Copy { set: uids.into(), mailbox: folder.into(), uid: self.use_uid })?;
+    pub(crate) async fn copy(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
+        let done = self.run(Command::Copy { set: uids.into(), mailbox: folder.into(), uid: self.use_uid }).await?;
         Ok(CopyUid::from_code(done.code.as_ref()))
     }
 
-    /// UID MOVE (RFC 6851), or when the server lacks MOVE,
-    /// [`move_by_copy`](Client::move_by_copy).
-    pub fn move_messages(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
+    pub(crate) async fn move_messages(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        folder: &str,
+    ) -> Result<Option<CopyUid>, Error> {
         let set = uids.into();
-        if !self.has_capability("MOVE")? {
-            return self.move_by_copy(set, folder);
+        if !self.has_capability("MOVE").await? {
+            return self.move_by_copy(set, folder).await;
         }
-        let done = self.run(Command::Move { set, mailbox: folder.into(), uid: self.use_uid })?;
+        let done = self.run(Command::Move { set, mailbox: folder.into(), uid: self.use_uid }).await?;
         // COPYUID comes in an untagged OK before the EXPUNGEs (RFC 6851 4.3).
         let from_untagged = done.data.iter().find_map(|r| match r {
             Response::Data(Data::Condition(c)) => CopyUid::from_code(c.code.as_ref()),
@@ -255,22 +224,22 @@ impl Client {
         Ok(CopyUid::from_code(done.code.as_ref()).or(from_untagged).or(unsolicited_code))
     }
 
-    /// A move without MOVE: UID COPY, then `\Deleted` and UID EXPUNGE of the
-    /// same UIDs (UIDPLUS, so that no other deleted message is expunged).
-    pub fn move_by_copy(&mut self, uids: impl Into<SeqSet>, folder: &str) -> Result<Option<CopyUid>, Error> {
-        if !self.use_uid || !self.has_capability("UIDPLUS")? {
+    pub(crate) async fn move_by_copy(
+        &mut self,
+        uids: impl Into<SeqSet>,
+        folder: &str,
+    ) -> Result<Option<CopyUid>, Error> {
+        if !self.use_uid || !self.has_capability("UIDPLUS").await? {
             return Err(Error::MissingCapability { command: "MOVE", capability: "MOVE or UIDPLUS (with UIDs)" });
         }
         let set = uids.into();
-        let copied = self.copy(set.clone(), folder)?;
-        self.add_flags(set.clone(), &[Flag::Deleted])?;
-        self.uid_expunge(set)?;
+        let copied = self.copy(set.clone(), folder).await?;
+        self.add_flags(set.clone(), &[Flag::Deleted]).await?;
+        self.uid_expunge(set).await?;
         Ok(copied)
     }
 
-    /// APPEND one message with flags and an internal date; returns APPENDUID
-    /// when the server has UIDPLUS.
-    pub fn append(
+    pub(crate) async fn append(
         &mut self,
         folder: &str,
         message: &[u8],
@@ -278,18 +247,16 @@ impl Client {
         date: Option<DateTime>,
     ) -> Result<Option<AppendUid>, Error> {
         let message = AppendMessage { flags: flags.to_vec(), date, ..AppendMessage::new(message.to_vec()) };
-        let done = self.run(Command::Append { mailbox: folder.into(), messages: vec![message] })?;
+        let done = self.run(Command::Append { mailbox: folder.into(), messages: vec![message] }).await?;
         Ok(AppendUid::from_code(done.code.as_ref()))
     }
 
-    /// APPEND several messages in one command (MULTIAPPEND, RFC 3502), or
-    /// pipelined APPENDs when the server lacks it.
-    pub fn append_many(&mut self, folder: &str, messages: Vec<AppendMessage>) -> Result<(), Error> {
-        if self.has_capability("MULTIAPPEND")? {
-            return self.run(Command::Append { mailbox: folder.into(), messages }).map(drop);
+    pub(crate) async fn append_many(&mut self, folder: &str, messages: Vec<AppendMessage>) -> Result<(), Error> {
+        if self.has_capability("MULTIAPPEND").await? {
+            return self.run(Command::Append { mailbox: folder.into(), messages }).await.map(drop);
         }
         let commands = messages.into_iter().map(|m| Command::Append { mailbox: folder.into(), messages: vec![m] });
-        self.pipeline(commands.collect()).into_iter().try_for_each(|r| r.map(drop))
+        self.pipeline(commands.collect()).await.into_iter().try_for_each(|r| r.map(drop))
     }
 }
 

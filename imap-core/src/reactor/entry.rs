@@ -13,9 +13,9 @@ use mio::{Interest, Registry, Token};
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection};
 
-use super::deflate::{Deflate, BATCH};
 use super::event_loop::{ConnId, Timeouts, READ_BUDGET};
 use super::timer::{Timer, TimerKind, Timers};
+use crate::connection::deflate::{Deflate, BATCH};
 use crate::connection::{Connection, TransportRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -269,10 +269,7 @@ impl<C: Connection> Reactor<C> {
                 // Set again once connected; failing here is not fatal.
                 let _ = stream.set_nodelay(true);
                 if let Some(idle) = timeouts.keepalive {
-                    let probes = socket2::TcpKeepalive::new().with_time(idle).with_interval(Duration::from_secs(15));
-                    #[cfg(any(target_os = "linux", target_os = "android", target_os = "macos", target_os = "freebsd"))]
-                    let probes = probes.with_retries(4);
-                    let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&probes);
+                    crate::connection::socket::set_keepalive(socket2::SockRef::from(&stream), idle);
                 }
                 let interest = Interest::READABLE | Interest::WRITABLE;
                 self.poll.registry().register(&mut stream, Token(index as usize), interest)?;

@@ -81,7 +81,6 @@
 //! closed since the last call) or [`Reactor::is_closed`], and take the `C`
 //! with [`Reactor::remove`], which frees the id.
 
-mod deflate;
 mod entry;
 mod event_loop;
 mod timer;

@@ -42,6 +42,8 @@ pub struct TlsOptions {
     ca_files: Vec<PathBuf>,
     extra_roots: Vec<CertificateDer<'static>>,
     accept_any: bool,
+    /// The operating system's verifier (feature `platform-verifier`).
+    platform: bool,
     custom: Option<CustomConfig>,
 }
 
@@ -52,6 +54,7 @@ impl Default for TlsOptions {
             ca_files: Vec::new(),
             extra_roots: Vec::new(),
             accept_any: false,
+            platform: false,
             custom: None,
         }
     }
@@ -133,6 +136,27 @@ impl TlsOptions {
         Ok(self)
     }
 
+    /// Verifies certificates with the operating system's own verifier
+    /// (rustls-platform-verifier; feature `platform-verifier`): on macOS,
+    /// iOS, Windows and Android the platform's checks (its trust settings,
+    /// revocation where it does it); elsewhere WebPKI over the system's
+    /// roots. CAs added with [`add_ca_file`](TlsOptions::add_ca_file) and
+    /// the like are trusted too; [`system_roots`](TlsOptions::system_roots)
+    /// does not apply (the platform decides).
+    ///
+    /// ```no_run
+    /// use imap_core::reactor::TlsOptions;
+    ///
+    /// let config = TlsOptions::new().platform_verifier(true).client_config()?;
+    /// # let _ = config;
+    /// # Ok::<(), imap_core::reactor::TlsError>(())
+    /// ```
+    #[cfg(feature = "platform-verifier")]
+    pub fn platform_verifier(mut self, yes: bool) -> Self {
+        self.platform = yes;
+        self
+    }
+
     /// **Turns certificate verification off**: any certificate, from any
     /// issuer, for any name, expired or not, is accepted. The connection is
     /// then encrypted but not authenticated: anyone on the path can read and
@@ -168,19 +192,42 @@ impl TlsOptions {
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
                 .with_no_client_auth()
+        } else if self.platform {
+            builder.dangerous().with_custom_certificate_verifier(self.platform(provider)?).with_no_client_auth()
         } else {
             builder.with_root_certificates(self.root_store()?).with_no_client_auth()
         };
         Ok(Arc::new(config))
     }
 
+    /// The platform's verifier, trusting the added CAs too.
+    #[cfg(feature = "platform-verifier")]
+    fn platform(&self, provider: Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>, TlsError> {
+        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(self.added_cas()?, provider)
+            .map_err(TlsError::Rustls)?;
+        Ok(Arc::new(verifier))
+    }
+
+    /// Never called: without the feature `platform` cannot be set.
+    #[cfg(not(feature = "platform-verifier"))]
+    fn platform(&self, _: Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>, TlsError> {
+        Err(TlsError::NoRoots("imap-core was built without the platform-verifier feature".into()))
+    }
+
+    /// The CAs added to the system's: from files, DER and PEM.
+    fn added_cas(&self) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+        let mut cas = Vec::new();
+        for path in &self.ca_files {
+            cas.extend(load_ca_file(path)?);
+        }
+        cas.extend(self.extra_roots.iter().cloned());
+        Ok(cas)
+    }
+
     fn root_store(&self) -> Result<RootCertStore, TlsError> {
         let mut roots = RootCertStore::empty();
-        for path in &self.ca_files {
-            load_ca_file(&mut roots, path)?;
-        }
-        for der in &self.extra_roots {
-            roots.add(der.clone()).map_err(TlsError::Rustls)?;
+        for ca in self.added_cas()? {
+            roots.add(ca).map_err(TlsError::Rustls)?;
         }
         if self.system_roots {
             let native = rustls_native_certs::load_native_certs();
@@ -197,19 +244,17 @@ impl TlsOptions {
     }
 }
 
-fn load_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsError> {
+/// The certificates of a PEM file; at least one.
+fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let pem_error = |error: String| TlsError::Pem { path: Some(path.to_path_buf()), error };
-    let mut found = false;
+    let mut certs = Vec::new();
     for cert in CertificateDer::pem_file_iter(path).map_err(|e| pem_error(e.to_string()))? {
-        let cert = cert.map_err(|e| pem_error(e.to_string()))?;
-        roots.add(cert).map_err(TlsError::Rustls)?;
-        found = true;
+        certs.push(cert.map_err(|e| pem_error(e.to_string()))?);
     }
-    if found {
-        Ok(())
-    } else {
-        Err(pem_error("no CERTIFICATE section".into()))
+    if certs.is_empty() {
+        return Err(pem_error("no CERTIFICATE section".into()));
     }
+    Ok(certs)
 }
 
 /// Why a TLS configuration could not be built.

@@ -277,6 +277,12 @@ impl Session {
         &self.state
     }
 
+    /// This session's number in traces: unique in the process.
+    #[cfg(feature = "net")]
+    pub(crate) fn trace_id(&self) -> u64 {
+        self.trace_id
+    }
+
     /// The phase commands are judged against now (the commands in flight
     /// not counted): [`State`] without its data, or [`Phase::Idling`].
     pub fn phase(&self) -> Phase {

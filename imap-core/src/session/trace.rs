@@ -7,7 +7,8 @@
 //!
 //! Every event carries `session` (a number unique in the process) and, where
 //! there is one, the command's `tag`; state changes and completions are
-//! events of target `imap_core::session`.
+//! events of target `imap_core::session`. The client's fronts add spans
+//! around them: one per connection and one per call (`client::span`).
 
 #[cfg(feature = "tracing")]
 mod on {

@@ -10,7 +10,7 @@ use imap_core::command::{Command, FetchAttr, SeqSet};
 use imap_core::reactor::Timeouts;
 use imap_core::session::{Error, Event, Sasl, Session};
 use imap_core::types::{Data, Response};
-use scripted::{custom, expect, pieces, send, sleep_ms, Server, Step};
+use scripted::{custom, expect, pieces, selected, send, sleep_ms, Server, Step};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -51,17 +51,6 @@ fn options() -> ClientOptions {
         .with_timeouts(Timeouts::default().with_read(Some(READ_TIMEOUT)))
 }
 
-/// A PREAUTH greeting and an answered SELECT, then `rest`.
-fn selected(rest: Vec<Step>) -> Vec<Step> {
-    let mut steps = vec![
-        send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE LITERAL+] ready\r\n"),
-        expect("SELECT"),
-        send("* 3 EXISTS\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-WRITE] selected\r\n"),
-    ];
-    steps.extend(rest);
-    steps
-}
-
 fn connect(port: u16) -> Client {
     Client::connect("127.0.0.1", port, TlsMode::None, &options()).expect("connect")
 }
@@ -93,7 +82,7 @@ const MIB: u64 = 1 << 20;
 // 1.
 #[test]
 fn connection_dropped_mid_line_fails_the_fetch() {
-    let server = Server::start(selected(vec![expect("UID FETCH"), send("* 1 FETCH (FLAGS (\\Se"), Step::Close]));
+    let server = Server::start(selected(3, vec![expect("UID FETCH"), send("* 1 FETCH (FLAGS (\\Se"), Step::Close]));
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.fetch(1..=3, FetchAttr::Flags));
     assert!(matches!(result, Err(Error::Closed(_))), "a dropped connection must fail the FETCH: {result:?}");
@@ -110,8 +99,10 @@ fn connection_dropped_mid_line_fails_the_fetch() {
 // 2.
 #[test]
 fn connection_dropped_mid_literal_fails_the_fetch() {
-    let server =
-        Server::start(selected(vec![expect("UID FETCH"), send("* 1 FETCH (BODY[] {100}\r\n0123456789"), Step::Close]));
+    let server = Server::start(selected(
+        3,
+        vec![expect("UID FETCH"), send("* 1 FETCH (BODY[] {100}\r\n0123456789"), Step::Close],
+    ));
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.fetch(1, FetchAttr::Rfc822));
     assert!(matches!(result, Err(Error::Closed(_))), "{result:?}");
@@ -124,16 +115,28 @@ fn connection_dropped_mid_literal_fails_the_fetch() {
 // 3.
 #[test]
 fn a_stalled_server_times_out_within_the_bound() {
-    let server = Server::start(selected(vec![expect("NOOP"), Step::HoldOpen(Duration::from_secs(8))]));
-    let mut c = connect_selected(server.port);
-    let result = within(COMMAND_TIMEOUT + Duration::from_secs(1), || c.noop());
-    assert!(matches!(result, Err(Error::Timeout | Error::Closed(_))), "{result:?}");
-    // The read timeout (2 s) fires before the command timeout (3 s) and ends the connection.
-    assert!(c.session().is_closed());
-    drop(c);
-    let t = server.join();
-    assert_eq!(t.error, None);
-    assert_eq!(t.commands(), ["SELECT INBOX", "NOOP"], "nothing after the NOOP that timed out");
+    // Over the client's own socket, and over a stream of the caller's.
+    for own_stream in [false, true] {
+        let server = Server::start(selected(3, vec![expect("NOOP"), Step::HoldOpen(Duration::from_secs(8))]));
+        let mut c = if own_stream {
+            let stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            // The read timeout lets the client keep its own limits.
+            stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+            let mut c = Client::over_stream(stream, "127.0.0.1", server.port, TlsMode::None, &options()).unwrap();
+            c.select_folder("INBOX", false).unwrap();
+            c
+        } else {
+            connect_selected(server.port)
+        };
+        let result = within(COMMAND_TIMEOUT + Duration::from_secs(1), || c.noop());
+        assert!(matches!(result, Err(Error::Timeout | Error::Closed(_))), "{result:?}");
+        // The read timeout (2 s) fires before the command timeout (3 s) and ends the connection.
+        assert!(c.session().is_closed());
+        drop(c);
+        let t = server.join();
+        assert_eq!(t.error, None);
+        assert_eq!(t.commands(), ["SELECT INBOX", "NOOP"], "nothing after the NOOP that timed out");
+    }
 }
 
 #[test]
@@ -163,7 +166,7 @@ fn the_command_timeout_fires_when_the_server_trickles_bytes() {
         trickle.push(sleep_ms(100));
     }
     trickle.push(Step::HoldOpen(Duration::from_secs(5)));
-    let server = Server::start(selected(trickle));
+    let server = Server::start(selected(3, trickle));
     let mut c = connect_selected(server.port);
     let start = Instant::now();
     let result = c.noop();
@@ -209,7 +212,7 @@ fn garbage_before_the_tagged_ok_is_skipped() {
     let mut tail = garbage();
     tail.extend_from_slice(b"{tag} OK noop done\r\n");
     let server =
-        Server::start(selected(vec![expect("NOOP"), Step::Send(tail), expect("NOOP"), send("{tag} OK again\r\n")]));
+        Server::start(selected(3, vec![expect("NOOP"), Step::Send(tail), expect("NOOP"), send("{tag} OK again\r\n")]));
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.noop());
     assert!(result.is_ok(), "{result:?}");
@@ -247,11 +250,14 @@ fn a_literal_of_10_to_the_14_bytes_is_a_quick_typed_error() {
     }
     // After the lying header, bytes that would complete the FETCH if the
     // "payload" were framed as responses.
-    let server = Server::start(selected(vec![
-        expect("UID FETCH"),
-        send("* 1 FETCH (BODY[] {100000000000000}\r\n{tag} OK fetch done\r\n"),
-        Step::HoldOpen(Duration::from_secs(5)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH"),
+            send("* 1 FETCH (BODY[] {100000000000000}\r\n{tag} OK fetch done\r\n"),
+            Step::HoldOpen(Duration::from_secs(5)),
+        ],
+    ));
     let mut c = connect_selected(server.port);
     let before = rss();
     let result = within(Duration::from_secs(1), || c.fetch(1, FetchAttr::Rfc822));
@@ -267,11 +273,14 @@ fn a_literal_of_10_to_the_14_bytes_is_a_quick_typed_error() {
 // 6.
 #[test]
 fn eof_after_two_of_three_fetch_responses_is_an_error() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH"),
-        send("* 1 FETCH (UID 1 FLAGS ())\r\n* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n"),
-        Step::Close,
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH"),
+            send("* 1 FETCH (UID 1 FLAGS ())\r\n* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n"),
+            Step::Close,
+        ],
+    ));
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.fetch(1..=3, FetchAttr::Flags));
     assert!(matches!(result, Err(Error::Closed(_))), "two of three must not pass for complete: {result:?}");
@@ -284,11 +293,14 @@ fn eof_after_two_of_three_fetch_responses_is_an_error() {
 // 7.
 #[test]
 fn bye_in_the_middle_of_a_command_fails_it_with_the_text() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH"),
-        send("* 1 FETCH (UID 1 FLAGS ())\r\n* BYE [ALERT] shutting down for maintenance\r\n"),
-        Step::Close,
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH"),
+            send("* 1 FETCH (UID 1 FLAGS ())\r\n* BYE [ALERT] shutting down for maintenance\r\n"),
+            Step::Close,
+        ],
+    ));
     let mut c = connect_selected(server.port);
     let result = within(Duration::from_secs(2), || c.fetch(1..=3, FetchAttr::Flags));
     match result {
@@ -318,18 +330,21 @@ fn uids(done: &imap_core::session::Completion) -> Vec<u32> {
 // 8.
 #[test]
 fn out_of_order_and_unknown_tags_do_not_mix_results() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH 1 "),
-        expect("UID FETCH 2 "),
-        // The second command answered first, then a completion nobody asked
-        // for, then the first ({tag0} is SELECT's).
-        send(
-            "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n{tag2} OK second done\r\n\
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH 1 "),
+            expect("UID FETCH 2 "),
+            // The second command answered first, then a completion nobody asked
+            // for, then the first ({tag0} is SELECT's).
+            send(
+                "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n{tag2} OK second done\r\n\
              Z999 OK not yours\r\n\
              * 1 FETCH (UID 1 FLAGS ())\r\n{tag1} OK first done\r\n",
-        ),
-        Step::HoldOpen(Duration::from_secs(3)),
-    ]));
+            ),
+            Step::HoldOpen(Duration::from_secs(3)),
+        ],
+    ));
     let mut c = connect_selected(server.port);
     let first = c.send(uid_fetch(1)).unwrap();
     let second = c.send(uid_fetch(2)).unwrap();
@@ -349,12 +364,15 @@ fn out_of_order_and_unknown_tags_do_not_mix_results() {
 
 #[test]
 fn a_fetch_of_another_message_is_not_mixed_into_the_result() {
-    let server = Server::start(selected(vec![
-        expect("UID FETCH 1 "),
-        // Another client flagged UID 99 meanwhile.
-        send("* 3 FETCH (UID 99 FLAGS (\\Deleted))\r\n* 1 FETCH (UID 1 FLAGS ())\r\n{tag} OK done\r\n"),
-        Step::HoldOpen(Duration::from_secs(3)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("UID FETCH 1 "),
+            // Another client flagged UID 99 meanwhile.
+            send("* 3 FETCH (UID 99 FLAGS (\\Deleted))\r\n* 1 FETCH (UID 1 FLAGS ())\r\n{tag} OK done\r\n"),
+            Step::HoldOpen(Duration::from_secs(3)),
+        ],
+    ));
     let mut c = connect_selected(server.port);
     let fetched = c.fetch(1, FetchAttr::Flags).unwrap();
     assert_eq!(fetched.iter().map(|f| f.uid()).collect::<Vec<_>>(), [Some(1)]);
@@ -411,13 +429,16 @@ fn a_flood_of_untagged_responses_keeps_memory_bounded() {
     if !in_own_process("faults::a_flood_of_untagged_responses_keeps_memory_bounded") {
         return;
     }
-    let server = Server::start(selected(vec![
-        expect("NOOP"),
-        custom(|s, _| flood(s, b"* 5 FETCH (FLAGS (\\Seen))\r\n", FLOOD / 2)),
-        custom(|s, _| flood(s, b"* 4 EXISTS\r\n", FLOOD / 2)),
-        send("{tag} OK noop done\r\n"),
-        Step::HoldOpen(Duration::from_secs(60)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("NOOP"),
+            custom(|s, _| flood(s, b"* 5 FETCH (FLAGS (\\Seen))\r\n", FLOOD / 2)),
+            custom(|s, _| flood(s, b"* 4 EXISTS\r\n", FLOOD / 2)),
+            send("{tag} OK noop done\r\n"),
+            Step::HoldOpen(Duration::from_secs(60)),
+        ],
+    ));
     let mut options = options();
     options.command_timeout = Duration::from_secs(60);
     let mut c = Client::connect("127.0.0.1", server.port, TlsMode::None, &options).unwrap();
@@ -471,15 +492,18 @@ fn the_session_keeps_a_bounded_number_of_unsolicited_events() {
 // 10.
 #[test]
 fn idle_returns_an_untagged_line_only_once_its_crlf_arrives() {
-    let server = Server::start(selected(vec![
-        expect("IDLE"),
-        send("+ idling\r\n"),
-        sleep_ms(50),
-        pieces(&[(b"* 3 EXIS", 400), (b"TS\r\n", 0)]),
-        expect("DONE"),
-        send("{tag} OK idle done\r\n"),
-        Step::HoldOpen(Duration::from_secs(3)),
-    ]));
+    let server = Server::start(selected(
+        3,
+        vec![
+            expect("IDLE"),
+            send("+ idling\r\n"),
+            sleep_ms(50),
+            pieces(&[(b"* 3 EXIS", 400), (b"TS\r\n", 0)]),
+            expect("DONE"),
+            send("{tag} OK idle done\r\n"),
+            Step::HoldOpen(Duration::from_secs(3)),
+        ],
+    ));
     let mut c = connect_selected(server.port);
     c.idle().unwrap();
     // The half line is there by now: nothing must come of it yet.
@@ -570,7 +594,7 @@ fn extension_commands_are_not_sent_to_a_server_without_the_capability() {
     // Courier advertises neither ID nor SORT, ...: sent anyway, each got a NO
     // that did not say why. Now each is refused before anything is sent.
     use imap_core::command::{SearchKey, SortCriterion, SortKey, ThreadAlgorithm};
-    let server = Server::start(selected(vec![expect("NOOP"), send("{tag} OK done\r\n")]));
+    let server = Server::start(selected(3, vec![expect("NOOP"), send("{tag} OK done\r\n")]));
     let mut c = connect_selected(server.port);
     let missing = |result: Result<(), Error>, wanted: &str| match result {
         Err(Error::MissingCapability { capability, .. }) => assert_eq!(capability, wanted),

@@ -3,7 +3,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod async_scripted;
 mod client_scripted;
 mod extensions_scripted;
 mod faults;
+mod liveness;
 mod streaming_faults;

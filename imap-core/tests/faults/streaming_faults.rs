@@ -9,7 +9,7 @@ use imap_core::client::{Client, ClientOptions, TlsMode};
 use imap_core::command::Section;
 use imap_core::session::Error;
 use imap_core::wire::Limits;
-use scripted::{expect, send, Server, Step};
+use scripted::{expect, selected, send, Server, Step};
 use std::time::{Duration, Instant};
 
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -19,17 +19,6 @@ fn options() -> ClientOptions {
         .with_allow_plaintext_login(true)
         .with_command_timeout(COMMAND_TIMEOUT)
         .with_limits(Limits::default().with_max_literal(1 << 20))
-}
-
-/// A PREAUTH greeting and an answered SELECT, then `rest`.
-fn selected(rest: Vec<Step>) -> Vec<Step> {
-    let mut steps = vec![
-        send("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n"),
-        expect("SELECT"),
-        send("* 1 EXISTS\r\n{tag} OK [READ-WRITE] selected\r\n"),
-    ];
-    steps.extend(rest);
-    steps
 }
 
 fn connect_selected(port: u16) -> Client {
@@ -45,8 +34,10 @@ fn a_slow_steady_body_outlives_the_command_timeout() {
     let mut parts = vec![(format!("* 1 FETCH (UID 7 BODY[] {{{}}}\r\n", body.len()).into_bytes(), Duration::ZERO)];
     parts.extend(body.chunks(1 << 10).map(|c| (c.to_vec(), Duration::from_millis(100))));
     parts.push((b")\r\n{tag} OK done\r\n".to_vec(), Duration::ZERO));
-    let server =
-        Server::start(selected(vec![expect("UID FETCH"), Step::Pieces(parts), Step::HoldOpen(Duration::from_secs(2))]));
+    let server = Server::start(selected(
+        1,
+        vec![expect("UID FETCH"), Step::Pieces(parts), Step::HoldOpen(Duration::from_secs(2))],
+    ));
     let mut c = connect_selected(server.port);
     let start = Instant::now();
     let mut out = Vec::new();
@@ -68,7 +59,7 @@ fn a_body_that_stalls_times_out() {
         send("* 1 FETCH (UID 7 BODY[] {100}\r\n0123456789"),
         Step::HoldOpen(Duration::from_secs(5)),
     ];
-    let server = Server::start(selected(steps));
+    let server = Server::start(selected(1, steps));
     let mut c = connect_selected(server.port);
     let start = Instant::now();
     let result = c.fetch_body_to(7, Section::full(), &mut Vec::new());
@@ -91,7 +82,7 @@ fn a_literal_over_the_limit_closes_before_anything_is_written() {
         send("* 1 FETCH (UID 7 BODY[] {2000000}\r\nxxxx"),
         Step::HoldOpen(Duration::from_secs(2)),
     ];
-    let server = Server::start(selected(steps));
+    let server = Server::start(selected(1, steps));
     let mut c = connect_selected(server.port);
     let mut out = Vec::new();
     let result = c.fetch_body_to(7, Section::full(), &mut out);
@@ -115,7 +106,7 @@ fn a_streamed_literal_whose_response_does_not_parse_fails_the_call() {
         send("{tag} OK noop\r\n"),
         Step::HoldOpen(Duration::from_secs(2)),
     ];
-    let server = Server::start(selected(steps));
+    let server = Server::start(selected(1, steps));
     let mut c = connect_selected(server.port);
     let result = c.fetch_body_to(7, Section::full(), &mut Vec::new());
     assert!(matches!(result, Err(Error::Protocol(_))), "{result:?}");
@@ -135,7 +126,7 @@ fn two_streamed_literals_for_one_message_fail_the_call() {
         send("* 1 FETCH (UID 7 BODY[] {3}\r\nabc BODY[] {3}\r\ndef)\r\n{tag} OK done\r\n"),
         Step::HoldOpen(Duration::from_secs(2)),
     ];
-    let server = Server::start(selected(steps));
+    let server = Server::start(selected(1, steps));
     let mut c = connect_selected(server.port);
     let result = c.fetch_body_to(7, Section::full(), &mut Vec::new());
     assert!(matches!(result, Err(Error::Protocol(ref m)) if m.contains("2 literals")), "{result:?}");

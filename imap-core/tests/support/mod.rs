@@ -11,8 +11,19 @@ macro_rules! own_dovecot {
         mod support {
             pub use crate::support::dovecot::*;
 
+            #[allow(dead_code)]
             pub fn dovecot() -> &'static Dovecot {
                 instance(module_path!())
+            }
+
+            /// The server of one front's tests of this file (`both_fronts!`
+            /// runs a body on both at once: apart, they never meet in a mailbox).
+            #[allow(dead_code)]
+            pub fn dovecot_of(tokio: bool) -> &'static Dovecot {
+                match tokio {
+                    false => instance(concat!(module_path!(), "+blocking")),
+                    true => instance(concat!(module_path!(), "+tokio")),
+                }
             }
         }
     };
@@ -22,4 +33,5 @@ pub(crate) use own_dovecot;
 
 pub mod common;
 pub mod dovecot;
+pub mod fronts;
 pub mod scripted;

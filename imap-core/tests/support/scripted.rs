@@ -61,6 +61,19 @@ pub fn custom(f: impl FnOnce(&mut TcpStream, &[String]) -> io::Result<()> + Send
     Step::Custom(Box::new(f))
 }
 
+/// A PREAUTH greeting (IMAP4rev1, IDLE, LITERAL+) and an answered SELECT
+/// of a mailbox of `exists` messages, then `rest`.
+#[allow(dead_code)]
+pub fn selected(exists: u32, rest: Vec<Step>) -> Vec<Step> {
+    let mut steps = vec![
+        send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE LITERAL+] ready\r\n"),
+        expect("SELECT"),
+        send(format!("* {exists} EXISTS\r\n* FLAGS (\\Seen)\r\n{{tag}} OK [READ-WRITE] selected\r\n")),
+    ];
+    steps.extend(rest);
+    steps
+}
+
 /// What the server saw.
 #[derive(Debug, Default)]
 pub struct Transcript {

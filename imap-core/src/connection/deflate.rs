@@ -19,15 +19,15 @@ use std::io;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
 /// Most plaintext compressed (and sync-flushed) at once.
-pub(super) const BATCH: usize = 64 * 1024;
+pub(crate) const BATCH: usize = 64 * 1024;
 /// Most plaintext inflated per [`Deflate::inflate`] call.
-pub(super) const CHUNK: usize = 32 * 1024;
+pub(crate) const CHUNK: usize = 32 * 1024;
 /// A new batch is compressed only when less than this much compressed output
 /// waits to be written.
 const LOW_WATER: usize = 16 * 1024;
 
 /// The two DEFLATE streams of one connection.
-pub(super) struct Deflate {
+pub(crate) struct Deflate {
     compress: Compress,
     decompress: Decompress,
     /// Compressed output; `out[out_pos..]` is not written yet.
@@ -53,7 +53,7 @@ impl Default for Deflate {
 
 impl Deflate {
     /// Both streams fresh, raw DEFLATE, default compression level.
-    pub(super) fn new() -> Deflate {
+    pub(crate) fn new() -> Deflate {
         Deflate {
             compress: Compress::new(Compression::default(), false),
             decompress: Decompress::new(false),
@@ -68,13 +68,13 @@ impl Deflate {
     }
 
     /// Whether a new batch of plaintext should be compressed now.
-    pub(super) fn wants_batch(&self) -> bool {
+    pub(crate) fn wants_batch(&self) -> bool {
         self.output().len() < LOW_WATER
     }
 
     /// Compresses `plain` (all of it) and sync-flushes, appending to the
     /// compressed output. Callers pass at most [`BATCH`] bytes at a time.
-    pub(super) fn compress(&mut self, plain: &[u8]) -> io::Result<()> {
+    pub(crate) fn compress(&mut self, plain: &[u8]) -> io::Result<()> {
         if plain.is_empty() {
             return Ok(());
         }
@@ -109,12 +109,12 @@ impl Deflate {
     }
 
     /// Compressed bytes waiting to be written.
-    pub(super) fn output(&self) -> &[u8] {
+    pub(crate) fn output(&self) -> &[u8] {
         &self.out[self.out_pos..]
     }
 
     /// `n` bytes of [`output`](Deflate::output) were written.
-    pub(super) fn consume_output(&mut self, n: usize) {
+    pub(crate) fn consume_output(&mut self, n: usize) {
         self.out_pos += n;
         debug_assert!(self.out_pos <= self.out.len());
         if self.out_pos == self.out.len() {
@@ -124,7 +124,7 @@ impl Deflate {
     }
 
     /// Compressed bytes received from the transport, to inflate.
-    pub(super) fn push_input(&mut self, bytes: &[u8]) {
+    pub(crate) fn push_input(&mut self, bytes: &[u8]) {
         if self.in_pos == self.input.len() {
             self.input.clear();
             self.in_pos = 0;
@@ -135,7 +135,7 @@ impl Deflate {
     /// The next piece of inflated plaintext (at most [`CHUNK`] bytes), or an
     /// empty slice when all input pushed so far is inflated. Fails on a
     /// corrupt stream, or on bytes after the end of the server's stream.
-    pub(super) fn inflate(&mut self) -> io::Result<&[u8]> {
+    pub(crate) fn inflate(&mut self) -> io::Result<&[u8]> {
         let mut produced = 0;
         while produced < self.plain.len() && (self.in_pos < self.input.len() || self.more) {
             if self.ended && self.in_pos < self.input.len() {

@@ -3,6 +3,13 @@
 //! transport (the [reactor](crate::reactor), or your own loop). Both sides
 //! depend on this module; neither on the other.
 
+#[cfg(feature = "net")]
+pub(crate) mod deflate;
+#[cfg(feature = "net")]
+pub(crate) mod feed;
+#[cfg(feature = "net")]
+pub(crate) mod socket;
+
 use std::io;
 use std::time::Instant;
 
