@@ -134,6 +134,18 @@ fn basic_prints_the_latest_envelopes() {
 }
 
 #[test]
+fn async_basic_prints_the_latest_subjects() {
+    mailbox_with("ex-async", &["first", "second", "third"]);
+    let mut env = alice_env("implicit", "ex-async");
+    env.push(("IMAP_COUNT", "2".to_owned()));
+    let out = run("async_basic", &env, &[]);
+    assert!(out.contains("ex-async: 3 messages"), "{out}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("UID ")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].ends_with("| second") && lines[1].ends_with("| third"), "{out}");
+}
+
+#[test]
 fn the_examples_send_no_password_in_clear_to_another_host() {
     let env = [
         ("IMAP_HOST", "imap.example.com".to_owned()),
