@@ -67,7 +67,7 @@ pub use state::{SelectedMailbox, State};
 
 use event::Sink;
 
-use crate::command::{Collects, Phase, SeqSet, Transition};
+use crate::command::{Collects, FetchItems, Phase, SeqSet, Transition};
 use crate::connection::TransportRequest;
 use crate::types::{Capability, Condition, Response};
 use crate::wire::{Framer, Limits};
@@ -115,6 +115,9 @@ struct InFlight {
     selecting: Option<SelectedMailbox>,
     /// For FETCH/STORE: the set, and whether it holds UIDs.
     set: Option<(SeqSet, bool)>,
+    /// For FETCH: the items asked for (which data items its responses
+    /// carry, to tell pipelined FETCHes of one message apart).
+    asked: Option<FetchItems>,
 }
 
 /// An AUTHENTICATE in flight: its mechanism, whether its first message is

@@ -235,6 +235,10 @@ impl Session {
                 | Command::StoreGmLabels { set, uid, .. } => Some((set.clone(), *uid)),
                 _ => None,
             },
+            asked: match command {
+                Command::Fetch { items, .. } => Some(items.clone()),
+                _ => None,
+            },
         });
         self.pump();
     }
