@@ -176,6 +176,8 @@ pub struct Session {
     idle_renew: Duration,
     /// An IDLE the session ended itself to renew it: started again on its OK.
     renewing: Option<Tag>,
+    /// `idle_done` came while IDLE waited for its `+`: DONE follows the `+`.
+    done_wanted: bool,
     /// How long the server has to answer a renewal.
     idle_answer: Duration,
     /// When a renewal's answer is due: past it, the peer is taken for dead.
@@ -251,6 +253,7 @@ impl Session {
             idle_since: None,
             idle_renew: IDLE_RENEW,
             renewing: None,
+            done_wanted: false,
             idle_answer: IDLE_ANSWER,
             liveness_deadline: None,
             events: VecDeque::new(),

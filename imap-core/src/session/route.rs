@@ -107,8 +107,10 @@ impl Session {
             self.idling = None;
         }
         if command.transition == Transition::Idles {
-            // The server answered the DONE: it is alive.
+            // The server answered the DONE: it is alive. An IDLE refused
+            // before its `+` leaves no DONE to send.
             self.liveness_deadline = None;
+            self.done_wanted = false;
         }
         if self.renewing.as_ref() == Some(&command.tag) {
             // A renewal: start IDLE again; the caller still sees one IDLE.

@@ -539,3 +539,51 @@ fn fetch_responses_are_told_apart_by_the_items_asked_for() {
     let fast_data = completion(&e, &fast).unwrap().data;
     assert!(matches!(&fast_data[0], Response::Data(Data::Fetch(f)) if f.size() == Some(9)));
 }
+
+/// `idle_done` right after the session's own renewal of IDLE (DONE sent,
+/// OK received, IDLE sent again, its `+` not in yet) is accepted: DONE
+/// follows the `+` (RFC 2177), no new `Idling`, and the IDLE completes.
+#[test]
+fn idle_done_right_after_a_renewal() {
+    let mut s = selected();
+    s.set_idle_renew(Duration::ZERO);
+    let idle = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.receive(b"+ idling\r\n");
+    assert!(matches!(&events(&mut s)[..], [Event::Idling(t)] if *t == idle));
+    // The renewal is due: the session writes DONE by itself ...
+    Connection::on_timer(&mut s, Instant::now());
+    assert_eq!(written(&mut s), "DONE\r\n");
+    // ... the server completes that IDLE, and the session sends IDLE again.
+    s.receive(format!("{idle} OK idle done\r\n").as_bytes());
+    let again = match written(&mut s).split_once(' ') {
+        Some((tag, "IDLE\r\n")) => tag.to_owned(),
+        other => panic!("IDLE again: {other:?}"),
+    };
+    // The user ends IDLE now, before the server's `+` to the new one.
+    s.idle_done().unwrap();
+    assert_eq!(written(&mut s), "", "no DONE before the `+`");
+    assert!(matches!(s.submit(Command::Noop), Err(Error::WrongState { .. })), "still idling");
+    s.receive(b"+ idling\r\n");
+    assert_eq!(written(&mut s), "DONE\r\n");
+    assert!(events(&mut s).is_empty(), "no Idling for an IDLE already ended");
+    s.receive(format!("{again} OK idle done\r\n").as_bytes());
+    assert!(matches!(&events(&mut s)[..], [Event::Completed { tag, result: Ok(_) }] if tag.as_str() == again));
+    assert!(Connection::next_deadline(&s).is_none(), "no renewal and no liveness deadline left");
+    assert!(s.submit(Command::Noop).is_ok());
+}
+
+/// `idle_done` before the `+` of an IDLE the server then refuses: the
+/// refusal is the IDLE's completion, and no DONE is left to send.
+#[test]
+fn idle_done_before_a_refused_idle() {
+    let mut s = selected();
+    let idle = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.idle_done().unwrap();
+    s.receive(format!("{idle} NO not now\r\n").as_bytes());
+    assert!(completion(&events(&mut s), &idle).is_err());
+    let noop = s.submit(Command::Noop).unwrap();
+    assert_eq!(written(&mut s), format!("{noop} NOOP\r\n"));
+    assert!(matches!(s.idle_done(), Err(Error::WrongState { .. })));
+}
