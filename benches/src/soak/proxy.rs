@@ -11,7 +11,7 @@
 //! way, blocking reads and writes with a short socket timeout so that each
 //! pump notices the other closing the connection and time-triggered faults
 //! fire without data flowing. Stalls and trickles are then plain sleeps.
-//! A thread's stack is [`STACK`]; its buffer [`BUF`].
+//! A thread's stack is 64 KiB (`STACK`); its buffer 8 KiB (`BUF`).
 
 use super::Rng;
 use std::collections::BTreeMap;
