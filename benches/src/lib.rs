@@ -6,13 +6,16 @@
 //! counting the responses. Both the criterion bench (`benches/parse.rs`) and
 //! the `compare` binary use them; see `README.md`. [`e2e`] holds the
 //! end-to-end benchmark against a real Dovecot (`src/bin/e2e.rs`); [`memory`]
-//! reads the process's memory figures for the `stream` and `scale` binaries.
+//! reads the process's memory figures for the `stream` and `scale` binaries;
+//! [`soak`] is the soak under faults (`src/bin/soak.rs`): sessions looping
+//! through a fault-injecting proxy to Dovecot.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod corpus;
 pub mod e2e;
 pub mod memory;
+pub mod soak;
 
 use std::fmt;
 use std::hint::black_box;

@@ -67,7 +67,7 @@ pub use state::{SelectedMailbox, State};
 
 use event::Sink;
 
-use crate::command::{Collects, Phase, SeqSet, Transition};
+use crate::command::{Collects, FetchItems, Phase, SeqSet, Transition};
 use crate::connection::TransportRequest;
 use crate::types::{Capability, Condition, Response};
 use crate::wire::{Framer, Limits};
@@ -115,6 +115,9 @@ struct InFlight {
     selecting: Option<SelectedMailbox>,
     /// For FETCH/STORE: the set, and whether it holds UIDs.
     set: Option<(SeqSet, bool)>,
+    /// For FETCH: the items asked for (which data items its responses
+    /// carry, to tell pipelined FETCHes of one message apart).
+    asked: Option<FetchItems>,
 }
 
 /// An AUTHENTICATE in flight: its mechanism, whether its first message is
@@ -173,6 +176,8 @@ pub struct Session {
     idle_renew: Duration,
     /// An IDLE the session ended itself to renew it: started again on its OK.
     renewing: Option<Tag>,
+    /// `idle_done` came while IDLE waited for its `+`: DONE follows the `+`.
+    done_wanted: bool,
     /// How long the server has to answer a renewal.
     idle_answer: Duration,
     /// When a renewal's answer is due: past it, the peer is taken for dead.
@@ -248,6 +253,7 @@ impl Session {
             idle_since: None,
             idle_renew: IDLE_RENEW,
             renewing: None,
+            done_wanted: false,
             idle_answer: IDLE_ANSWER,
             liveness_deadline: None,
             events: VecDeque::new(),

@@ -43,6 +43,12 @@ impl Session {
     }
 
     /// Ends IDLE: sends `DONE`. The IDLE command then completes.
+    ///
+    /// Also when IDLE is written but the server's `+` has not come yet (a
+    /// renewal the session started by itself, see
+    /// [`set_idle_renew`](Session::set_idle_renew)): DONE then goes out as
+    /// soon as the `+` comes, without an [`Event::Idling`], and the IDLE
+    /// completes as usual. [`Error::WrongState`] when no IDLE is running.
     pub fn idle_done(&mut self) -> Result<(), Error> {
         if self.idling.take().is_some() {
             self.out.extend_from_slice(b"DONE\r\n");
@@ -52,6 +58,17 @@ impl Session {
         if self.renewing.take().is_some() {
             // DONE is already on its way for a renewal: let that IDLE just
             // complete, and do not start another.
+            return Ok(());
+        }
+        let waiting_for_plus = self.awaiting_continuation.as_ref().is_some_and(|tag| {
+            self.in_flight.iter().any(|c| &c.tag == tag && c.transition == Transition::Idles && c.written)
+        });
+        if waiting_for_plus {
+            // IDLE is written but the server's `+` is not in yet (the
+            // session's own renewal sent it again a moment ago, say): DONE
+            // may only follow the `+` (RFC 2177), so it goes out as soon as
+            // that comes, and the IDLE then completes.
+            self.done_wanted = true;
             return Ok(());
         }
         Err(Error::WrongState { command: "DONE", needs: Requires::Idling, state: self.phase() })
@@ -235,6 +252,10 @@ impl Session {
                 | Command::StoreGmLabels { set, uid, .. } => Some((set.clone(), *uid)),
                 _ => None,
             },
+            asked: match command {
+                Command::Fetch { items, .. } => Some(items.clone()),
+                _ => None,
+            },
         });
         self.pump();
     }
@@ -283,10 +304,17 @@ impl Session {
                 return;
             }
         } else if command.transition == Transition::Idles {
-            self.idling = Some(tag.clone());
-            self.idle_since = Some(Instant::now());
             // The server answered the renewal: it is alive.
             self.liveness_deadline = None;
+            if std::mem::take(&mut self.done_wanted) {
+                // `idle_done` came before this `+`: end the IDLE now; it
+                // completes with the server's answer to DONE.
+                self.out.extend_from_slice(b"DONE\r\n");
+                trace::wrote_done(self.trace_id);
+                return;
+            }
+            self.idling = Some(tag.clone());
+            self.idle_since = Some(Instant::now());
             self.events.push_back(Event::Idling(tag));
             return;
         } else if let Some(exchange) = &mut command.sasl {

@@ -1,9 +1,9 @@
 //! The session fed bytes by hand: every rule of the module docs.
 
 use super::*;
-use crate::command::{Command, FetchAttr, Phase, Requires, SearchKey, SeqSet};
+use crate::command::{Command, FetchAttr, FetchItems, Phase, Requires, SearchKey, SeqSet};
 use crate::connection::Connection;
-use crate::types::{Code, Data, Flag, Search};
+use crate::types::{Code, Data, Fetch, Flag, Search};
 use std::time::{Duration, Instant};
 
 /// A greeted session with these capabilities.
@@ -461,4 +461,129 @@ fn scram_with_a_wrong_server_signature_is_cancelled() {
     s.receive(format!("{tag} BAD cancelled\r\n").as_bytes());
     let e = events(&mut s);
     assert!(matches!(&e[0], Event::Completed { result: Err(Error::Sasl(why)), .. } if why.contains("verify")), "{e:?}");
+}
+
+/// Dovecot answers a pipelined `FETCH 3 (RFC822.SIZE BODY.PEEK[])` before
+/// the tagged OK of an earlier `FETCH 1:10 (FLAGS)` (found by the soak,
+/// benches/src/soak): the body goes to the FETCH that asked for it, not to
+/// the older one whose set also names message 3; FLAGS alone still go to
+/// the oldest FETCH that names the message.
+#[test]
+fn pipelined_fetch_response_goes_to_the_command_that_asked() {
+    let mut s = selected();
+    let flags = s.submit(fetch_flags("1:10")).unwrap();
+    let body = Command::Fetch {
+        set: SeqSet::from(3),
+        items: vec![FetchAttr::Rfc822Size, FetchAttr::peek(crate::types::Section::full())].into(),
+        changed_since: None,
+        uid: false,
+    };
+    let body = s.submit(body).unwrap();
+    written(&mut s);
+    let mut wire = String::new();
+    for n in 1..=10 {
+        wire.push_str(&format!("* {n} FETCH (FLAGS ())\r\n"));
+    }
+    wire.push_str(&format!("* 3 FETCH (RFC822.SIZE 5 BODY[] {{5}}\r\nhello)\r\n{flags} OK done\r\n{body} OK done\r\n"));
+    s.receive(wire.as_bytes());
+    let e = events(&mut s);
+    let fetches = |tag: &Tag| -> Vec<Fetch<'static>> {
+        completion(&e, tag)
+            .unwrap()
+            .data
+            .into_iter()
+            .filter_map(|r| match r {
+                Response::Data(Data::Fetch(f)) => Some(f),
+                _ => None,
+            })
+            .collect()
+    };
+    let (flags, body) = (fetches(&flags), fetches(&body));
+    assert_eq!(flags.len(), 10, "FETCH 1:10 (FLAGS) keeps its ten FLAGS");
+    assert!(flags.iter().all(|f| f.section("").is_none()), "FETCH 1:10 (FLAGS) got the other FETCH's BODY[]");
+    assert_eq!(body.len(), 1, "FETCH 3 completed OK without its body");
+    assert_eq!(body[0].section(""), Some(&b"hello"[..]));
+    assert_eq!(body[0].size(), Some(5));
+}
+
+/// What tells pipelined FETCHes apart: the data items asked for; FLAGS,
+/// UID and MODSEQ alone do not (any FETCH may bring them).
+#[test]
+fn fetch_responses_are_told_apart_by_the_items_asked_for() {
+    let mut s = selected();
+    let envelope = Command::Fetch {
+        set: "1:3".parse().unwrap(),
+        items: vec![FetchAttr::Uid, FetchAttr::Envelope].into(),
+        changed_since: None,
+        uid: false,
+    };
+    let envelope = s.submit(envelope).unwrap();
+    let fast = s
+        .submit(Command::Fetch { set: "2".parse().unwrap(), items: FetchItems::Fast, changed_since: None, uid: false })
+        .unwrap();
+    written(&mut s);
+    s.receive(
+        format!(
+            "* 2 FETCH (FLAGS (\\Seen) INTERNALDATE \"01-Jan-2024 00:00:00 +0000\" RFC822.SIZE 9)\r\n\
+             * 2 FETCH (UID 8 FLAGS (\\Seen))\r\n\
+             {envelope} OK done\r\n{fast} OK done\r\n"
+        )
+        .as_bytes(),
+    );
+    let e = events(&mut s);
+    let sizes = |tag: &Tag| {
+        completion(&e, tag).unwrap().data.iter().filter(|r| matches!(r, Response::Data(Data::Fetch(_)))).count()
+    };
+    // FAST's answer goes to FAST; the UID FLAGS one to the oldest that names 2.
+    assert_eq!((sizes(&envelope), sizes(&fast)), (1, 1));
+    let fast_data = completion(&e, &fast).unwrap().data;
+    assert!(matches!(&fast_data[0], Response::Data(Data::Fetch(f)) if f.size() == Some(9)));
+}
+
+/// `idle_done` right after the session's own renewal of IDLE (DONE sent,
+/// OK received, IDLE sent again, its `+` not in yet) is accepted: DONE
+/// follows the `+` (RFC 2177), no new `Idling`, and the IDLE completes.
+#[test]
+fn idle_done_right_after_a_renewal() {
+    let mut s = selected();
+    s.set_idle_renew(Duration::ZERO);
+    let idle = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.receive(b"+ idling\r\n");
+    assert!(matches!(&events(&mut s)[..], [Event::Idling(t)] if *t == idle));
+    // The renewal is due: the session writes DONE by itself ...
+    Connection::on_timer(&mut s, Instant::now());
+    assert_eq!(written(&mut s), "DONE\r\n");
+    // ... the server completes that IDLE, and the session sends IDLE again.
+    s.receive(format!("{idle} OK idle done\r\n").as_bytes());
+    let again = match written(&mut s).split_once(' ') {
+        Some((tag, "IDLE\r\n")) => tag.to_owned(),
+        other => panic!("IDLE again: {other:?}"),
+    };
+    // The user ends IDLE now, before the server's `+` to the new one.
+    s.idle_done().unwrap();
+    assert_eq!(written(&mut s), "", "no DONE before the `+`");
+    assert!(matches!(s.submit(Command::Noop), Err(Error::WrongState { .. })), "still idling");
+    s.receive(b"+ idling\r\n");
+    assert_eq!(written(&mut s), "DONE\r\n");
+    assert!(events(&mut s).is_empty(), "no Idling for an IDLE already ended");
+    s.receive(format!("{again} OK idle done\r\n").as_bytes());
+    assert!(matches!(&events(&mut s)[..], [Event::Completed { tag, result: Ok(_) }] if tag.as_str() == again));
+    assert!(Connection::next_deadline(&s).is_none(), "no renewal and no liveness deadline left");
+    assert!(s.submit(Command::Noop).is_ok());
+}
+
+/// `idle_done` before the `+` of an IDLE the server then refuses: the
+/// refusal is the IDLE's completion, and no DONE is left to send.
+#[test]
+fn idle_done_before_a_refused_idle() {
+    let mut s = selected();
+    let idle = s.submit(Command::Idle).unwrap();
+    written(&mut s);
+    s.idle_done().unwrap();
+    s.receive(format!("{idle} NO not now\r\n").as_bytes());
+    assert!(completion(&events(&mut s), &idle).is_err());
+    let noop = s.submit(Command::Noop).unwrap();
+    assert_eq!(written(&mut s), format!("{noop} NOOP\r\n"));
+    assert!(matches!(s.idle_done(), Err(Error::WrongState { .. })));
 }
