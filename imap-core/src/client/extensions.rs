@@ -65,6 +65,9 @@ impl<L: Link> Engine<L> {
     pub(crate) async fn idle_done(&mut self) -> Result<Vec<Response<'static>>, Error> {
         let Some(tag) = self.idle_tag.take() else { return Err(self.not_idling("idle_done")) };
         self.session_mut().idle_done()?;
+        // The session may have renewed the IDLE meanwhile: its own IDLE,
+        // under a new tag, is the one that ends.
+        let tag = self.session().idle_in_flight().unwrap_or(tag);
         self.wait(&tag).await?;
         Ok(self.unsolicited.drain(..).collect())
     }

@@ -74,6 +74,14 @@ impl Session {
         Err(Error::WrongState { command: "DONE", needs: Requires::Idling, state: self.phase() })
     }
 
+    /// The IDLE command in flight, if any: after [`idle_done`](Session::idle_done),
+    /// the one whose completion ends the IDLE (a renewal may have replaced
+    /// the IDLE the caller started).
+    #[cfg(feature = "net")]
+    pub(crate) fn idle_in_flight(&self) -> Option<Tag> {
+        self.in_flight.iter().find(|c| c.transition == Transition::Idles).map(|c| c.tag.clone())
+    }
+
     /// How long an IDLE may run before the session renews it (default
     /// [`IDLE_RENEW`](super::IDLE_RENEW)); the reactor's timer calls [`Connection::on_timer`](crate::connection::Connection::on_timer).
     pub fn set_idle_renew(&mut self, after: Duration) {

@@ -118,3 +118,57 @@ fn a_peer_silent_mid_fetch_is_a_timeout_on_the_async_front() {
     });
     server.join();
 }
+
+/// The client's IDLE is renewed (DONE, OK, IDLE again) and the server is
+/// slow with the new IDLE's `+`; `idle_done` comes in between.
+fn slow_plus_after_a_renewal() -> Server {
+    selected(vec![
+        expect("IDLE"),
+        send("+ idling\r\n"),
+        expect("DONE"),
+        send("{tag} OK renewed\r\n"),
+        expect("IDLE"),
+        Step::Sleep(Duration::from_millis(700)),
+        send("+ idling again\r\n"),
+        expect("DONE"),
+        send("{tag} OK idle done\r\n"),
+        expect("NOOP"),
+        send("{tag} OK noop\r\n"),
+        Step::HoldOpen(Duration::from_secs(5)),
+    ])
+}
+
+fn renewing_soon() -> ClientOptions {
+    options().with_idle_renew(Duration::from_millis(300)).with_idle_answer_timeout(Duration::from_secs(3))
+}
+
+#[test]
+fn idle_done_between_a_renewal_and_its_plus_ends_the_idle_on_the_blocking_front() {
+    let server = slow_plus_after_a_renewal();
+    let mut c = Client::connect("127.0.0.1", server.port, TlsMode::None, &renewing_soon()).unwrap();
+    c.select_folder("INBOX", false).unwrap();
+    c.idle().unwrap();
+    // The renewal runs during this wait; its `+` comes after it.
+    assert!(c.idle_wait(Duration::from_millis(600)).unwrap().is_empty());
+    c.idle_done().expect("the renewed IDLE ends");
+    c.noop().expect("the session goes on");
+    drop(c);
+    let t = server.join();
+    assert_eq!(t.error, None);
+}
+
+#[test]
+fn idle_done_between_a_renewal_and_its_plus_ends_the_idle_on_the_async_front() {
+    let server = slow_plus_after_a_renewal();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mut c = AsyncClient::connect("127.0.0.1", server.port, TlsMode::None, &renewing_soon()).await.unwrap();
+        c.select_folder("INBOX", false).await.unwrap();
+        c.idle().await.unwrap();
+        assert!(c.idle_wait(Duration::from_millis(600)).await.unwrap().is_empty());
+        c.idle_done().await.expect("the renewed IDLE ends");
+        c.noop().await.expect("the session goes on");
+    });
+    let t = server.join();
+    assert_eq!(t.error, None);
+}
