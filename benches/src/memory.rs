@@ -1,4 +1,4 @@
-//! The process's own memory figures, as the kernel counts them.
+//! The process's own resources: its memory as the kernel counts it, and its open-file limit.
 
 /// A field of `/proc/self/status` in KiB: `VmRSS` (resident now) or `VmHWM`
 /// (the high-water mark of the resident set, what `getrusage` reports as
@@ -14,4 +14,19 @@ pub fn status_kib(field: &str) -> Result<u64, String> {
         .lines()
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
         .ok_or_else(|| format!("no {field} in /proc/self/status"))
+}
+
+/// Raises the soft limit on open files to at least `needed` (up to the hard
+/// limit), for the benchmarks that hold thousands of sockets (`scale`, `soak`).
+pub fn raise_fd_limit(needed: u64) -> Result<(), String> {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current.is_some_and(|c| c >= needed) {
+        return Ok(());
+    }
+    if limit.maximum.is_some_and(|m| m < needed) {
+        return Err(format!("the open-file limit ({:?}) is below the {needed} this needs", limit.maximum));
+    }
+    setrlimit(Resource::Nofile, Rlimit { current: Some(needed), maximum: limit.maximum })
+        .map_err(|e| format!("cannot raise the open-file limit: {e}"))
 }

@@ -66,7 +66,7 @@ fn run() -> Result<(), String> {
             _ => return Err(format!("unknown argument {arg}\nusage: scale [--sessions N] [--rounds N] [--plain]")),
         }
     }
-    raise_fd_limit(count + 64)?;
+    benches::memory::raise_fd_limit(count as u64 + 64)?;
     let dovecot = Dovecot::start()?;
     let options = ClientOptions::default()
         .with_tls(TlsOptions::new().add_ca_file(dovecot.ca()))
@@ -245,19 +245,4 @@ fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
-}
-
-/// Raises the soft limit on open files to at least `needed` (up to the hard limit).
-fn raise_fd_limit(needed: usize) -> Result<(), String> {
-    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
-    let limit = getrlimit(Resource::Nofile);
-    let needed = needed as u64;
-    if limit.current.is_some_and(|c| c >= needed) {
-        return Ok(());
-    }
-    if limit.maximum.is_some_and(|m| m < needed) {
-        return Err(format!("the open-file limit ({:?}) is below the {needed} this needs", limit.maximum));
-    }
-    setrlimit(Resource::Nofile, Rlimit { current: Some(needed), maximum: limit.maximum })
-        .map_err(|e| format!("cannot raise the open-file limit: {e}"))
 }

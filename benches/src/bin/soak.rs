@@ -23,10 +23,9 @@
 
 use benches::e2e::cpu::CpuSnapshot;
 use benches::e2e::server::Dovecot;
-use benches::memory::status_kib;
+use benches::memory::{raise_fd_limit, status_kib};
 use benches::soak::driver::{Deadlines, Driver, Settings};
 use benches::soak::proxy::{Proxy, ProxyConfig};
-use benches::soak::raise_fd_limit;
 use benches::soak::report::{final_report, progress_line, RunInfo, Sample};
 use imap_core::client::{ClientOptions, TlsMode};
 use imap_core::reactor::{Timeouts, TlsOptions};

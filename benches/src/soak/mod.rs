@@ -68,21 +68,6 @@ impl Rng {
     }
 }
 
-/// Raises the soft limit on open files to at least `needed` (up to the hard
-/// limit): the client's sockets and the proxy's two per connection.
-pub fn raise_fd_limit(needed: u64) -> Result<(), String> {
-    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
-    let limit = getrlimit(Resource::Nofile);
-    if limit.current.is_some_and(|c| c >= needed) {
-        return Ok(());
-    }
-    if limit.maximum.is_some_and(|m| m < needed) {
-        return Err(format!("the open-file limit ({:?}) is below the {needed} this needs", limit.maximum));
-    }
-    setrlimit(Resource::Nofile, Rlimit { current: Some(needed), maximum: limit.maximum })
-        .map_err(|e| format!("cannot raise the open-file limit: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::Rng;
