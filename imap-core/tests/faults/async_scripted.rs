@@ -96,7 +96,8 @@ fn a_stalled_server_times_out_within_the_bound_on_the_async_front() {
         (result, start.elapsed())
     });
     assert!(matches!(result, Err(Error::Timeout | Error::Closed(_))), "{result:?}");
-    assert!(took < Duration::from_secs(4), "took {took:?}");
+    // The read limit (2 s) or the command timeout (3 s), with slack for a loaded machine.
+    assert!(took < Duration::from_secs(6), "took {took:?}");
     let t = server.join();
     assert_eq!(t.error, None);
 }
