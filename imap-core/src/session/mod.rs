@@ -2,7 +2,7 @@
 //!
 //! Bytes from the server go in ([`Session::receive`]); bytes for the server
 //! come out ([`Session::pending_output`]); what happened comes out as
-//! [`Event`]s. No sockets here: the [reactor](crate::reactor) (or a test)
+//! [`Event`]s. No sockets here: a driver above (the reactor, the tokio link, a test)
 //! moves the bytes, which is why a session also implements
 //! [`Connection`](crate::connection::Connection).
 //!
