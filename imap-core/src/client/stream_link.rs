@@ -39,6 +39,17 @@ enum Transport {
     Closed,
 }
 
+impl Transport {
+    /// The stream as one reader/writer (plain or TLS).
+    fn io(&mut self) -> Option<&mut dyn BlockingStream> {
+        match self {
+            Transport::Plain(io) => Some(&mut **io),
+            Transport::Tls(tls) => Some(&mut **tls),
+            Transport::Closed => None,
+        }
+    }
+}
+
 /// The link of a [`Client`] made with [`Client::over_stream`].
 pub(crate) struct StreamLink {
     /// The session, and DEFLATE once it asked for it.
@@ -126,15 +137,6 @@ impl StreamLink {
         }
     }
 
-    /// The stream as one reader/writer (plain or TLS).
-    fn io(&mut self) -> Option<&mut dyn BlockingStream> {
-        match &mut self.transport {
-            Transport::Plain(io) => Some(&mut **io),
-            Transport::Tls(tls) => Some(&mut **tls),
-            Transport::Closed => None,
-        }
-    }
-
     /// Writes all queued output (compressed first under DEFLATE) and flushes.
     fn write_out(&mut self) -> io::Result<()> {
         let mut wrote = false;
@@ -143,13 +145,7 @@ impl StreamLink {
             if self.feed.output().is_empty() {
                 break;
             }
-            let Some(io) = (match &mut self.transport {
-                Transport::Plain(io) => Some(&mut **io as &mut dyn BlockingStream),
-                Transport::Tls(tls) => Some(&mut **tls as &mut dyn BlockingStream),
-                Transport::Closed => None,
-            }) else {
-                break;
-            };
+            let Some(io) = self.transport.io() else { break };
             match io.write(self.feed.output()) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
@@ -162,7 +158,7 @@ impl StreamLink {
         }
         if wrote {
             self.last_activity = Instant::now();
-            if let Some(io) = self.io() {
+            if let Some(io) = self.transport.io() {
                 io.flush()?;
             }
         }
@@ -171,11 +167,8 @@ impl StreamLink {
 
     /// One read, handed to the session; a STARTTLS request upgrades the stream.
     fn read_once(&mut self) -> io::Result<()> {
-        let n = match &mut self.transport {
-            Transport::Plain(io) => io.read(&mut self.read_buf)?,
-            Transport::Tls(tls) => tls.read(&mut self.read_buf)?,
-            Transport::Closed => return Ok(()),
-        };
+        let Some(io) = self.transport.io() else { return Ok(()) };
+        let n = io.read(&mut self.read_buf)?;
         if n == 0 {
             self.close(None);
             return Ok(());

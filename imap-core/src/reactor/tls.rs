@@ -187,31 +187,27 @@ impl TlsOptions {
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(TlsError::Rustls)?;
-        let config = if self.accept_any {
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-                .with_no_client_auth()
-        } else if self.platform {
-            builder.dangerous().with_custom_certificate_verifier(self.platform(provider)?).with_no_client_auth()
-        } else {
-            builder.with_root_certificates(self.root_store()?).with_no_client_auth()
+        let config = match self.custom_verifier(provider)? {
+            Some(verifier) => builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth(),
+            None => builder.with_root_certificates(self.root_store()?).with_no_client_auth(),
         };
         Ok(Arc::new(config))
     }
 
-    /// The platform's verifier, trusting the added CAs too.
-    #[cfg(feature = "platform-verifier")]
-    fn platform(&self, provider: Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>, TlsError> {
-        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(self.added_cas()?, provider)
-            .map_err(TlsError::Rustls)?;
-        Ok(Arc::new(verifier))
-    }
-
-    /// Never called: without the feature `platform` cannot be set.
-    #[cfg(not(feature = "platform-verifier"))]
-    fn platform(&self, _: Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>, TlsError> {
-        Err(TlsError::NoRoots("imap-core was built without the platform-verifier feature".into()))
+    /// The verifier to use instead of WebPKI over a root store, if any: the
+    /// one that accepts anything, or the platform's (trusting the added CAs
+    /// too).
+    fn custom_verifier(&self, provider: Arc<CryptoProvider>) -> Result<Option<Arc<dyn ServerCertVerifier>>, TlsError> {
+        if self.accept_any {
+            return Ok(Some(Arc::new(AcceptAnyCertificate(provider))));
+        }
+        #[cfg(feature = "platform-verifier")]
+        if self.platform {
+            let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(self.added_cas()?, provider)
+                .map_err(TlsError::Rustls)?;
+            return Ok(Some(Arc::new(verifier)));
+        }
+        Ok(None)
     }
 
     /// The CAs added to the system's: from files, DER and PEM.

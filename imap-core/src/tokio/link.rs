@@ -40,6 +40,18 @@ enum Stream {
     Closed,
 }
 
+impl Stream {
+    /// The stream as one reader/writer (plain or TLS); none while the
+    /// STARTTLS handshake runs or once closed.
+    fn io(&mut self) -> Option<&mut dyn AsyncStream> {
+        match self {
+            Stream::Plain(io) => Some(&mut **io),
+            Stream::Tls(tls) => Some(&mut **tls),
+            Stream::Handshaking(_) | Stream::Closed => None,
+        }
+    }
+}
+
 pub(crate) struct TokioLink {
     /// The session, and DEFLATE once it asked for it.
     feed: Feed<Session>,
@@ -172,24 +184,15 @@ impl TokioLink {
             self.shutting_down = true;
         }
         if self.shutting_down {
-            if let Poll::Ready(result) = Pin::new(self.io()).poll_shutdown(cx) {
-                // The peer may have gone first; either way the session is done.
-                let _ = result;
+            // The peer may have gone first; either way the session is done.
+            let shut = self.stream.io().map_or(Poll::Ready(Ok(())), |stream| Pin::new(stream).poll_shutdown(cx));
+            if shut.is_ready() {
                 self.close(None);
                 return Ok(true);
             }
         }
         progressed |= self.poll_read(cx)?;
         Ok(progressed)
-    }
-
-    /// The stream as one reader/writer (plain or TLS).
-    fn io(&mut self) -> &mut (dyn AsyncStream + '_) {
-        match &mut self.stream {
-            Stream::Plain(io) => &mut **io,
-            Stream::Tls(tls) => &mut **tls,
-            Stream::Handshaking(_) | Stream::Closed => unreachable!("no I/O while handshaking or closed"),
-        }
     }
 
     fn poll_write(&mut self, cx: &mut Context<'_>) -> io::Result<bool> {
@@ -200,12 +203,8 @@ impl TokioLink {
                 break;
             }
             // The whole slice to one write: no needless small packets.
-            let stream = match &mut self.stream {
-                Stream::Plain(io) => Pin::new(&mut **io as &mut dyn AsyncStream),
-                Stream::Tls(tls) => Pin::new(&mut **tls as &mut dyn AsyncStream),
-                _ => break,
-            };
-            match stream.poll_write(cx, self.feed.output()) {
+            let Some(stream) = self.stream.io() else { break };
+            match Pin::new(stream).poll_write(cx, self.feed.output()) {
                 Poll::Ready(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
                 Poll::Ready(Ok(n)) => {
                     self.feed.sent(n);
@@ -218,9 +217,11 @@ impl TokioLink {
             }
         }
         if self.unflushed {
-            if let Poll::Ready(result) = Pin::new(self.io()).poll_flush(cx) {
-                result?;
-                self.unflushed = false;
+            if let Some(stream) = self.stream.io() {
+                if let Poll::Ready(result) = Pin::new(stream).poll_flush(cx) {
+                    result?;
+                    self.unflushed = false;
+                }
             }
         }
         Ok(progressed)
@@ -229,14 +230,10 @@ impl TokioLink {
     fn poll_read(&mut self, cx: &mut Context<'_>) -> io::Result<bool> {
         let mut total = 0;
         while total < TURN_READ && !self.shutting_down {
-            let stream = match &mut self.stream {
-                Stream::Plain(io) => Pin::new(&mut **io as &mut dyn AsyncStream),
-                Stream::Tls(tls) => Pin::new(&mut **tls as &mut dyn AsyncStream),
-                // A STARTTLS request stops the reading of plaintext.
-                _ => break,
-            };
+            // A STARTTLS request stops the reading of plaintext.
+            let Some(stream) = self.stream.io() else { break };
             let mut buf = ReadBuf::new(&mut self.read_buf);
-            match stream.poll_read(cx, &mut buf) {
+            match Pin::new(stream).poll_read(cx, &mut buf) {
                 Poll::Ready(Ok(())) => {
                     let n = buf.filled().len();
                     if n == 0 {
