@@ -16,7 +16,15 @@
 //! interleaved rounds (one sample of each per round, rotating who goes first),
 //! so that a burst of load from elsewhere on the machine hits all of them
 //! alike; a sample repeats the corpus until it lasts at least a few tens of
-//! milliseconds. The median of the samples is reported.
+//! milliseconds. The table gives the median of each parser's samples.
+//!
+//! A ratio line is the median, over the rounds, of the ratio of the two
+//! parsers' samples in the same round: the two were timed a few tens of
+//! milliseconds apart, so load that comes and goes on a shared machine
+//! divides out of each pair, where it does not out of two medians taken
+//! separately (on this 2-core machine the ratio of the medians of one
+//! corpus moved by up to 0.15 between runs, the paired ratio by a third of
+//! that). The ratios of the medians are printed after, for comparison.
 #![forbid(unsafe_code)]
 
 use benches::corpus::{self, Corpus};
@@ -37,7 +45,7 @@ struct Plan {
 }
 
 const FULL: Plan =
-    Plan { min_sample: Duration::from_millis(40), budget: Duration::from_secs(2), min_rounds: 7, max_rounds: 15 };
+    Plan { min_sample: Duration::from_millis(40), budget: Duration::from_secs(2), min_rounds: 7, max_rounds: 31 };
 const QUICK: Plan =
     Plan { min_sample: Duration::from_millis(10), budget: Duration::from_millis(250), min_rounds: 3, max_rounds: 5 };
 
@@ -57,6 +65,22 @@ struct Row {
     runs: usize,
     /// (max - min) / median of the samples, in percent.
     spread: f64,
+    /// Seconds per pass, one sample per round, in round order.
+    samples: Vec<f64>,
+}
+
+impl Row {
+    fn measured(&self) -> bool {
+        self.outcome.is_ok() && !self.samples.is_empty()
+    }
+}
+
+/// How many times faster `this` is than `other`: the median over the rounds
+/// of `other`'s sample over `this`'s (see the module docs).
+fn paired_ratio(this: &Row, other: &Row) -> f64 {
+    let mut ratios: Vec<f64> = other.samples.iter().zip(&this.samples).map(|(o, t)| o / t).collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
 }
 
 fn main() -> ExitCode {
@@ -120,20 +144,29 @@ fn main() -> ExitCode {
         "note: shared, noisy 2-core machine (other builds may run at the same time); absolute MB/s vary between runs, \
          the ratios of one run (parsers measured interleaved) are what count."
     );
+    // Each comparison: its label, and the two rows (the first measured against the second).
+    let mut pairs = Vec::new();
     for row in rows.iter().filter(|r| r.parser == Parser::ImapCoreChunked) {
-        let whole = rows.iter().find(|r| r.corpus == row.corpus && r.parser == Parser::ImapCore);
-        if let Some(whole) = whole.filter(|w| w.outcome.is_ok() && row.outcome.is_ok()) {
-            println!("ratio chunked {} (4 KiB chunks vs whole buffer): {:.2}", row.corpus, row.mbps / whole.mbps);
+        if let Some(whole) = rows.iter().find(|r| r.corpus == row.corpus && r.parser == Parser::ImapCore) {
+            pairs.push((format!("chunked {} (4 KiB chunks vs whole buffer)", row.corpus), row, whole));
         }
     }
     for row in rows.iter().filter(|r| r.parser.is_peer()) {
-        let core = rows.iter().find(|r| r.corpus == row.corpus && r.parser == Parser::ImapCore);
-        match core {
-            Some(core) if core.outcome.is_ok() && row.outcome.is_ok() => {
-                println!("ratio {} vs {}: {:.2}", row.corpus, row.parser, core.mbps / row.mbps);
-            }
-            _ => println!("ratio {} vs {}: n/a", row.corpus, row.parser),
+        if let Some(core) = rows.iter().find(|r| r.corpus == row.corpus && r.parser == Parser::ImapCore) {
+            pairs.push((format!("{} vs {}", row.corpus, row.parser), core, row));
         }
+    }
+    let mut of_medians = Vec::new();
+    for (label, this, other) in &pairs {
+        if this.measured() && other.measured() {
+            println!("ratio {label}: {:.2}", paired_ratio(this, other));
+            of_medians.push(format!("{label} {:.2}", this.mbps / other.mbps));
+        } else {
+            println!("ratio {label}: n/a");
+        }
+    }
+    if !of_medians.is_empty() {
+        println!("ratios of the table's medians, for comparison: {}", of_medians.join("; "));
     }
     if ok {
         ExitCode::SUCCESS
@@ -155,7 +188,16 @@ fn measure(corpus: &Corpus, plan: &Plan) -> Vec<Row> {
     let mut rows = Vec::new();
     for parser in Parser::ALL {
         let outcome = parser.run(bytes).map_err(|e| e.to_string());
-        let row = Row { corpus: corpus.name, parser, outcome, median: f64::NAN, mbps: f64::NAN, runs: 0, spread: 0.0 };
+        let row = Row {
+            corpus: corpus.name,
+            parser,
+            outcome,
+            median: f64::NAN,
+            mbps: f64::NAN,
+            runs: 0,
+            spread: 0.0,
+            samples: Vec::new(),
+        };
         if row.outcome.is_ok() {
             let one = time_passes(parser, bytes, 1);
             let reps = (plan.min_sample.as_secs_f64() / one.max(1e-9)).ceil().max(1.0) as usize;
@@ -172,10 +214,12 @@ fn measure(corpus: &Corpus, plan: &Plan) -> Vec<Row> {
             samples[row].push(time_passes(rows[row].parser, bytes, reps));
         }
     }
-    for (row, mut samples) in rows.iter_mut().zip(samples) {
+    for (row, samples) in rows.iter_mut().zip(samples) {
         if samples.is_empty() {
             continue;
         }
+        row.samples = samples.clone();
+        let mut samples = samples;
         samples.sort_by(f64::total_cmp);
         let median = samples[samples.len() / 2];
         row.median = median;

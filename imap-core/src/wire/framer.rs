@@ -2,7 +2,6 @@
 
 use super::scan::{Complete, Event, Payload, Scanner};
 use super::{Frame, FrameError, Limits};
-use std::ops::Range;
 
 /// Spare room offered by [`Framer::read_buf`] when the caller asks for none.
 const MIN_READ: usize = 8 << 10;
@@ -70,10 +69,12 @@ impl<'a> Iterator for Frames<'a> {
     }
 }
 
-/// The complete responses a [`Framer`] had buffered: see [`Framer::next_run`].
+/// The complete responses a [`Framer`] has buffered: see [`Framer::next_run`].
 #[derive(Debug)]
 pub struct Run<'a> {
-    /// The bytes they were cut from, contiguous (frames are slices of it).
+    /// The buffered bytes the frames are cut from: every frame is a slice of
+    /// it. It runs to the end of what has arrived, so it may end inside a
+    /// response that is not complete yet.
     pub bytes: &'a [u8],
     /// Stream offset of `bytes[0]`.
     pub offset: u64,
@@ -81,38 +82,71 @@ pub struct Run<'a> {
     pub items: RunItems<'a>,
 }
 
-/// The frames and limit errors of a [`Run`], in order: an iterator that
-/// builds each frame as it is taken (the framer reuses the list of what it
-/// found, so a run allocates nothing for it).
+/// The frames and limit errors of a [`Run`], in order. Each is scanned as it
+/// is taken, in one pass over the buffer (nothing is collected first); what
+/// is not taken before the framer's next call stays buffered and comes in
+/// the next run.
 pub struct RunItems<'a> {
-    bytes: &'a [u8],
-    // Not a Drain: that would hold the framer borrowed until the run drops.
-    found: std::slice::IterMut<'a, (Range<usize>, Result<Complete, FrameError>)>,
+    /// The buffered bytes, from the run's start.
+    input: &'a [u8],
+    /// Bytes of `input` scanned so far: the framer's lent count, released at
+    /// its next call.
+    used: &'a mut usize,
+    scanner: &'a mut Scanner,
+    /// Where a streamed payload chunk found behind the run is left for the
+    /// framer's next call.
+    pending: &'a mut Option<Payload>,
+    /// The item the framer scanned to know that the run is not empty.
+    first: Option<Result<Frame<'a>, FrameError>>,
+    done: bool,
 }
 
 impl<'a> Iterator for RunItems<'a> {
     type Item = Result<Frame<'a>, FrameError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (range, found) = self.found.next()?;
-        let bytes = &self.bytes[range.clone()];
-        Some(match found {
-            Ok(c) => Ok(Frame::new(bytes, c.offset, std::mem::take(&mut c.literals))),
-            Err(e) => Err(e.clone()),
-        })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.found.size_hint()
+        // Checked before taken: `take` would move the whole item on every call.
+        if self.first.is_some() {
+            return self.first.take();
+        }
+        while !self.done {
+            let start = *self.used;
+            match step(self.scanner, self.input, self.used) {
+                Event::Frame(c) => return Some(Ok(Frame::new(&self.input[start..*self.used], c.offset, c.literals))),
+                Event::Error(e) => return Some(Err(e)),
+                Event::Skipped => {}
+                Event::NeedMore => self.done = true,
+                // Its `at` counts from the end of the scanned bytes.
+                Event::Payload(p) => {
+                    *self.pending = Some(p);
+                    self.done = true;
+                }
+            }
+        }
+        None
     }
 }
 
-impl ExactSizeIterator for RunItems<'_> {}
-
 impl std::fmt::Debug for RunItems<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunItems").field("left", &self.found.len()).finish()
+        f.debug_struct("RunItems").field("scanned", &*self.used).field("done", &self.done).finish()
     }
+}
+
+/// The item that starts a run, as positions (nothing borrowed).
+struct First {
+    /// Stream offset of the run's first byte.
+    offset: u64,
+    /// Where the item's bytes start in the buffered input (after skipped bytes).
+    from: usize,
+    item: Result<Complete, FrameError>,
+}
+
+/// One step of `scanner` over `input` from `*used`, counting the bytes it consumed.
+fn step(scanner: &mut Scanner, input: &[u8], used: &mut usize) -> Event {
+    let (consumed, event) = scanner.step(&input[*used..]);
+    *used += consumed;
+    event
 }
 
 /// What [`Framer::next_piece`] hands out: complete responses, or the next
@@ -143,16 +177,6 @@ pub struct LiteralChunk<'a> {
     pub size: u64,
     /// Payload bytes still to come after these (0 on the literal's last chunk).
     pub left: u64,
-}
-
-/// What one scan of the buffer found, as positions (nothing borrowed).
-struct Scanned {
-    /// Stream offset of the buffer's unconsumed start.
-    offset: u64,
-    /// Bytes consumed, from the unconsumed start.
-    used: usize,
-    /// A streamed payload chunk right after the consumed bytes.
-    chunk: Option<Payload>,
 }
 
 /// A streaming framer that owns its buffer, for reading from a socket.
@@ -194,9 +218,6 @@ pub struct Framer {
     /// (`pending`). Its `at` counts from `start` once `lent` is released.
     lent_chunk: Option<Payload>,
     pending: Option<Payload>,
-    /// What the last scan found (ranges from the unconsumed start), reused
-    /// from one scan to the next; a run drains it.
-    found: Vec<(Range<usize>, Result<Complete, FrameError>)>,
     scanner: Scanner,
 }
 
@@ -210,7 +231,6 @@ impl Framer {
             lent: 0,
             lent_chunk: None,
             pending: None,
-            found: Vec::new(),
             scanner: Scanner::new(limits),
         }
     }
@@ -313,8 +333,8 @@ impl Framer {
         }
     }
 
-    /// Every complete response (or limit error) buffered, at once; `None`
-    /// when more bytes are needed. They all borrow the buffer, and are
+    /// Every complete response (or limit error) buffered, as one run; `None`
+    /// when more bytes are needed. Its frames borrow the buffer and are
     /// released at the next call of any method
     /// (`imap_core::parse::parse_frames` parses a run).
     /// Streamed literal payloads are dropped: see [`next_piece`](Framer::next_piece).
@@ -324,14 +344,14 @@ impl Framer {
             if let Some(chunk) = self.pending.take() {
                 self.remove(chunk);
             }
-            let scanned = self.scan();
-            if !self.found.is_empty() {
-                self.pending = scanned.chunk;
-                return Some(self.run(scanned));
+            match self.first_item() {
+                Ok(first) => return Some(self.run(first)),
+                Err(None) => return None,
+                Err(Some(chunk)) => {
+                    self.release();
+                    self.remove(chunk);
+                }
             }
-            let chunk = scanned.chunk?;
-            self.release();
-            self.remove(chunk);
         }
     }
 
@@ -346,44 +366,47 @@ impl Framer {
         if let Some(chunk) = self.pending.take() {
             return Some(Piece::Literal(self.lend_chunk(chunk)));
         }
-        let scanned = self.scan();
-        if self.found.is_empty() {
-            let chunk = scanned.chunk?;
+        match self.first_item() {
+            Ok(first) => Some(Piece::Run(self.run(first))),
             // The skipped bytes before it (if any) go at the next call, then the chunk.
-            return Some(Piece::Literal(self.lend_chunk(chunk)));
+            Err(chunk) => Some(Piece::Literal(self.lend_chunk(chunk?))),
         }
-        self.pending = scanned.chunk;
-        Some(Piece::Run(self.run(scanned)))
     }
 
-    /// Scans everything buffered, up to the end or to a streamed payload
-    /// chunk; the consumed bytes are lent (released at the next call).
-    fn scan(&mut self) -> Scanned {
-        let base = self.start;
+    /// Scans up to the first frame or limit error, which starts a run; or
+    /// to the streamed payload chunk met first (its `at` counting from the
+    /// end of the scanned bytes), or `None` at the end of the buffer. The
+    /// scanned bytes are lent.
+    fn first_item(&mut self) -> Result<First, Option<Payload>> {
         let offset = self.scanner.position();
-        let mut used = 0;
-        self.found.clear();
-        let chunk = loop {
-            let (consumed, event) = self.scanner.step(&self.buf[base + used..self.filled]);
-            let range = used..used + consumed;
-            used += consumed;
-            match event {
-                Event::Frame(c) => self.found.push((range, Ok(c))),
-                Event::Error(e) => self.found.push((range, Err(e))),
-                Event::Skipped => {}
-                Event::NeedMore => break None,
-                // Its `at` counts from the end of the consumed bytes.
-                Event::Payload(p) => break Some(p),
-            }
-        };
-        self.lent = used;
-        Scanned { offset, used, chunk }
+        let input = &self.buf[self.start..self.filled];
+        loop {
+            let from = self.lent;
+            let item = match step(&mut self.scanner, input, &mut self.lent) {
+                Event::Frame(c) => Ok(c),
+                Event::Error(e) => Err(e),
+                Event::Skipped => continue,
+                Event::NeedMore => return Err(None),
+                Event::Payload(p) => return Err(Some(p)),
+            };
+            return Ok(First { offset, from, item });
+        }
     }
 
-    /// The run of what [`scan`](Framer::scan) found (not empty), borrowing the buffer.
-    fn run(&mut self, scanned: Scanned) -> Run<'_> {
-        let bytes = &self.buf[self.start..self.start + scanned.used];
-        Run { bytes, offset: scanned.offset, items: RunItems { bytes, found: self.found.iter_mut() } }
+    /// The run that starts with `first` (just scanned): it borrows the
+    /// buffer, and scans the rest as it is taken.
+    fn run(&mut self, first: First) -> Run<'_> {
+        let input = &self.buf[self.start..self.filled];
+        let frame = first.item.map(|c| Frame::new(&input[first.from..self.lent], c.offset, c.literals));
+        let items = RunItems {
+            input,
+            used: &mut self.lent,
+            scanner: &mut self.scanner,
+            pending: &mut self.pending,
+            first: Some(frame),
+            done: false,
+        };
+        Run { bytes: input, offset: first.offset, items }
     }
 
     /// Hands out a chunk (its `at` counting from `start` after the lent

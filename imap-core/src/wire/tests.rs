@@ -754,7 +754,7 @@ fn finish_drops_a_chunk_found_behind_a_run() {
     framer.set_stream_threshold(Some(1));
     framer.feed(b"* 1 EXISTS\r\n* 2 FETCH (BODY[] {5}\r\nab");
     let Some(Piece::Run(run)) = framer.next_piece() else { panic!("no run") };
-    assert_eq!(run.items.len(), 1);
+    assert_eq!(run.items.count(), 1);
     // The chunk "ab" waits behind the run; the stream ends here.
     let e = framer.finish().unwrap_err();
     assert_eq!(e.kind, FrameErrorKind::Truncated { frame_start: 12 });
@@ -772,4 +772,22 @@ fn finish_drops_a_chunk_found_behind_a_run() {
     let Some(Piece::Run(mut run)) = framer.next_piece() else { panic!("no run") };
     assert_eq!(run.items.next().unwrap().unwrap().bytes(), b"* 3 EXISTS\r\n");
     assert!(framer.next_piece().is_none());
+}
+
+#[test]
+fn what_a_run_leaves_untaken_comes_in_the_next_run() {
+    let mut framer = Framer::new(Limits::default());
+    framer.feed(b"* 1 EXISTS\r\n* 2 EXISTS\r\n* 3 EXI");
+    let mut run = framer.next_run().expect("a run");
+    assert_eq!(run.offset, 0);
+    assert_eq!(run.items.next().unwrap().unwrap().bytes(), b"* 1 EXISTS\r\n");
+    // The second is scanned only when taken: here it is not, so it stays.
+    assert_eq!(framer.buffered(), 19);
+    framer.feed(b"STS\r\n");
+    let run = framer.next_run().expect("a run");
+    assert_eq!(run.offset, 12);
+    let rest: Vec<_> = run.items.map(|f| f.unwrap().bytes().to_vec()).collect();
+    assert_eq!(rest, [b"* 2 EXISTS\r\n".to_vec(), b"* 3 EXISTS\r\n".to_vec()]);
+    assert!(framer.next_run().is_none());
+    assert_eq!(framer.buffered(), 0);
 }
