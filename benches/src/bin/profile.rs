@@ -2,8 +2,12 @@
 //! `cargo build --release -p benches --bin profile && perf record -g target/release/profile tiny 20`.
 //!
 //! `profile CORPUS ROUNDS [WHAT]`, WHAT being:
-//! - `imap-core` (the default): framing, the recognizer and the typed model, as `compare` measures it;
-//! - `imap-core-4k`: the same through the streaming framer fed 4 KiB at a time;
+//! - `imap-core` (the default): framing, the recognizer and the typed model
+//!   over the whole buffer (`parse::parse_buffer`), each response kept inline;
+//! - `imap-core-whole` and `imap-core-4k`: the same, exactly as `compare`
+//!   runs it (each outcome handed to the harness's tally), over the whole
+//!   buffer and through the streaming framer fed 4 KiB at a time: the pair
+//!   to compare with each other;
 //! - `frames`: the framer alone (cutting responses, building their skeletons);
 //! - `pest`: pest alone, over the corpus's skeletons joined into one text
 //!   beforehand (as a batch joins them), building no typed value: what the
@@ -31,10 +35,11 @@ fn main() {
             (0..rounds).map(|_| pest_pass(&text)).sum()
         }
         "frames" => (0..rounds).map(|_| frames_pass(&corpus.bytes)).sum(),
+        "imap-core-whole" => (0..rounds).map(|_| Peer::ImapCore.run(&corpus.bytes).expect("parses")).sum(),
         "imap-core-4k" => (0..rounds).map(|_| Peer::ImapCoreChunked.run(&corpus.bytes).expect("parses")).sum(),
         "imap-proto" => (0..rounds).map(|_| Peer::ImapProto.run(&corpus.bytes).expect("parses")).sum(),
         "imap-codec" => (0..rounds).map(|_| Peer::ImapCodec.run(&corpus.bytes).expect("parses")).sum(),
-        _ => panic!("WHAT: imap-core, imap-core-4k, frames, pest, imap-proto or imap-codec"),
+        _ => panic!("WHAT: imap-core, imap-core-whole, imap-core-4k, frames, pest, imap-proto or imap-codec"),
     };
     println!("{count} responses");
 }

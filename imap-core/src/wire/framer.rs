@@ -17,7 +17,6 @@ pub struct Frames<'a> {
     /// Start of the unconsumed input.
     pos: usize,
     scanner: Scanner,
-    done: bool,
 }
 
 /// The responses in `input`, a complete in-memory buffer, without copying:
@@ -39,33 +38,64 @@ pub struct Frames<'a> {
 /// assert_eq!(all[1].skeleton(), "A1 OK done\r\n");
 /// ```
 pub fn frames(input: &[u8], limits: Limits) -> Frames<'_> {
-    Frames { input, pos: 0, scanner: Scanner::new(limits), done: false }
+    Frames { input, pos: 0, scanner: Scanner::new(limits) }
 }
 
 impl<'a> Iterator for Frames<'a> {
     type Item = Result<Frame<'a>, FrameError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.done {
-            let start = self.pos;
-            let (consumed, event) = self.scanner.step(&self.input[start..]);
-            self.pos += consumed;
-            match event {
-                Event::Frame(c) => {
-                    let bytes = &self.input[start..self.pos];
-                    return Some(Ok(Frame::new(bytes, c.offset, c.literals)));
+        scan_item(&mut self.scanner, self.input, &mut self.pos, Input::Complete)
+    }
+}
+
+/// What [`scan_item`] is scanning.
+enum Input<'p> {
+    /// All of it: a partial response at its end is the `Truncated` error,
+    /// and nothing is streamed.
+    Complete,
+    /// What has arrived so far: more may come. A streamed payload chunk
+    /// met goes to the slot (its `at` counting from the end of the scanned
+    /// bytes), and ends the scan like the end of the input.
+    Arriving(&'p mut Option<Payload>),
+}
+
+/// Scans `input` from `*pos` to the next frame or limit error, and moves
+/// `*pos` past the bytes consumed; `None` at the end of the input (or at a
+/// streamed payload chunk). The one loop behind [`Frames`] and
+/// [`RunItems`], kept out of line so that the whole-buffer and the
+/// streaming parse run the same code: two copies, placed apart, were not
+/// equally fast (benches/experiments/README.md, attempt 9).
+#[inline(never)]
+fn scan_item<'a>(
+    scanner: &mut Scanner,
+    input: &'a [u8],
+    pos: &mut usize,
+    kind: Input<'_>,
+) -> Option<Result<Frame<'a>, FrameError>> {
+    loop {
+        let start = *pos;
+        let (consumed, event) = scanner.step(&input[start..]);
+        *pos = start + consumed;
+        match event {
+            Event::Frame(c) => return Some(Ok(Frame::new(&input[start..*pos], c.offset, c.literals))),
+            Event::Error(e) => return Some(Err(e)),
+            Event::Skipped => {}
+            Event::NeedMore => {
+                let Input::Complete = kind else { return None };
+                // The rest is dropped: the next call sees no input and ends too.
+                let unconsumed = input.len() - *pos;
+                *pos = input.len();
+                return scanner.finish(unconsumed).map(Err);
+            }
+            Event::Payload(p) => {
+                if let Input::Arriving(slot) = kind {
+                    *slot = Some(p);
                 }
-                Event::Error(e) => return Some(Err(e)),
-                // This scanner never streams (no threshold is ever set).
-                Event::Skipped | Event::Payload(_) => {}
-                Event::NeedMore => {
-                    self.done = true;
-                    let unconsumed = self.input.len() - self.pos;
-                    return self.scanner.finish(unconsumed).map(Err);
-                }
+                return None;
             }
         }
-        None
     }
 }
 
@@ -98,38 +128,29 @@ pub struct RunItems<'a> {
     pending: &'a mut Option<Payload>,
     /// The item the framer scanned to know that the run is not empty.
     first: Option<Result<Frame<'a>, FrameError>>,
-    done: bool,
 }
 
 impl<'a> Iterator for RunItems<'a> {
     type Item = Result<Frame<'a>, FrameError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         // Checked before taken: `take` would move the whole item on every call.
         if self.first.is_some() {
             return self.first.take();
         }
-        while !self.done {
-            let start = *self.used;
-            match step(self.scanner, self.input, self.used) {
-                Event::Frame(c) => return Some(Ok(Frame::new(&self.input[start..*self.used], c.offset, c.literals))),
-                Event::Error(e) => return Some(Err(e)),
-                Event::Skipped => {}
-                Event::NeedMore => self.done = true,
-                // Its `at` counts from the end of the scanned bytes.
-                Event::Payload(p) => {
-                    *self.pending = Some(p);
-                    self.done = true;
-                }
-            }
+        // A chunk found behind the run must leave the buffer before the
+        // scanner looks further; at the end of the input, it can look again.
+        if self.pending.is_some() {
+            return None;
         }
-        None
+        scan_item(self.scanner, self.input, self.used, Input::Arriving(self.pending))
     }
 }
 
 impl std::fmt::Debug for RunItems<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunItems").field("scanned", &*self.used).field("done", &self.done).finish()
+        f.debug_struct("RunItems").field("scanned", &*self.used).finish()
     }
 }
 
@@ -404,7 +425,6 @@ impl Framer {
             scanner: &mut self.scanner,
             pending: &mut self.pending,
             first: Some(frame),
-            done: false,
         };
         Run { bytes: input, offset: first.offset, items }
     }

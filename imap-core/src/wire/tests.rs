@@ -388,6 +388,12 @@ fn truncated_input() {
     assert!(framer.next_frame().is_none());
     assert!(framer.finish().is_err());
     assert!(framer.finish().is_ok(), "reported once");
+    // The iterator too: after its Truncated error, only None.
+    let mut all = frames(input, Limits::default());
+    assert!(all.next().unwrap().is_ok());
+    assert!(all.next().unwrap().is_err());
+    assert!(all.next().is_none());
+    assert!(all.next().is_none(), "still none");
 }
 
 #[test]
