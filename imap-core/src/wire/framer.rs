@@ -163,13 +163,6 @@ struct First {
     item: Result<Complete, FrameError>,
 }
 
-/// One step of `scanner` over `input` from `*used`, counting the bytes it consumed.
-fn step(scanner: &mut Scanner, input: &[u8], used: &mut usize) -> Event {
-    let (consumed, event) = scanner.step(&input[*used..]);
-    *used += consumed;
-    event
-}
-
 /// What [`Framer::next_piece`] hands out: complete responses, or the next
 /// bytes of a streamed literal.
 #[derive(Debug)]
@@ -403,7 +396,9 @@ impl Framer {
         let input = &self.buf[self.start..self.filled];
         loop {
             let from = self.lent;
-            let item = match step(&mut self.scanner, input, &mut self.lent) {
+            let (consumed, event) = self.scanner.step(&input[from..]);
+            self.lent = from + consumed;
+            let item = match event {
                 Event::Frame(c) => Ok(c),
                 Event::Error(e) => Err(e),
                 Event::Skipped => continue,
