@@ -68,7 +68,7 @@ impl Session {
         // The framer is taken out while its frames are borrowed, so that
         // handling a response can change the rest of the session.
         let mut framer = std::mem::replace(&mut self.framer, Framer::new(Limits::default()));
-        // Everything one read brought is parsed in runs (one pest call each).
+        // Everything one read brought is parsed, run by run, as it is framed.
         while let Some(piece) = framer.next_piece() {
             if self.closed {
                 break;
