@@ -168,20 +168,12 @@ fn imap_core(input: &[u8]) -> Result<usize, Failure> {
 }
 
 fn imap_core_chunked(input: &[u8]) -> Result<usize, Failure> {
-    use imap_core::parse::{BufferError, Parsed};
     let mut tally = Tally::new(Parser::ImapCoreChunked, input);
     let mut framer = imap_core::wire::Framer::new(imap_core::wire::Limits::default());
     for chunk in input.chunks(4096) {
         framer.feed(chunk);
         while let Some(run) = framer.next_run() {
-            // The same outcomes as parse_buffer gives.
-            imap_core::parse::parse_frames(run.bytes, run.items, |parsed| {
-                tally.take(match parsed {
-                    Parsed::Response(_, response) => Ok(response),
-                    Parsed::Malformed(_, e) => Err(BufferError::Parse(e)),
-                    Parsed::Unframed(e) => Err(BufferError::Frame(e)),
-                })
-            });
+            imap_core::parse::parse_frames(run.bytes, run.items, |parsed| tally.take(parsed.into_result()));
         }
     }
     tally.result()

@@ -49,6 +49,27 @@ pub enum Parsed<'x> {
     Unframed(FrameError),
 }
 
+impl<'x> Parsed<'x> {
+    /// The outcome without its frame, as [`parse_buffer`] hands it out.
+    ///
+    /// ```
+    /// use imap_core::parse::parse_frames;
+    /// use imap_core::wire::{frames, Limits};
+    ///
+    /// let input = b"* 3 EXISTS\r\n) not a response\r\n";
+    /// let mut outcomes = Vec::new();
+    /// parse_frames(input, frames(input, Limits::default()), |p| outcomes.push(p.into_result().is_ok()));
+    /// assert_eq!(outcomes, [true, false]);
+    /// ```
+    pub fn into_result(self) -> Result<Response<'x>, BufferError> {
+        match self {
+            Parsed::Response(_, response) => Ok(response),
+            Parsed::Malformed(_, e) => Err(BufferError::Parse(e)),
+            Parsed::Unframed(e) => Err(BufferError::Frame(e)),
+        }
+    }
+}
+
 /// Parses every response of a complete buffer, in order, handing each (or
 /// the error in its place) to `each`. Responses borrow `input` or text that
 /// lives for the call.
@@ -63,11 +84,7 @@ pub enum Parsed<'x> {
 /// assert!(seen[0].contains("Exists(3)"));
 /// ```
 pub fn parse_buffer(input: &[u8], limits: Limits, mut each: impl FnMut(Result<Response<'_>, BufferError>)) {
-    parse_frames(input, frames(input, limits), |parsed| match parsed {
-        Parsed::Response(_, response) => each(Ok(response)),
-        Parsed::Malformed(_, e) => each(Err(BufferError::Parse(e))),
-        Parsed::Unframed(e) => each(Err(BufferError::Frame(e))),
-    });
+    parse_frames(input, frames(input, limits), |parsed| each(parsed.into_result()));
 }
 
 /// Parses framed responses, handing each outcome to `each` in order.
