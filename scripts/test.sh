@@ -30,6 +30,9 @@ cargo clippy -p imap-core --features tracing --all-targets --locked -- -D warnin
 cargo test -p imap-core --features tracing --lib --locked -- session::trace client::span
 echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+# imap-core alone, default features, as docs.rs builds it: the workspace
+# build unifies features (tokio, via imap-cli's dev side) and hid a broken link.
+RUSTDOCFLAGS="-D warnings" cargo doc -p imap-core --no-deps --locked --quiet
 echo "== tests"
 cargo test --workspace --locked
 # The published crates: packaged with verification, and a crate outside the

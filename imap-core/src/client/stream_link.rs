@@ -13,7 +13,7 @@
 #[cfg(doc)]
 use super::Client;
 #[cfg(doc)]
-use super::Link;
+use super::link::Link;
 use super::TlsTarget;
 use crate::connection::feed::{Feed, Received};
 use crate::connection::Connection;
