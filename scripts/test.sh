@@ -31,7 +31,7 @@ cargo test -p imap-core --features tracing --lib --locked -- session::trace clie
 echo "== rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 # imap-core alone, default features, as docs.rs builds it: the workspace
-# build unifies features (tokio, via imap-cli's dev side) and hid a broken link.
+# build unifies features (benches turns on tokio) and hid a broken link.
 RUSTDOCFLAGS="-D warnings" cargo doc -p imap-core --no-deps --locked --quiet
 echo "== tests"
 cargo test --workspace --locked
