@@ -11,9 +11,9 @@
 //! `WouldBlock` or `TimedOut` is a quiet moment, not a failure.
 
 #[cfg(doc)]
-use super::Client;
-#[cfg(doc)]
 use super::link::Link;
+#[cfg(doc)]
+use super::Client;
 use super::TlsTarget;
 use crate::connection::feed::{Feed, Received};
 use crate::connection::Connection;
